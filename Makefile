@@ -1,0 +1,90 @@
+# Makefile - the whole build, one non-recursive file. Output goes to build/.
+#   make            build/hv.elf and build/hv.iso
+#   make run        boot the ISO in QEMU (TCG, SVM) on this terminal; UEFI=1 for OVMF
+#   make test       unit tests (host, ASan+UBSan) and integration tests (QEMU)
+#   make unit       unit tests only
+#   make deps       install what the build needs (apt-get, when root)
+
+BUILD   := build
+KCC     := gcc
+HOSTCC  := gcc
+NASM    := nasm
+LD      := ld
+
+DIRS    := boot arch/x86 hv mm drivers guest-loader lib
+C_SRC   := $(filter-out arch/x86/asm-offsets.c,$(foreach d,$(DIRS),$(wildcard $(d)/*.c)))
+A_SRC   := $(foreach d,$(DIRS),$(wildcard $(d)/*.asm))
+OBJ     := $(patsubst %,$(BUILD)/%.o,$(C_SRC) $(A_SRC))
+
+KCFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+           -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
+           -fno-strict-aliasing -fno-common -nostdinc -isystem $(shell $(KCC) -print-file-name=include) \
+           -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -O2 -g -MMD -MP -I.
+NASMFLAGS := -f elf64 -g -F dwarf -I$(BUILD)/ -I.
+LDFLAGS := -n -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-segments -T linker.ld
+
+HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
+
+.PHONY: all iso run test unit deps clean bench
+all: $(BUILD)/hv.elf $(BUILD)/hv.iso
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.asm.o: %.asm $(BUILD)/asm-offsets.inc
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# C structure offsets for the assembly files, generated, never kept by hand.
+$(BUILD)/asm-offsets.inc: arch/x86/asm-offsets.c
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -MF $(BUILD)/asm-offsets.d -MT $@ -S $< -o $(BUILD)/asm-offsets.s
+	sed -n 's/^[[:space:]]*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/%define \1 \2/p' $(BUILD)/asm-offsets.s > $@
+
+# The banner names the build; only main.c depends on it.
+GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/hv/main.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
+
+$(BUILD)/hv.elf: $(OBJ) linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(OBJ)
+
+# --- ISO ------------------------------------------------------------------
+GRUB_CFG ?= iso/grub.cfg
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(GRUB_CFG) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG)
+iso: $(BUILD)/hv.iso
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	scripts/qemu.sh $(if $(filter 1,$(UEFI)),--uefi) $(BUILD)/hv.iso
+
+# --- tests ----------------------------------------------------------------
+# Each tests/unit/test_*.c is one host program. The pure sources it links are
+# named in the test itself, on a line of its own:  /* UNIT_SRC: lib/printf.c mm/pmm.c */
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst %,$(BUILD)/host/%,$(UNIT_TESTS))
+unit_src    = $(shell sed -n 's|^/\* *UNIT_SRC: *\(.*[^ ]\) *\*/ *$$|\1|p' tests/unit/$(1).c)
+
+.SECONDEXPANSION:
+$(BUILD)/host/%: tests/unit/%.c tests/unit/test.h $$(call unit_src,$$*)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(call unit_src,$*)
+
+unit: deps
+	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	tests/run-tests.sh --unit-only $(UNIT_BINS)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	tests/run-tests.sh $(UNIT_BINS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJ:.o=.d) $(BUILD)/asm-offsets.d $(UNIT_BINS:=.d)

@@ -1,0 +1,128 @@
+/* arch/x86/traps.c - What happens on a trap: every exception in the hypervisor
+ * is a hypervisor bug, so it prints why (vector, name, error code decoded),
+ * where (RIP, a stack trace) and every register, then ends as the command
+ * line's on_panic= says (halt by default). Never a silent triple fault. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/traps.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/printf.h"
+
+static const char *const exception_names[32] = {
+	[0] = "#DE divide error", [1] = "#DB debug", [2] = "NMI", [3] = "#BP breakpoint",
+	[4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
+	[7] = "#NM device not available", [8] = "#DF double fault",
+	[9] = "coprocessor segment overrun", [10] = "#TS invalid TSS",
+	[11] = "#NP segment not present", [12] = "#SS stack fault",
+	[13] = "#GP general protection", [14] = "#PF page fault", [16] = "#MF x87 error",
+	[17] = "#AC alignment check", [18] = "#MC machine check", [19] = "#XF SIMD error",
+	[20] = "#VE", [21] = "#CP control protection", [28] = "#HV hypervisor injection",
+	[29] = "#VC VMM communication", [30] = "#SX security exception",
+};
+
+/* Set by hv_panic() just before it traps into the dump with int3. */
+static const char *volatile panic_message;
+static volatile int trap_depth;
+
+extern uint8_t __bss_start[], __bss_end[];
+
+static void describe_pf_error(char *buf, size_t len, uint64_t ec)
+{
+	/* #PF error code, AMD APM Vol. 2, 8.4.2. */
+	hv_snprintf(buf, len, " [%s, %s, %s%s%s]",
+		    (ec & BIT(1)) ? "write" : "read",
+		    (ec & BIT(0)) ? "protection violation" : "not present",
+		    (ec & BIT(2)) ? "user" : "supervisor",
+		    (ec & BIT(3)) ? ", reserved bit set" : "",
+		    (ec & BIT(4)) ? ", instruction fetch" : "");
+}
+
+/* Follows saved frame pointers (the hypervisor is built with
+ * -fno-omit-frame-pointer). Every frame must lie in .bss, where all
+ * hypervisor stacks live, and move up the stack: a corrupt chain stops the
+ * walk instead of faulting again. */
+static void print_stack_trace(uint64_t rbp, uint64_t rip)
+{
+	uint64_t lo = (uint64_t)(uintptr_t)__bss_start, hi = (uint64_t)(uintptr_t)__bss_end;
+
+	log_rawf("  stack trace:\n    #0  0x%016llx\n", (unsigned long long)rip);
+	for (int depth = 1; depth < 24; depth++) {
+		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
+			break;
+		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
+		uint64_t ret = frame[1], next = frame[0];
+		if (ret == 0)
+			break;
+		log_rawf("    #%-2d 0x%016llx\n", depth, (unsigned long long)ret);
+		if (next <= rbp)
+			break;
+		rbp = next;
+	}
+}
+
+void trap_dump(const char *headline, const struct trap_frame *f)
+{
+#define R(x) ((unsigned long long)(x))
+	log_rawf("\n*** %s\n", headline);
+	log_rawf("  RIP=0x%016llx CS=0x%04llx RFLAGS=0x%016llx\n", R(f->rip), R(f->cs), R(f->rflags));
+	log_rawf("  RSP=0x%016llx SS=0x%04llx ERROR=0x%016llx\n", R(f->rsp), R(f->ss), R(f->error_code));
+	log_rawf("  RAX=0x%016llx RBX=0x%016llx RCX=0x%016llx RDX=0x%016llx\n",
+		 R(f->rax), R(f->rbx), R(f->rcx), R(f->rdx));
+	log_rawf("  RSI=0x%016llx RDI=0x%016llx RBP=0x%016llx R8 =0x%016llx\n",
+		 R(f->rsi), R(f->rdi), R(f->rbp), R(f->r8));
+	log_rawf("  R9 =0x%016llx R10=0x%016llx R11=0x%016llx R12=0x%016llx\n",
+		 R(f->r9), R(f->r10), R(f->r11), R(f->r12));
+	log_rawf("  R13=0x%016llx R14=0x%016llx R15=0x%016llx\n", R(f->r13), R(f->r14), R(f->r15));
+	log_rawf("  CR0=0x%016llx CR2=0x%016llx CR3=0x%016llx CR4=0x%016llx\n",
+		 R(read_cr0()), R(read_cr2()), R(read_cr3()), R(read_cr4()));
+	log_rawf("  EFER=0x%016llx\n", R(rdmsr(MSR_EFER)));
+#undef R
+	print_stack_trace(f->rbp, f->rip);
+}
+
+void trap_handle(struct trap_frame *f)
+{
+	char headline[160], detail[96] = "";
+	uint64_t vec = f->vector;
+
+	if (++trap_depth > 2)        /* faulting while dumping a fault: stop now */
+		cpu_halt_forever();
+	if (trap_depth > 1)
+		log_rawf("\n*** nested trap while handling a trap\n");
+
+	if (vec == VEC_BP && panic_message) {
+		hv_snprintf(headline, sizeof(headline), "PANIC: %s", panic_message);
+	} else if (vec < 32) {
+		const char *name = exception_names[vec] ? exception_names[vec] : "reserved exception";
+		if (vec == VEC_PF)
+			describe_pf_error(detail, sizeof(detail), f->error_code);
+		hv_snprintf(headline, sizeof(headline),
+			    "PANIC: unexpected exception %s (vector %llu) in the hypervisor, error code 0x%llx%s",
+			    name, (unsigned long long)vec, (unsigned long long)f->error_code, detail);
+	} else {
+		hv_snprintf(headline, sizeof(headline),
+			    "PANIC: unexpected interrupt, vector %llu", (unsigned long long)vec);
+	}
+	trap_dump(headline, f);
+	panic_finish();
+}
+
+__noreturn void hv_panic(const char *fmt, ...)
+{
+	static char buf[LOG_LINE_MAX];
+	va_list ap;
+
+	irq_disable();
+	va_start(ap, fmt);
+	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (!idt_is_loaded()) {
+		log_rawf("\n*** PANIC (before traps were set up): %s\n", buf);
+		cpu_halt_forever();
+	}
+	/* Trap into the dump so it shows this function's real registers and
+	 * the callers on the stack. */
+	panic_message = buf;
+	__asm__ volatile("int3");
+	cpu_halt_forever();
+}

@@ -1,0 +1,70 @@
+/* drivers/tsc.c - TSC calibration against the 8254 PIT.
+ *
+ * PIT channel 2 is the one channel whose output software can read (port 0x61
+ * bit 5) and whose gate it controls (port 0x61 bit 0), so it can time a
+ * known interval without interrupts: load it in mode 0 (interrupt on
+ * terminal count) with 1193182 Hz * 10 ms ticks and count TSC cycles until
+ * OUT goes high. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/io.h"
+#include "drivers/tsc.h"
+
+#define PIT_HZ          1193182u
+#define PIT_CH2_DATA    0x42
+#define PIT_MODE_CMD    0x43
+#define PORT_B          0x61       /* NMI status / speaker control */
+#define PORTB_GATE2     0x01
+#define PORTB_SPEAKER   0x02
+#define PORTB_OUT2      0x20
+#define CALIBRATE_MS    10
+#define FALLBACK_KHZ    1000000ull
+/* Bound on polls: far more than 10 ms on any machine, finite on one with no PIT. */
+#define PIT_POLL_LIMIT  50000000u
+
+static uint64_t boot_tsc;
+static uint64_t khz = FALLBACK_KHZ;
+
+void tsc_mark_boot(void)
+{
+	boot_tsc = rdtsc();
+}
+
+uint64_t tsc_calibrate(void)
+{
+	uint16_t ticks = PIT_HZ / (1000 / CALIBRATE_MS);
+	uint8_t portb = inb(PORT_B);
+	uint64_t start, end;
+	unsigned polls;
+
+	/* Gate on, speaker off; channel 2, lobyte/hibyte, mode 0, binary. */
+	outb(PORT_B, (portb & ~PORTB_SPEAKER) | PORTB_GATE2);
+	outb(PIT_MODE_CMD, 0xb0);
+	outb(PIT_CH2_DATA, ticks & 0xff);
+	outb(PIT_CH2_DATA, ticks >> 8);
+	start = rdtsc();
+	for (polls = 0; polls < PIT_POLL_LIMIT; polls++)
+		if (inb(PORT_B) & PORTB_OUT2)
+			break;
+	end = rdtsc();
+	outb(PORT_B, portb);
+
+	if (polls == 0 || polls == PIT_POLL_LIMIT || end <= start) {
+		khz = FALLBACK_KHZ;
+		return 0;
+	}
+	khz = (end - start) / CALIBRATE_MS;
+	return khz;
+}
+
+uint64_t tsc_khz(void)
+{
+	return khz;
+}
+
+uint64_t tsc_ns_since_boot(void)
+{
+	uint64_t delta = rdtsc() - boot_tsc;
+
+	/* Split so delta * 1e6 cannot overflow 64 bits. */
+	return (delta / khz) * 1000000ull + ((delta % khz) * 1000000ull) / khz;
+}

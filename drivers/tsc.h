@@ -1,0 +1,16 @@
+/* drivers/tsc.h - Time from the TSC, calibrated once against the PIT. */
+#ifndef DRIVERS_TSC_H
+#define DRIVERS_TSC_H
+
+#include "lib/types.h"
+
+/* Remembers the TSC at boot, the zero of every timestamp. */
+void tsc_mark_boot(void);
+/* Measures the TSC frequency against PIT channel 2. Returns kHz (a fallback
+ * of 1 GHz, with a warning, when the PIT does not count). */
+uint64_t tsc_calibrate(void);
+uint64_t tsc_khz(void);
+/* Nanoseconds since tsc_mark_boot(). */
+uint64_t tsc_ns_since_boot(void);
+
+#endif

@@ -1,0 +1,200 @@
+/* hv/cmdline.c - Parser for the hypervisor command line (grammar in cmdline.h).
+ * A table maps each key to its parser, so adding an option is one line plus
+ * one function, and every option gets the same error reporting. */
+#include "hv/cmdline.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define WORD_MAX 128
+
+struct choice { const char *name; int value; };
+
+static const struct choice level_choices[] = {
+	{ "error", LOG_ERROR }, { "warn", LOG_WARN }, { "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	{ "0", LOG_ERROR }, { "1", LOG_WARN }, { "2", LOG_INFO }, { "3", LOG_DEBUG }, { NULL, 0 },
+};
+static const struct choice idle_choices[] = {
+	{ "halt", IDLE_HALT }, { "poweroff", IDLE_POWEROFF }, { "reset", IDLE_RESET }, { NULL, 0 },
+};
+static const struct choice panic_choices[] = {
+	{ "halt", PANIC_HALT }, { "poweroff", PANIC_POWEROFF }, { "reset", PANIC_RESET }, { NULL, 0 },
+};
+static const struct choice selftest_choices[] = {
+	{ "pagefault", SELFTEST_PAGEFAULT }, { "stackoverflow", SELFTEST_STACKOVERFLOW },
+	{ "ud", SELFTEST_UD }, { "panic", SELFTEST_PANIC }, { NULL, 0 },
+};
+static const struct choice console_choices[] = {
+	{ "com1", 0x3f8 }, { "com2", 0x2f8 }, { "com3", 0x3e8 }, { "com4", 0x2e8 }, { NULL, 0 },
+};
+
+/* Returns the choice's value, or -1 and the list of accepted names in `expected`. */
+static int match_choice(const struct choice *c, const char *val, char *expected, size_t len)
+{
+	size_t used = 0;
+
+	for (const struct choice *p = c; p->name; p++)
+		if (strcmp(p->name, val) == 0)
+			return p->value;
+	expected[0] = '\0';
+	for (const struct choice *p = c; p->name && used < len; p++)
+		used += (size_t)hv_snprintf(expected + used, len - used, "%s%s", p == c ? "" : "|", p->name);
+	return -1;
+}
+
+/* Parses 0x-prefixed hex or decimal; false on anything else or overflow past max. */
+static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return false;
+		if (v > (max - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Each option parser returns true, or false with the reason in err. */
+typedef bool (*option_fn)(struct hv_options *o, const char *val, char *err, size_t len);
+
+#define CHOICE_OPTION(fn, table, field, type)                                   \
+	static bool fn(struct hv_options *o, const char *val, char *err, size_t len) \
+	{                                                                        \
+		char expected[96];                                               \
+		int v = match_choice(table, val, expected, sizeof(expected));   \
+		if (v < 0) {                                                     \
+			hv_snprintf(err, len, "expected %s", expected);          \
+			return false;                                            \
+		}                                                                \
+		o->field = (type)v;                                              \
+		return true;                                                     \
+	}
+CHOICE_OPTION(opt_loglevel, level_choices, loglevel, enum log_level)
+CHOICE_OPTION(opt_on_idle, idle_choices, on_idle, enum idle_action)
+CHOICE_OPTION(opt_on_panic, panic_choices, on_panic, enum panic_action)
+CHOICE_OPTION(opt_selftest, selftest_choices, selftest, enum selftest)
+
+static bool opt_console(struct hv_options *o, const char *val, char *err, size_t len)
+{
+	char expected[64];
+	uint64_t port;
+	int v = match_choice(console_choices, val, expected, sizeof(expected));
+
+	if (v >= 0) {
+		o->console_port = (uint16_t)v;
+		return true;
+	}
+	if (parse_uint(val, 0xfff8, &port) && port != 0) {
+		o->console_port = (uint16_t)port;
+		return true;
+	}
+	hv_snprintf(err, len, "expected %s or an I/O port such as 0x3f8", expected);
+	return false;
+}
+
+static const struct { const char *key; option_fn parse; } options[] = {
+	{ "console", opt_console },
+	{ "loglevel", opt_loglevel },
+	{ "on_idle", opt_on_idle },
+	{ "on_panic", opt_on_panic },
+	{ "selftest", opt_selftest },
+};
+
+void cmdline_defaults(struct hv_options *o)
+{
+	o->console_port = 0x3f8;
+	o->loglevel = LOG_INFO;
+	o->on_idle = IDLE_HALT;
+	o->on_panic = PANIC_HALT;
+	o->selftest = SELFTEST_NONE;
+}
+
+static int report_problem(cmdline_report_fn report, void *ctx, const char *fmt, ...) __printf(3, 4);
+static int report_problem(cmdline_report_fn report, void *ctx, const char *fmt, ...)
+{
+	char msg[CMDLINE_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (report)
+		report(ctx, msg);
+	return 1;
+}
+
+static int parse_word(const char *word, struct hv_options *o, cmdline_report_fn report, void *ctx)
+{
+	char err[CMDLINE_MSG_MAX];
+	const char *eq = strchr(word, '=');
+	size_t key_len = eq ? (size_t)(eq - word) : strlen(word);
+
+	if (!eq)
+		return report_problem(report, ctx, "option '%s' has no value (write %s=VALUE)", word, word);
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		if (strlen(options[i].key) != key_len || strncmp(options[i].key, word, key_len) != 0)
+			continue;
+		if (!options[i].parse(o, eq + 1, err, sizeof(err)))
+			return report_problem(report, ctx, "bad value in '%s': %s; keeping the default", word, err);
+		return 0;
+	}
+	return report_problem(report, ctx, "unknown option '%s' ignored", word);
+}
+
+int cmdline_parse(const char *cmdline, struct hv_options *o, cmdline_report_fn report, void *ctx)
+{
+	char word[WORD_MAX];
+	int problems = 0;
+	bool first = true;
+	const char *p = cmdline ? cmdline : "";
+
+	while (*p) {
+		size_t len = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		while (p[len] && p[len] != ' ' && p[len] != '\t')
+			len++;
+		if (len >= sizeof(word)) {
+			problems += report_problem(report, ctx, "option '%.40s...' is longer than %d bytes; ignored",
+						   p, WORD_MAX - 1);
+		} else {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			/* GRUB may pass the image path first; it is not an option. */
+			if (!(first && word[0] == '/'))
+				problems += parse_word(word, o, report, ctx);
+		}
+		first = false;
+		p += len;
+	}
+	return problems;
+}
+
+const char *idle_action_name(enum idle_action a)
+{
+	return a == IDLE_POWEROFF ? "poweroff" : a == IDLE_RESET ? "reset" : "halt";
+}
+
+const char *panic_action_name(enum panic_action a)
+{
+	return a == PANIC_POWEROFF ? "poweroff" : a == PANIC_RESET ? "reset" : "halt";
+}

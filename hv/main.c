@@ -1,0 +1,149 @@
+/* hv/main.c - The boot CPU's path from the Multiboot2 hand-off to "nothing
+ * left to run". Each step depends on the ones before it:
+ *   traps first (so any fault prints a dump), then the console (so the dump
+ *   is seen), the boot information (command line, memory map), time, memory,
+ *   ACPI; then the VMs (later issues), then the on_idle action. */
+#define LOG_PREFIX "hv: "
+#include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
+#include "arch/x86/traps.h"
+#include "boot/multiboot2.h"
+#include "drivers/power.h"
+#include "drivers/tsc.h"
+#include "drivers/uart.h"
+#include "hv/cmdline.h"
+#include "hv/selftest.h"
+#include "hv/version.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "mm/phys.h"
+
+/* Largest info block we accept; GRUB's are a few KiB (bigger with a large EFI map). */
+#define MB2_INFO_MAX (4 * MiB)
+
+void hv_main(uint32_t magic, uint32_t mbi_pa);
+
+static struct mb2_info boot_info;
+static struct hv_options options;
+
+/* Command-line problems are kept until the console is where the user asked
+ * for it and the clock runs, then printed. */
+#define CMDLINE_MSGS_KEPT 8
+static char cmdline_msgs[CMDLINE_MSGS_KEPT][CMDLINE_MSG_MAX];
+
+static void cmdline_collect(void *ctx, const char *msg)
+{
+	int *n = ctx;
+
+	if (*n < CMDLINE_MSGS_KEPT)
+		hv_snprintf(cmdline_msgs[*n], CMDLINE_MSG_MAX, "%s", msg);
+	(*n)++;
+}
+
+static void cmdline_report(int problems)
+{
+	for (int i = 0; i < problems && i < CMDLINE_MSGS_KEPT; i++)
+		pr_warn("cmdline: %s", cmdline_msgs[i]);
+	if (problems > CMDLINE_MSGS_KEPT)
+		pr_warn("cmdline: %d more problems not shown", problems - CMDLINE_MSGS_KEPT);
+}
+
+static void cpu_brand(char out[49])
+{
+	uint32_t *w = (uint32_t *)out;
+
+	memset(out, 0, 49);
+	if (cpuid(0x80000000, 0).eax < 0x80000004)
+		return;
+	for (uint32_t leaf = 0; leaf < 3; leaf++) {
+		struct cpuid_regs r = cpuid(0x80000002 + leaf, 0);
+		w[leaf * 4 + 0] = r.eax;
+		w[leaf * 4 + 1] = r.ebx;
+		w[leaf * 4 + 2] = r.ecx;
+		w[leaf * 4 + 3] = r.edx;
+	}
+}
+
+static void parse_boot_info(uint32_t magic, uint32_t mbi_pa)
+{
+	char err[160];
+
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		hv_panic("not started by a Multiboot2 boot loader (EAX=0x%x, expected 0x%x); boot hv.elf with GRUB's multiboot2 command",
+			 magic, MB2_BOOTLOADER_MAGIC);
+	if (mbi_pa == 0 || (mbi_pa & 7))
+		hv_panic("Multiboot2 information address 0x%x is not 8-byte aligned", mbi_pa);
+	size_t avail = MIN((uint64_t)MB2_INFO_MAX, 4 * GiB - mbi_pa);
+	if (mb2_parse(phys_to_virt(mbi_pa), avail, &boot_info, err, sizeof(err)) != 0)
+		hv_panic("malformed Multiboot2 information at 0x%x: %s", mbi_pa, err);
+}
+
+static void log_boot_info(uint32_t mbi_pa)
+{
+	char brand[49];
+
+	cpu_brand(brand);
+	pr_info("CPU: %s", brand[0] ? brand : "(no brand string)");
+	pr_info("boot loader: %s; boot information at 0x%x, %u bytes, %u modules%s",
+		boot_info.bootloader_name ? boot_info.bootloader_name : "(unnamed)", mbi_pa,
+		boot_info.total_size, boot_info.module_count,
+		boot_info.efi_mmap ? ", EFI memory map" : "");
+	pr_info("command line: \"%s\"", boot_info.cmdline ? boot_info.cmdline : "");
+	for (uint32_t i = 0; i < boot_info.module_count; i++)
+		pr_info("module %u: 0x%x-0x%x \"%s\"", i, boot_info.modules[i].start,
+			boot_info.modules[i].end, boot_info.modules[i].cmdline);
+}
+
+static __noreturn void idle(void)
+{
+	pr_info("nothing left to run (on_idle=%s)", idle_action_name(options.on_idle));
+	switch (options.on_idle) {
+	case IDLE_POWEROFF:
+		power_off();
+	case IDLE_RESET:
+		power_reset();
+	case IDLE_HALT:
+		break;
+	}
+	pr_info("halted");
+	cpu_halt_forever();
+}
+
+void hv_main(uint32_t magic, uint32_t mbi_pa)
+{
+	tsc_mark_boot();
+	gdt_init_boot_cpu();
+	idt_init();
+	uart_init(COM1_PORT);
+	log_set_sink(uart_write);
+
+	parse_boot_info(magic, mbi_pa);
+	cmdline_defaults(&options);
+	int problems = 0;
+	cmdline_parse(boot_info.cmdline, &options, cmdline_collect, &problems);
+	if (options.console_port != COM1_PORT && !uart_init(options.console_port)) {
+		uart_init(COM1_PORT);
+		pr_warn("cmdline: no UART answers at console=0x%x; staying on COM1", options.console_port);
+	}
+	log_set_level(options.loglevel);
+	panic_set_action(options.on_panic);
+	tsc_calibrate();
+	log_set_clock(tsc_ns_since_boot);
+
+	pr_info("%s %s starting", HV_NAME, HV_VERSION);
+	cmdline_report(problems);
+	log_boot_info(mbi_pa);
+	pr_info("TSC %llu.%03llu MHz; console on port 0x%x; on_idle=%s on_panic=%s",
+		(unsigned long long)(tsc_khz() / 1000), (unsigned long long)(tsc_khz() % 1000),
+		uart_port(), idle_action_name(options.on_idle), panic_action_name(options.on_panic));
+
+	mm_init(&boot_info, mbi_pa);
+	power_init(boot_info.rsdp, boot_info.rsdp_len);
+
+	selftest_run(options.selftest);
+	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));
+	idle();
+}

@@ -1,0 +1,24 @@
+/* mm/mm.h - Taking ownership of physical memory at boot: the memory map,
+ * the page-frame allocator and the final page tables, in that order. */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "boot/multiboot2.h"
+#include "lib/types.h"
+#include "mm/pmm.h"
+
+/* The machine's page frames; every other module allocates through it. */
+extern struct pmm host_pmm;
+
+/* Builds the memory map from the boot information (the EFI memory map when
+ * present, else the Multiboot2 one), reserves the hypervisor, the boot
+ * information, the modules and the low 1 MiB, hands the rest to host_pmm,
+ * switches to the final page tables and logs the memory summary.
+ * Panics with the reason if there is no usable map. */
+void mm_init(const struct mb2_info *info, hpa_t mbi_pa);
+
+/* One zeroed 4 KiB page from host_pmm, through the direct map; panics when
+ * memory is exhausted (boot-time callers have no way to go on without it). */
+void *mm_alloc_page_or_panic(const char *why);
+
+#endif

@@ -1,0 +1,102 @@
+/* mm/vmem.c - Builds and loads the hypervisor's final page tables.
+ *
+ * Direct map: every physical address at DIRECT_MAP_BASE, RW and NX, in 1 GiB
+ * pages where the CPU has them (2 MiB otherwise). Image: .text R-X,
+ * .rodata R--, .data/.bss RW-, in 4 KiB pages so the permissions follow the
+ * section boundaries, with the stacks' guard pages left unmapped. Everything
+ * is global (G): the hypervisor's mappings never change per address space.
+ * Until CR3 is switched the tables are written through the boot-time direct
+ * map, which covers only 4 GiB, so their pages must come from below it. */
+#define LOG_PREFIX "mm: "
+#include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "mm/hpt.h"
+#include "mm/mm.h"
+#include "mm/phys.h"
+#include "mm/vmem.h"
+
+#define CPUID_EXT_PAGE1GB BIT(26)   /* CPUID 8000_0001h EDX */
+#define MAX_GUARDS 16
+
+extern uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern uint8_t __data_start[], __bss_end[];
+
+static void *pmm_table_page(void *ctx)
+{
+	(void)ctx;
+	return mm_alloc_page_or_panic("page tables");
+}
+
+static hpa_t table_pa(void *ctx, void *page)
+{
+	(void)ctx;
+	return virt_to_phys(page);
+}
+
+static void *table_va(void *ctx, hpa_t pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
+static const struct page_source pmm_page_source = { pmm_table_page, table_pa, table_va, NULL };
+static struct hpt host_hpt;
+
+static void map_or_panic(hva_t va, hpa_t pa, uint64_t size, unsigned perm, const char *what)
+{
+	if (hpt_map(&host_hpt, va, pa, size, perm) != 0)
+		hv_panic("vmem: cannot map %s (va 0x%llx -> pa 0x%llx, 0x%llx bytes)", what,
+			 (unsigned long long)va, (unsigned long long)pa, (unsigned long long)size);
+}
+
+static bool is_guard(hva_t va, const hva_t *guards, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (guards[i] == va)
+			return true;
+	return false;
+}
+
+/* Maps [start, end) of the image page by page runs, skipping guard pages. */
+static void map_image_range(const uint8_t *start, const uint8_t *end, unsigned perm,
+			    const hva_t *guards, size_t nguards, const char *what)
+{
+	hva_t va = (hva_t)(uintptr_t)start, stop = (hva_t)(uintptr_t)end;
+
+	while (va < stop) {
+		if (is_guard(va, guards, nguards)) {
+			va += PAGE_SIZE;
+			continue;
+		}
+		hva_t run = va;
+		while (run < stop && !is_guard(run, guards, nguards))
+			run += PAGE_SIZE;
+		map_or_panic(va, va - KERNEL_VMA, run - va, perm, what);
+		va = run;
+	}
+}
+
+void vmem_init(hpa_t phys_end, struct vmem_report *rep)
+{
+	hva_t guards[MAX_GUARDS];
+	size_t nguards = gdt_guard_pages(guards, MAX_GUARDS);
+	bool allow_1g = (cpuid(0x80000001, 0).edx & CPUID_EXT_PAGE1GB) != 0;
+	hpa_t end = ALIGN_UP(MAX(phys_end, 4 * GiB), allow_1g ? GiB : 2 * MiB);
+
+	if (hpt_create(&host_hpt, &pmm_page_source, allow_1g) != 0)
+		hv_panic("vmem: no page for the page-table root");
+	map_or_panic(DIRECT_MAP_BASE, 0, end, HPT_R | HPT_W | HPT_GLOBAL, "the direct map");
+	map_image_range(__text_start, __text_end, HPT_R | HPT_X | HPT_GLOBAL, guards, nguards, ".text");
+	map_image_range(__rodata_start, __rodata_end, HPT_R | HPT_GLOBAL, guards, nguards, ".rodata");
+	map_image_range(__data_start, __bss_end, HPT_R | HPT_W | HPT_GLOBAL, guards, nguards, ".data/.bss");
+
+	write_cr3(hpt_root(&host_hpt));
+	direct_map_limit = end;
+
+	rep->direct_map_end = end;
+	rep->used_1g_pages = allow_1g;
+	rep->table_pages = host_hpt.pages_used;
+	rep->guard_pages = nguards;
+}

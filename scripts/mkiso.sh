@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# scripts/mkiso.sh OUT.iso HV.ELF GRUB.CFG [FILE...] - Build a hybrid BIOS+UEFI
+# ISO with grub-mkrescue: /boot/hv.elf, /boot/grub/grub.cfg, and each extra
+# FILE under /boot/ (guest images and configs that grub.cfg loads as modules).
+set -euo pipefail
+out=$1 elf=$2 cfg=$3
+shift 3
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/boot/grub"
+cp "$elf" "$stage/boot/hv.elf"
+cp "$cfg" "$stage/boot/grub/grub.cfg"
+for f in "$@"; do cp "$f" "$stage/boot/"; done
+mkdir -p "$(dirname "$out")"
+# grub-mkrescue prints progress on stderr; keep it quiet unless it fails.
+if ! grub-mkrescue -o "$out.tmp" "$stage" >"$stage/log" 2>&1; then
+	cat "$stage/log" >&2
+	exit 1
+fi
+mv "$out.tmp" "$out"

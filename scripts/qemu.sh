@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# scripts/qemu.sh [--uefi] [--mem SIZE] [--smp N] [--cpu MODEL] ISO [QEMU ARGS...]
+# Boots ISO in QEMU with software emulation of AMD SVM (TCG: there is no KVM
+# here), serial console on this terminal (Ctrl-A X quits).
+set -euo pipefail
+uefi=0 mem=1G smp=2 cpu=EPYC-Rome,+svm,+npt
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--uefi) uefi=1; shift ;;
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+iso=$1
+shift
+firmware=()
+if [[ $uefi -eq 1 ]]; then
+	firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
+fi
+exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
+	-M pc -display none -no-reboot -serial mon:stdio \
+	"${firmware[@]}" -cdrom "$iso" "$@"

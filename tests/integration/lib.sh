@@ -1,0 +1,105 @@
+# tests/integration/lib.sh - Booting the hypervisor in QEMU for a test and
+# reading what it printed. Sourced by tests/integration/tests.sh.
+#
+# qemu_boot NAME ISO TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
+#           [--until-count N] [--reboot]
+#   Boots ISO with the serial console in $OUT/NAME.log. Returns when QEMU ends
+#   by itself, when N lines (default 1) match REGEX (QEMU is then stopped), or
+#   at TIMEOUT seconds. QEMU runs with -no-reboot (a reset ends it) unless
+#   --reboot is given. Sets:
+#     QEMU_END      poweroff | exited (a reset, with -no-reboot) | until | timeout
+#     QEMU_SECONDS  wall time until then
+#     LOG           path of the serial log
+#   The time to the first line matching $BANNER_RE is kept in BANNER_SECONDS
+#   (empty if it never appeared).
+
+BANNER_RE='hv: svm-hv .* starting'
+: "${OUT:=build/tests}"
+
+now_ms() { date +%s%3N; }
+
+qemu_boot() {
+	local name=$1 iso=$2 limit=$3
+	shift 3
+	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 reboot=(-no-reboot)
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--uefi) firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd); shift ;;
+		--mem) mem=$2; shift 2 ;;
+		--cpu) cpu=$2; shift 2 ;;
+		--until) until=$2; shift 2 ;;
+		--until-count) until_count=$2; shift 2 ;;
+		--reboot) reboot=(); shift ;;
+		*) echo "qemu_boot: unknown option $1" >&2; return 2 ;;
+		esac
+	done
+	LOG=$OUT/$name.log
+	local trace=$OUT/$name.trace
+	rm -f "$LOG" "$trace"
+	: >"$LOG"
+	# The shutdown-request trace tells a power-off (guest-shutdown) from any
+	# other way QEMU can end (a reset under -no-reboot, a crash).
+	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp 2 -m "$mem" -M pc \
+		-display none "${reboot[@]}" -monitor none -serial "file:$LOG" \
+		"${firmware[@]}" -cdrom "$iso" \
+		-trace qemu_system_shutdown_request -D "$trace" \
+		</dev/null >"$OUT/$name.qemu.out" 2>&1 &
+	local pid=$! start end
+	start=$(now_ms)
+	BANNER_SECONDS=""
+	QEMU_END=timeout
+	while :; do
+		end=$(now_ms)
+		if [[ -z $BANNER_SECONDS ]] && grep -qE "$BANNER_RE" "$LOG" 2>/dev/null; then
+			BANNER_SECONDS=$(awk -v ms=$((end - start)) 'BEGIN { printf "%.1f", ms / 1000 }')
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			QEMU_END=exited
+			break
+		fi
+		if [[ -n $until ]] && (($(tr -d '\r' <"$LOG" | grep -cE "$until") >= until_count)); then
+			QEMU_END=until
+			break
+		fi
+		if (((end - start) > limit * 1000)); then
+			break
+		fi
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	QEMU_SECONDS=$(awk -v ms=$((end - start)) 'BEGIN { printf "%.1f", ms / 1000 }')
+	if [[ -z $BANNER_SECONDS ]] && grep -qE "$BANNER_RE" "$LOG" 2>/dev/null; then
+		BANNER_SECONDS=$QEMU_SECONDS
+	fi
+	if [[ $QEMU_END == exited ]]; then
+		# ShutdownCause 6 is SHUTDOWN_CAUSE_GUEST_SHUTDOWN (qapi/run-state.json):
+		# the guest powered the machine off (ACPI S5), not a crash or a reset.
+		if grep -qE 'reason=(6|guest-shutdown)$' "$trace" 2>/dev/null; then
+			QEMU_END=poweroff
+		fi
+	fi
+	# The serial log has CRLF line ends (and GRUB's stray CRs); tests grep plain lines.
+	sed -i 's/\r//g' "$LOG"
+}
+
+# --- assertions: each prints why it failed and returns non-zero ------------
+FAILS=()
+fail() { FAILS+=("$*"); }
+
+expect_line() {     # REGEX: some log line matches
+	grep -qE -- "$1" "$LOG" || fail "no line matching /$1/"
+}
+expect_no_line() {  # REGEX: no log line matches
+	! grep -qE -- "$1" "$LOG" || fail "unexpected line matching /$1/: $(grep -m1 -E -- "$1" "$LOG")"
+}
+expect_end() {      # poweroff | until | exited
+	[[ $QEMU_END == "$1" ]] || fail "QEMU ended by '$QEMU_END' after ${QEMU_SECONDS}s, expected '$1'"
+}
+expect_banner_within() {   # SECONDS
+	if [[ -z $BANNER_SECONDS ]]; then
+		fail "banner never appeared"
+	elif ! awk -v t="$BANNER_SECONDS" -v max="$1" 'BEGIN { exit !(t < max) }'; then
+		fail "banner after ${BANNER_SECONDS}s, limit ${1}s"
+	fi
+}

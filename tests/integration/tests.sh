@@ -1,0 +1,145 @@
+# tests/integration/tests.sh - Integration tests: boot the real ISO in QEMU
+# (TCG with SVM) under SeaBIOS and OVMF and check what the serial console says.
+# Each test_* function is one test; tests/run-tests.sh runs them in order.
+# HV_ELF and OUT come from the runner.
+
+# make_iso NAME "COMMAND LINE": an ISO like build/hv.iso with another command line.
+make_iso() {
+	local name=$1 cmdline=$2 cfg=$OUT/$1.grub.cfg
+	sed "s|@CMDLINE@|$cmdline|" tests/integration/grub.cfg.in >"$cfg"
+	scripts/mkiso.sh "$OUT/$name.iso" "$HV_ELF" "$cfg"
+	ISO=$OUT/$name.iso
+}
+
+expect_memory_summary() {
+	expect_line '^\[ *[0-9]+\.[0-9]{6}\] mm: RAM [0-9.]+ [KMG]iB: usable [0-9.]+ [KMG]iB, reserved [0-9.]+ [KMG]iB, above 4 GiB'
+	expect_line 'mm: highest RAM address 0x[0-9a-f]+; largest free run 0x[0-9a-f]+-0x[0-9a-f]+ \([0-9.]+ [KMG]iB\)'
+	expect_line 'mm: page-frame allocator: [0-9]+ free frames'
+	expect_line 'mm: direct map 0x0-0x[0-9a-f]+ with (1 GiB|2 MiB) pages'
+}
+
+expect_clean_poweroff() {
+	expect_line 'hv: nothing left to run \(on_idle=poweroff\)'
+	expect_line 'power: powering off \(ACPI S5'
+	expect_end poweroff
+	expect_no_line 'PANIC|nested trap'
+}
+
+test_bios_boot() {
+	qemu_boot bios_boot build/hv.iso 60
+	expect_banner_within 15
+	expect_line 'hv: boot loader: GRUB'
+	expect_line 'mm: memory map from the Multiboot2 memory map'
+	expect_memory_summary
+	expect_line 'mm: RAM 10[0-9][0-9]\.[0-9] MiB'
+	expect_line 'acpi: '
+	expect_clean_poweroff
+	INFO="banner after ${BANNER_SECONDS}s, power-off after ${QEMU_SECONDS}s"
+}
+
+test_uefi_boot() {
+	qemu_boot uefi_boot build/hv.iso 120 --uefi
+	expect_banner_within 40
+	expect_line 'hv: boot loader: GRUB'
+	expect_line 'mm: memory map from the EFI memory map'
+	expect_memory_summary
+	expect_clean_poweroff
+	INFO="banner after ${BANNER_SECONDS}s, power-off after ${QEMU_SECONDS}s"
+}
+
+test_ram_above_4g() {
+	qemu_boot ram_above_4g build/hv.iso 60 --mem 5G
+	expect_memory_summary
+	# QEMU's pc machine puts 3 GiB below the PCI hole and 2 GiB above 4 GiB.
+	expect_line 'mm: RAM 5[01][0-9][0-9]\.[0-9] MiB: .*above 4 GiB 2048\.0 MiB'
+	expect_line 'mm: +0x0000000100000000-0x000000017fffffff usable'
+	expect_line 'mm: direct map checked at the highest free frame 0x17ffff000'
+	expect_clean_poweroff
+}
+
+test_uefi_ram_above_4g() {
+	qemu_boot uefi_ram_above_4g build/hv.iso 120 --uefi --mem 5G
+	expect_line 'mm: memory map from the EFI memory map'
+	expect_line 'above 4 GiB 2048\.0 MiB'
+	expect_line 'mm: direct map checked at the highest free frame 0x17ffff000'
+	expect_clean_poweroff
+}
+
+expect_register_dump() {
+	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16}$'
+	expect_line '^  RAX=0x[0-9a-f]{16} RBX=0x[0-9a-f]{16} RCX=0x[0-9a-f]{16} RDX=0x[0-9a-f]{16}$'
+	expect_line '^  R13=0x[0-9a-f]{16} R14=0x[0-9a-f]{16} R15=0x[0-9a-f]{16}$'
+	expect_line '^  CR0=0x[0-9a-f]{16} CR2=0x[0-9a-f]{16} CR3=0x[0-9a-f]{16} CR4=0x[0-9a-f]{16}$'
+	expect_line '^  stack trace:$'
+	expect_line '^    #1  0xffffffff8[0-9a-f]{7}'
+	expect_line '^\*\*\* powering off \(on_panic=poweroff\)$'
+	expect_end poweroff
+}
+
+test_selftest_pagefault() {
+	make_iso selftest_pagefault "selftest=pagefault on_panic=poweroff"
+	qemu_boot selftest_pagefault "$ISO" 60
+	expect_line '^\*\*\* PANIC: unexpected exception #PF page fault \(vector 14\) in the hypervisor, error code 0x0 \[read, not present, supervisor\]$'
+	expect_line 'CR2=0x00000000deadbeef'
+	expect_register_dump
+}
+
+test_selftest_stackoverflow() {
+	make_iso selftest_stackoverflow "selftest=stackoverflow on_panic=poweroff"
+	qemu_boot selftest_stackoverflow "$ISO" 60
+	# The #PF cannot push its frame onto the guard page: #DF on its IST stack.
+	expect_line '^\*\*\* PANIC: unexpected exception #DF double fault \(vector 8\)'
+	expect_register_dump
+}
+
+test_selftest_ud() {
+	make_iso selftest_ud "selftest=ud on_panic=poweroff"
+	qemu_boot selftest_ud "$ISO" 60
+	expect_line '^\*\*\* PANIC: unexpected exception #UD invalid opcode \(vector 6\)'
+	expect_register_dump
+}
+
+test_selftest_panic() {
+	make_iso selftest_panic "selftest=panic on_panic=poweroff"
+	qemu_boot selftest_panic "$ISO" 60
+	expect_line '^\*\*\* PANIC: selftest=panic requested on the command line$'
+	expect_register_dump
+}
+
+test_bad_cmdline_reported() {
+	make_iso bad_cmdline "foo=bar console=com9 loglevel on_idle=poweroff"
+	qemu_boot bad_cmdline "$ISO" 60
+	expect_line "hv: cmdline: unknown option 'foo=bar' ignored"
+	expect_line "hv: cmdline: bad value in 'console=com9': expected com1\|com2\|com3\|com4 or an I/O port"
+	expect_line "hv: cmdline: option 'loglevel' has no value"
+	expect_clean_poweroff
+}
+
+test_on_idle_reset() {
+	# A real reset boots the machine again: GRUB, then our banner a second time.
+	make_iso on_idle_reset "on_idle=reset"
+	qemu_boot on_idle_reset "$ISO" 60 --reboot --until "$BANNER_RE" --until-count 2
+	expect_line 'hv: nothing left to run \(on_idle=reset\)'
+	expect_line 'power: reset'
+	expect_end until
+}
+
+test_on_panic_halt() {
+	make_iso on_panic_halt "selftest=panic"
+	qemu_boot on_panic_halt "$ISO" 60 --until 'CPU halted'
+	expect_line '^\*\*\* CPU halted \(on_panic=halt\)$'
+	expect_end until
+}
+
+test_no_long_mode() {
+	# A 32-bit CPU: entry.asm must say why on COM1 instead of triple-faulting.
+	qemu_boot no_long_mode build/hv.iso 60 --cpu qemu32 --until 'cannot run 64-bit code'
+	expect_line '^hv: this CPU cannot run 64-bit code \(no long mode\)'
+	expect_end until
+}
+
+INTEGRATION_TESTS=(
+	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
+	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
+	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
+)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# tests/run-tests.sh [--unit-only] UNIT_BINARY... - The whole test suite.
+# Runs each host unit-test program (every "ok"/"FAIL" line is one case), then
+# the QEMU integration tests in tests/integration/tests.sh, and ends with the
+# line "N passed, N failed". Exit status is non-zero on any failure.
+# ONLY=REGEX limits the integration tests to those whose names match.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+unit_only=0
+if [[ ${1:-} == --unit-only ]]; then unit_only=1; shift; fi
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
+export OUT=build/tests HV_ELF=build/hv.elf
+mkdir -p "$OUT"
+passed=0 failed=0 failures=()
+
+for bin in "$@"; do
+	name=$(basename "$bin")
+	output=$(timeout "$UNIT_TIMEOUT" "$bin" 2>&1)
+	status=$?
+	ok=$(grep -c '^ok ' <<<"$output")
+	bad=$(grep -c '^FAIL ' <<<"$output")
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [[ $status -ne 0 && $bad -eq 0 ]]; then
+		# Crashed, timed out or a sanitizer stopped it: that is a failure too.
+		failed=$((failed + 1))
+		failures+=("$name: exited with status $status")
+		echo "FAIL $name (exit status $status)"
+		tail -n 20 <<<"$output" | sed 's/^/    /'
+	elif [[ $bad -gt 0 ]]; then
+		failures+=("$name: $bad case(s) failed")
+		echo "FAIL $name"
+		grep -v '^ok ' <<<"$output" | sed 's/^/    /'
+	else
+		echo "ok   $name ($ok cases)"
+	fi
+done
+
+if [[ $unit_only -eq 0 ]]; then
+	source tests/integration/lib.sh
+	source tests/integration/tests.sh
+	for t in "${INTEGRATION_TESTS[@]}"; do
+		# ONLY=REGEX runs just the integration tests whose names match.
+		[[ -n ${ONLY:-} && ! $t =~ $ONLY ]] && continue
+		FAILS=() INFO=""
+		"$t"
+		if [[ ${#FAILS[@]} -eq 0 ]]; then
+			passed=$((passed + 1))
+			echo "ok   ${t#test_}${INFO:+ ($INFO)}"
+		else
+			failed=$((failed + 1))
+			failures+=("${t#test_}: ${FAILS[0]}")
+			echo "FAIL ${t#test_} (log: $LOG)"
+			printf '    %s\n' "${FAILS[@]}"
+			echo "    --- last lines of the serial log ---"
+			tail -n 15 "$LOG" | sed 's/^/    /'
+		fi
+	done
+fi
+
+if [[ ${#failures[@]} -gt 0 ]]; then
+	echo
+	echo "failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
