@@ -48,8 +48,27 @@ $(BUILD)/asm-offsets.inc: arch/x86/asm-offsets.c
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 $(BUILD)/hv/main.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
 
-$(BUILD)/hv.elf: $(OBJ) linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(OBJ)
+# Two-pass link: the first image (no symbol table) gives the addresses of the
+# functions; the second adds them in .rodata, after .text, so no code moves.
+# The final check proves it: both images must have the same code symbols.
+$(BUILD)/ksyms-empty.c:
+	@mkdir -p $(@D)
+	printf '#include "lib/ksyms.h"\nconst struct ksym ksyms[] = { { 0, "" } };\nconst size_t ksym_count = 0;\n' > $@
+
+$(BUILD)/hv-nosyms.elf: $(OBJ) $(BUILD)/ksyms-empty.c.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms-empty.c.o
+
+$(BUILD)/ksyms.c: $(BUILD)/hv-nosyms.elf scripts/gen-ksyms.sh
+	scripts/gen-ksyms.sh $< > $@
+
+$(BUILD)/%.c.o: $(BUILD)/%.c
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/hv.elf: $(OBJ) $(BUILD)/ksyms.c.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms.c.o
+	@nm -n $(BUILD)/hv-nosyms.elf | grep ' [Tt] ' > $(BUILD)/syms.1
+	@nm -n $@ | grep ' [Tt] ' > $(BUILD)/syms.2
+	@cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "hv.elf: code moved between link passes"; rm -f $@; exit 1; }
 
 # --- ISO ------------------------------------------------------------------
 GRUB_CFG ?= iso/grub.cfg

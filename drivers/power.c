@@ -7,6 +7,7 @@
  * under emulation, which only makes the fallbacks come sooner). */
 #define LOG_PREFIX "power: "
 #include "lib/log.h"
+#include "lib/printf.h"
 #include "drivers/power.h"
 #include "drivers/acpi_tables.h"
 #include "arch/x86/cpu.h"
@@ -99,6 +100,15 @@ static void gas_write8(const struct acpi_gas *g, uint8_t v)
 
 /* ---- Boot log ------------------------------------------------------------ */
 
+/* "io 0x604", "mem 0xfed80000" or "none", for log lines. */
+static const char *gas_str(char *buf, size_t size, const struct acpi_gas *g)
+{
+	if (g->address == 0)
+		return "none";
+	hv_snprintf(buf, size, "%s 0x%llx", gas_space(g->space_id), (unsigned long long)g->address);
+	return buf;
+}
+
 static size_t str_append(char *buf, size_t size, size_t pos, const char *s)
 {
 	while (*s && pos + 1 < size)
@@ -152,12 +162,12 @@ static void log_tables(const char *source, hpa_t rsdp_pa)
 static void log_power_info(void)
 {
 	const struct acpi_power_info *a = &pw_acpi;
+	char pm1a[32], pm1b[32], rst[32];
 
-	acpi_log(LOG_INFO, "FADT rev %u len %u at 0x%llx: PM1a_CNT %s 0x%llx, PM1b_CNT %s 0x%llx, "
+	acpi_log(LOG_INFO, "FADT rev %u len %u at 0x%llx: PM1a_CNT %s, PM1b_CNT %s, "
 		 "PM1_CNT_LEN %u, SMI_CMD 0x%x, ACPI_ENABLE 0x%x%s",
 		 a->fadt_revision, a->fadt_len, (unsigned long long)a->fadt_pa,
-		 gas_space(a->pm1a_cnt.space_id), (unsigned long long)a->pm1a_cnt.address,
-		 gas_space(a->pm1b_cnt.space_id), (unsigned long long)a->pm1b_cnt.address,
+		 gas_str(pm1a, sizeof(pm1a), &a->pm1a_cnt), gas_str(pm1b, sizeof(pm1b), &a->pm1b_cnt),
 		 a->pm1_cnt_len, a->smi_cmd, a->acpi_enable, a->hw_reduced ? ", HW-reduced" : "");
 	if (a->dsdt_err != ACPI_OK)
 		acpi_log(LOG_WARN, "DSDT at 0x%llx unusable: %s", (unsigned long long)a->dsdt_pa,
@@ -170,8 +180,8 @@ static void log_power_info(void)
 	else
 		acpi_log(LOG_WARN, "%s; ACPI power-off unavailable", acpi_strerror(ACPI_ERR_NO_S5));
 	if (a->reset_reg_supported)
-		acpi_log(LOG_INFO, "reset register %s 0x%llx value 0x%x", gas_space(a->reset_reg.space_id),
-			 (unsigned long long)a->reset_reg.address, a->reset_value);
+		acpi_log(LOG_INFO, "reset register %s value 0x%x",
+			 gas_str(rst, sizeof(rst), &a->reset_reg), a->reset_value);
 	else
 		acpi_log(LOG_INFO, "no ACPI reset register");
 }

@@ -4,6 +4,7 @@
  * line's on_panic= says (halt by default). Never a silent triple fault. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/traps.h"
+#include "lib/ksyms.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
@@ -24,7 +25,18 @@ static const char *const exception_names[32] = {
 static const char *volatile panic_message;
 static volatile int trap_depth;
 
-extern uint8_t __bss_start[], __bss_end[];
+extern uint8_t __bss_start[], __bss_end[], __text_end[];
+
+/* " <hv_main+0x3c>" for an address in the image's code, else "". */
+static const char *symbolize(char *buf, size_t len, uint64_t addr)
+{
+	const struct ksym *s = ksym_find(ksyms, ksym_count, (uint64_t)(uintptr_t)__text_end, addr);
+
+	if (!s)
+		return "";
+	hv_snprintf(buf, len, " <%s+0x%llx>", s->name, (unsigned long long)(addr - s->addr));
+	return buf;
+}
 
 static void describe_pf_error(char *buf, size_t len, uint64_t ec)
 {
@@ -45,7 +57,9 @@ static void print_stack_trace(uint64_t rbp, uint64_t rip)
 {
 	uint64_t lo = (uint64_t)(uintptr_t)__bss_start, hi = (uint64_t)(uintptr_t)__bss_end;
 
-	log_rawf("  stack trace:\n    #0  0x%016llx\n", (unsigned long long)rip);
+	char sym[96];
+
+	log_rawf("  stack trace:\n    #0  0x%016llx%s\n", (unsigned long long)rip, symbolize(sym, sizeof(sym), rip));
 	for (int depth = 1; depth < 24; depth++) {
 		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
 			break;
@@ -53,7 +67,8 @@ static void print_stack_trace(uint64_t rbp, uint64_t rip)
 		uint64_t ret = frame[1], next = frame[0];
 		if (ret == 0)
 			break;
-		log_rawf("    #%-2d 0x%016llx\n", depth, (unsigned long long)ret);
+		/* ret - 1: the call instruction, not the one after it, names the caller. */
+		log_rawf("    #%-2d 0x%016llx%s\n", depth, (unsigned long long)ret, symbolize(sym, sizeof(sym), ret - 1));
 		if (next <= rbp)
 			break;
 		rbp = next;
@@ -64,7 +79,10 @@ void trap_dump(const char *headline, const struct trap_frame *f)
 {
 #define R(x) ((unsigned long long)(x))
 	log_rawf("\n*** %s\n", headline);
-	log_rawf("  RIP=0x%016llx CS=0x%04llx RFLAGS=0x%016llx\n", R(f->rip), R(f->cs), R(f->rflags));
+	char sym[96];
+
+	log_rawf("  RIP=0x%016llx CS=0x%04llx RFLAGS=0x%016llx%s\n", R(f->rip), R(f->cs), R(f->rflags),
+		 symbolize(sym, sizeof(sym), f->rip));
 	log_rawf("  RSP=0x%016llx SS=0x%04llx ERROR=0x%016llx\n", R(f->rsp), R(f->ss), R(f->error_code));
 	log_rawf("  RAX=0x%016llx RBX=0x%016llx RCX=0x%016llx RDX=0x%016llx\n",
 		 R(f->rax), R(f->rbx), R(f->rcx), R(f->rdx));

@@ -66,12 +66,12 @@ test_uefi_ram_above_4g() {
 }
 
 expect_register_dump() {
-	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16}$'
+	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16} <[a-z_0-9]+\+0x[0-9a-f]+>$'
 	expect_line '^  RAX=0x[0-9a-f]{16} RBX=0x[0-9a-f]{16} RCX=0x[0-9a-f]{16} RDX=0x[0-9a-f]{16}$'
 	expect_line '^  R13=0x[0-9a-f]{16} R14=0x[0-9a-f]{16} R15=0x[0-9a-f]{16}$'
 	expect_line '^  CR0=0x[0-9a-f]{16} CR2=0x[0-9a-f]{16} CR3=0x[0-9a-f]{16} CR4=0x[0-9a-f]{16}$'
 	expect_line '^  stack trace:$'
-	expect_line '^    #1  0xffffffff8[0-9a-f]{7}'
+	expect_line '^    #[0-9]+ +0xffffffff8[0-9a-f]{7} <hv_main\+0x[0-9a-f]+>$'
 	expect_line '^\*\*\* powering off \(on_panic=poweroff\)$'
 	expect_end poweroff
 }
@@ -81,6 +81,7 @@ test_selftest_pagefault() {
 	qemu_boot selftest_pagefault "$ISO" 60
 	expect_line '^\*\*\* PANIC: unexpected exception #PF page fault \(vector 14\) in the hypervisor, error code 0x0 \[read, not present, supervisor\]$'
 	expect_line 'CR2=0x00000000deadbeef'
+	expect_line '^  RIP=.* <selftest_run\+0x[0-9a-f]+>$'
 	expect_register_dump
 }
 
