@@ -52,27 +52,54 @@ static void describe_pf_error(char *buf, size_t len, uint64_t ec)
 /* Follows saved frame pointers (the hypervisor is built with
  * -fno-omit-frame-pointer). Every frame must lie in .bss, where all
  * hypervisor stacks live, and move up the stack: a corrupt chain stops the
- * walk instead of faulting again. */
+ * walk instead of faulting again. Runs of one return address (recursion)
+ * print as one line, so a stack overflow still shows who started it. */
+#define TRACE_MAX_FRAMES 4096
+#define TRACE_MAX_LINES  24
+
+static void print_frame(int depth, uint64_t ret, unsigned repeats)
+{
+	char sym[96];
+
+	/* ret - 1: the call instruction, not the one after it, names the caller. */
+	log_rawf("    #%-2d 0x%016llx%s\n", depth, (unsigned long long)ret, symbolize(sym, sizeof(sym), ret - 1));
+	if (repeats)
+		log_rawf("        ... and %u more frames at the same address\n", repeats);
+}
+
 static void print_stack_trace(uint64_t rbp, uint64_t rip)
 {
 	uint64_t lo = (uint64_t)(uintptr_t)__bss_start, hi = (uint64_t)(uintptr_t)__bss_end;
-
+	uint64_t last = 0;
+	unsigned repeats = 0;
+	int lines = 0, run_depth = 0;   /* run_depth: where `last` first appeared */
 	char sym[96];
 
 	log_rawf("  stack trace:\n    #0  0x%016llx%s\n", (unsigned long long)rip, symbolize(sym, sizeof(sym), rip));
-	for (int depth = 1; depth < 24; depth++) {
+	for (int depth = 1; depth < TRACE_MAX_FRAMES && lines < TRACE_MAX_LINES; depth++) {
 		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
 			break;
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 		uint64_t ret = frame[1], next = frame[0];
 		if (ret == 0)
 			break;
-		/* ret - 1: the call instruction, not the one after it, names the caller. */
-		log_rawf("    #%-2d 0x%016llx%s\n", depth, (unsigned long long)ret, symbolize(sym, sizeof(sym), ret - 1));
+		if (ret == last) {
+			repeats++;
+		} else {
+			if (last) {
+				print_frame(run_depth, last, repeats);
+				lines++;
+			}
+			last = ret;
+			run_depth = depth;
+			repeats = 0;
+		}
 		if (next <= rbp)
 			break;
 		rbp = next;
 	}
+	if (last && lines < TRACE_MAX_LINES)
+		print_frame(run_depth, last, repeats);
 }
 
 void trap_dump(const char *headline, const struct trap_frame *f)

@@ -66,7 +66,7 @@ test_uefi_ram_above_4g() {
 }
 
 expect_register_dump() {
-	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16} <[a-z_0-9]+\+0x[0-9a-f]+>$'
+	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16} <[A-Za-z_0-9.]+\+0x[0-9a-f]+>$'
 	expect_line '^  RAX=0x[0-9a-f]{16} RBX=0x[0-9a-f]{16} RCX=0x[0-9a-f]{16} RDX=0x[0-9a-f]{16}$'
 	expect_line '^  R13=0x[0-9a-f]{16} R14=0x[0-9a-f]{16} R15=0x[0-9a-f]{16}$'
 	expect_line '^  CR0=0x[0-9a-f]{16} CR2=0x[0-9a-f]{16} CR3=0x[0-9a-f]{16} CR4=0x[0-9a-f]{16}$'
