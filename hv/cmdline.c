@@ -21,7 +21,8 @@ static const struct choice panic_choices[] = {
 };
 static const struct choice selftest_choices[] = {
 	{ "pagefault", SELFTEST_PAGEFAULT }, { "stackoverflow", SELFTEST_STACKOVERFLOW },
-	{ "ud", SELFTEST_UD }, { "panic", SELFTEST_PANIC }, { NULL, 0 },
+	{ "ud", SELFTEST_UD }, { "panic", SELFTEST_PANIC }, { "writetext", SELFTEST_WRITE_TEXT },
+	{ "execdata", SELFTEST_EXEC_DATA }, { NULL, 0 },
 };
 static const struct choice console_choices[] = {
 	{ "com1", 0x3f8 }, { "com2", 0x2f8 }, { "com3", 0x3e8 }, { "com4", 0x2e8 }, { NULL, 0 },

@@ -5,7 +5,8 @@
  *   loglevel=error|warn|info|debug|0-3   messages shown (default info)
  *   on_idle=halt|poweroff|reset           when nothing is left to run (default halt)
  *   on_panic=halt|poweroff|reset          after a panic dump (default halt)
- *   selftest=pagefault|stackoverflow|ud|panic   deliberately fail, to see the dump
+ *   selftest=pagefault|stackoverflow|ud|panic|writetext|execdata
+ *                                         deliberately fail, to see the dump
  *
  * Unknown options and bad values are reported, never ignored silently; the
  * option keeps its default and boot goes on. Pure logic: host-tested. */
@@ -17,7 +18,10 @@
 #include "lib/types.h"
 
 enum idle_action { IDLE_HALT = 0, IDLE_POWEROFF, IDLE_RESET };
-enum selftest { SELFTEST_NONE = 0, SELFTEST_PAGEFAULT, SELFTEST_STACKOVERFLOW, SELFTEST_UD, SELFTEST_PANIC };
+enum selftest {
+	SELFTEST_NONE = 0, SELFTEST_PAGEFAULT, SELFTEST_STACKOVERFLOW, SELFTEST_UD, SELFTEST_PANIC,
+	SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA,
+};
 
 struct hv_options {
 	uint16_t console_port;

@@ -20,6 +20,9 @@ static __attribute__((noinline)) uint64_t recurse_forever(volatile uint64_t dept
 	return recurse_forever(depth + 1) + frame[0];
 }
 
+/* A RET instruction in .data: W^X means it must not run. */
+static uint8_t data_ret_insn[16] = { 0xc3 };
+
 void selftest_run(enum selftest which)
 {
 	switch (which) {
@@ -36,6 +39,14 @@ void selftest_run(enum selftest which)
 	case SELFTEST_UD:
 		pr_info("executing ud2");
 		__asm__ volatile("ud2");
+		break;
+	case SELFTEST_WRITE_TEXT:
+		pr_info("writing to the hypervisor's own code at %p", (void *)selftest_run);
+		*(volatile uint8_t *)(uintptr_t)selftest_run = 0xcc;
+		break;
+	case SELFTEST_EXEC_DATA:
+		pr_info("calling into .data at %p", (void *)data_ret_insn);
+		((void (*)(void))(uintptr_t)data_ret_insn)();
 		break;
 	case SELFTEST_PANIC:
 		hv_panic("selftest=panic requested on the command line");

@@ -66,7 +66,7 @@ test_uefi_ram_above_4g() {
 }
 
 expect_register_dump() {
-	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16} <[A-Za-z_0-9.]+\+0x[0-9a-f]+>$'
+	expect_line '^  RIP=0x[0-9a-f]{16} CS=0x0008 RFLAGS=0x[0-9a-f]{16}( <[A-Za-z_0-9.]+\+0x[0-9a-f]+>)?$'
 	expect_line '^  RAX=0x[0-9a-f]{16} RBX=0x[0-9a-f]{16} RCX=0x[0-9a-f]{16} RDX=0x[0-9a-f]{16}$'
 	expect_line '^  R13=0x[0-9a-f]{16} R14=0x[0-9a-f]{16} R15=0x[0-9a-f]{16}$'
 	expect_line '^  CR0=0x[0-9a-f]{16} CR2=0x[0-9a-f]{16} CR3=0x[0-9a-f]{16} CR4=0x[0-9a-f]{16}$'
@@ -107,6 +107,22 @@ test_selftest_panic() {
 	expect_register_dump
 }
 
+test_selftest_writetext() {
+	make_iso selftest_writetext "selftest=writetext on_panic=poweroff"
+	qemu_boot selftest_writetext "$ISO" 60
+	# .text is mapped read-only: W^X holds for the hypervisor's own image.
+	expect_line '^\*\*\* PANIC: unexpected exception #PF page fault \(vector 14\) in the hypervisor, error code 0x3 \[write, protection violation, supervisor\]$'
+	expect_register_dump
+}
+
+test_selftest_execdata() {
+	make_iso selftest_execdata "selftest=execdata on_panic=poweroff"
+	qemu_boot selftest_execdata "$ISO" 60
+	# .data is NX: the fetch faults with the instruction-fetch bit set.
+	expect_line '^\*\*\* PANIC: unexpected exception #PF page fault \(vector 14\) in the hypervisor, error code 0x11 \[read, protection violation, supervisor, instruction fetch\]$'
+	expect_register_dump
+}
+
 test_bad_cmdline_reported() {
 	make_iso bad_cmdline "foo=bar console=com9 loglevel on_idle=poweroff"
 	qemu_boot bad_cmdline "$ISO" 60
@@ -142,5 +158,6 @@ test_no_long_mode() {
 INTEGRATION_TESTS=(
 	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
+	test_selftest_writetext test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
 )
