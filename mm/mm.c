@@ -10,6 +10,7 @@
 #include "lib/panic.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/bootmap.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 #include "mm/phys.h"
@@ -52,42 +53,6 @@ static const char *fmt_size(char *buf, size_t len, uint64_t bytes)
 	else
 		hv_snprintf(buf, len, "%llu KiB", (unsigned long long)(bytes / KiB));
 	return buf;
-}
-
-static void add_range(uint64_t start, uint64_t len, enum mem_type type)
-{
-	if (len == 0 || start + len < start)
-		return;
-	if (memmap_add(&host_memmap, start, start + len, type) != 0)
-		pr_warn("memory map entry 0x%llx+0x%llx (%s) dropped: map full or malformed",
-			(unsigned long long)start, (unsigned long long)len, memmap_type_name(type));
-}
-
-/* The EFI map is the firmware's own and finer grained; GRUB derives the
- * Multiboot2 map from it. Use it when it is there. */
-static const char *load_firmware_map(const struct mb2_info *info)
-{
-	if (info->efi_mmap && info->efi_mmap_count) {
-		for (uint32_t i = 0; i < info->efi_mmap_count; i++) {
-			uint32_t type;
-			uint64_t start, pages, attr;
-			mb2_efi_mmap_entry(info, i, &type, &start, &pages, &attr);
-			if (pages > (UINT64_MAX >> PAGE_SHIFT))
-				continue;
-			add_range(start, pages << PAGE_SHIFT, memmap_type_from_efi(type));
-		}
-		return "the EFI memory map";
-	}
-	if (info->mmap && info->mmap_count) {
-		for (uint32_t i = 0; i < info->mmap_count; i++) {
-			uint64_t base, len;
-			uint32_t type;
-			mb2_mmap_entry(info, i, &base, &len, &type);
-			add_range(base, len, memmap_type_from_mb2(type));
-		}
-		return "the Multiboot2 memory map";
-	}
-	hv_panic("the boot loader gave no memory map (neither Multiboot2 tag 6 nor tag 17)");
 }
 
 static void carve(uint64_t start, uint64_t end, enum mem_type type, const char *what)
@@ -157,11 +122,18 @@ void mm_init(const struct mb2_info *info, hpa_t mbi_pa)
 {
 	struct memmap_stats st;
 	struct vmem_report vr;
+	struct bootmap_result bm;
 	char a[32], b[32];
 
 	memmap_init(&host_memmap, memmap_storage, MEMMAP_CAPACITY);
-	const char *source = load_firmware_map(info);
-	pr_info("memory map from %s (%zu ranges after merging):", source, host_memmap.count);
+	bootmap_load(&host_memmap, info, &bm);
+	if (!bm.source)
+		hv_panic("the boot loader gave no memory map (neither Multiboot2 tag 6 nor tag 17)");
+	pr_info("memory map from %s (%u entries, %zu ranges after merging):", bm.source, bm.entries,
+		host_memmap.count);
+	if (bm.dropped)
+		pr_warn("%u memory map entries dropped (malformed, or more than %d ranges)", bm.dropped,
+			MEMMAP_CAPACITY);
 	log_map();
 
 	carve(0, LOW_MEMORY_END, MEM_LOW_1M, "the low 1 MiB");
