@@ -20,6 +20,15 @@ PTE_PS              equ 1 << 7
 
 COM1                equ 0x3f8
 
+CR0_PE              equ 1 << 0
+CR0_MP              equ 1 << 1
+CR0_ET              equ 1 << 4
+CR0_NE              equ 1 << 5
+CR0_WP              equ 1 << 16
+CR0_PG              equ 1 << 31
+CR4_PAE             equ 1 << 5
+CR4_PGE             equ 1 << 7
+
 section .multiboot2 progbits alloc noexec nowrite align=8
 mb2_header:
 	dd MB2_HEADER_MAGIC
@@ -112,17 +121,19 @@ mb2_entry:
 	add edi, 8
 	loop .fill_pd
 
+	; CR4 and CR0 get exact values, not the firmware's leftovers OR-ed with
+	; ours: a CR4.LA57 left set by 5-level-paging firmware would make the CPU
+	; walk early_pml4 as a PML5, a leftover CET or CR0.CD/NW would break or
+	; slow everything after. GRUB's UEFI path clears only PG, PAE and LME.
 	mov eax, early_pml4
 	mov cr3, eax
-	mov eax, cr4
-	or eax, (1 << 5) | (1 << 7)         ; PAE, PGE
+	mov eax, CR4_PAE | CR4_PGE
 	mov cr4, eax
 	mov ecx, 0xc0000080                 ; EFER
 	rdmsr
 	or eax, (1 << 8) | (1 << 11)        ; LME, NXE
 	wrmsr
-	mov eax, cr0
-	or eax, (1 << 31) | (1 << 16) | 1   ; PG, WP, PE
+	mov eax, CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG
 	mov cr0, eax
 
 	lgdt [early_gdt_ptr]

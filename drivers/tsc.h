@@ -6,8 +6,9 @@
 
 /* Remembers the TSC at boot, the zero of every timestamp. */
 void tsc_mark_boot(void);
-/* Measures the TSC frequency against PIT channel 2. Returns kHz (a fallback
- * of 1 GHz, with a warning, when the PIT does not count). */
+/* Measures the TSC frequency against PIT channel 2 (best of three 10 ms
+ * runs). Returns kHz, or 0 when the PIT does not count: timestamps then
+ * assume 1 GHz and the caller should say so. */
 uint64_t tsc_calibrate(void);
 uint64_t tsc_khz(void);
 /* Nanoseconds since tsc_mark_boot(). */

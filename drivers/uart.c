@@ -47,17 +47,22 @@ bool uart_init(uint16_t base)
 
 static void uart_putc(char c)
 {
-	for (unsigned spin = 0; spin < THRE_SPIN_LIMIT; spin++)
-		if (inb(uart_base + UART_LSR) & LSR_THRE)
-			break;
-	outb(uart_base + UART_THR, (uint8_t)c);
+	for (unsigned spin = 0; spin < THRE_SPIN_LIMIT; spin++) {
+		if (inb(uart_base + UART_LSR) & LSR_THRE) {
+			outb(uart_base + UART_THR, (uint8_t)c);
+			return;
+		}
+	}
+	/* The transmitter never emptied: a UART that answers the probe but
+	 * does not send. Stop using it rather than stall every later byte. */
+	uart_ok = false;
 }
 
 void uart_write(const char *s, size_t len)
 {
 	if (!uart_ok)
 		return;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len && uart_ok; i++) {
 		if (s[i] == '\n')
 			uart_putc('\r');
 		uart_putc(s[i]);

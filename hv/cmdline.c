@@ -22,6 +22,7 @@ static const struct choice panic_choices[] = {
 static const struct choice selftest_choices[] = {
 	{ "pagefault", SELFTEST_PAGEFAULT }, { "stackoverflow", SELFTEST_STACKOVERFLOW },
 	{ "ud", SELFTEST_UD }, { "panic", SELFTEST_PANIC }, { "writetext", SELFTEST_WRITE_TEXT },
+	{ "writetextdirect", SELFTEST_WRITE_TEXT_DIRECT },
 	{ "execdata", SELFTEST_EXEC_DATA }, { NULL, 0 },
 };
 static const struct choice console_choices[] = {
@@ -102,11 +103,15 @@ static bool opt_console(struct hv_options *o, const char *val, char *err, size_t
 		o->console_port = (uint16_t)v;
 		return true;
 	}
-	if (parse_uint(val, 0xfff8, &port) && port != 0) {
+	/* A UART takes 8 ports and the probe writes to one of them, so keep away
+	 * from the motherboard devices below 0x100 and the PCI configuration
+	 * ports 0xcf8-0xcff (a write there would select a config register). */
+	if (parse_uint(val, 0xfff8, &port) && port >= 0x100 && (port + 8 <= 0xcf8 || port >= 0xd00)) {
 		o->console_port = (uint16_t)port;
 		return true;
 	}
-	hv_snprintf(err, len, "expected %s or an I/O port such as 0x3f8", expected);
+	hv_snprintf(err, len, "expected %s or a UART I/O port such as 0x3f8 (0x100-0xfff8, not 0xcf8-0xcff)",
+		    expected);
 	return false;
 }
 

@@ -5,7 +5,7 @@
  *   loglevel=error|warn|info|debug|0-3   messages shown (default info)
  *   on_idle=halt|poweroff|reset           when nothing is left to run (default halt)
  *   on_panic=halt|poweroff|reset          after a panic dump (default halt)
- *   selftest=pagefault|stackoverflow|ud|panic|writetext|execdata
+ *   selftest=pagefault|stackoverflow|ud|panic|writetext|writetextdirect|execdata
  *                                         deliberately fail, to see the dump
  *
  * Unknown options and bad values are reported, never ignored silently; the
@@ -20,7 +20,7 @@
 enum idle_action { IDLE_HALT = 0, IDLE_POWEROFF, IDLE_RESET };
 enum selftest {
 	SELFTEST_NONE = 0, SELFTEST_PAGEFAULT, SELFTEST_STACKOVERFLOW, SELFTEST_UD, SELFTEST_PANIC,
-	SELFTEST_WRITE_TEXT, SELFTEST_EXEC_DATA,
+	SELFTEST_WRITE_TEXT, SELFTEST_WRITE_TEXT_DIRECT, SELFTEST_EXEC_DATA,
 };
 
 struct hv_options {

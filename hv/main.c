@@ -8,6 +8,7 @@
 #include "arch/x86/gdt.h"
 #include "arch/x86/traps.h"
 #include "boot/multiboot2.h"
+#include "drivers/i8259.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
@@ -117,6 +118,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	tsc_mark_boot();
 	gdt_init_boot_cpu();
 	idt_init();
+	i8259_mask_all();
 	uart_init(COM1_PORT);
 	log_set_sink(uart_write);
 
@@ -130,11 +132,13 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	}
 	log_set_level(options.loglevel);
 	panic_set_action(options.on_panic);
-	tsc_calibrate();
+	bool tsc_calibrated = tsc_calibrate() != 0;
 	log_set_clock(tsc_ns_since_boot);
 
 	pr_info("%s %s starting", HV_NAME, HV_VERSION);
 	cmdline_report(problems);
+	if (!tsc_calibrated)
+		pr_warn("the PIT did not count: TSC frequency unknown, timestamps assume 1 GHz");
 	log_boot_info(mbi_pa);
 	pr_info("TSC %llu.%03llu MHz; console on port 0x%x; on_idle=%s on_panic=%s",
 		(unsigned long long)(tsc_khz() / 1000), (unsigned long long)(tsc_khz() % 1000),

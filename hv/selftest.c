@@ -3,6 +3,7 @@
 #include "hv/selftest.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "mm/phys.h"
 
 /* An address no mapping covers, so CR2 in the dump is recognisable. */
 #define UNMAPPED_ADDRESS 0x00000000deadbeefull
@@ -44,6 +45,13 @@ void selftest_run(enum selftest which)
 		pr_info("writing to the hypervisor's own code at %p", (void *)selftest_run);
 		*(volatile uint8_t *)(uintptr_t)selftest_run = 0xcc;
 		break;
+	case SELFTEST_WRITE_TEXT_DIRECT: {
+		/* The same code page through its other mapping, the direct map. */
+		volatile uint8_t *alias = phys_to_virt(virt_to_phys((const void *)(uintptr_t)selftest_run));
+		pr_info("writing to the hypervisor's own code through the direct map at %p", (void *)alias);
+		*alias = 0xcc;
+		break;
+	}
 	case SELFTEST_EXEC_DATA:
 		pr_info("calling into .data at %p", (void *)data_ret_insn);
 		((void (*)(void))(uintptr_t)data_ret_insn)();

@@ -162,11 +162,11 @@ void mm_init(const struct mb2_info *info, hpa_t mbi_pa)
 	memmap_stats(&host_memmap, &st);
 	log_summary(&st);
 
-	vmem_init(st.highest_ram_end, &vr);
+	vmem_init(&host_memmap, &vr);
 	pr_info("page-frame allocator: %llu free frames (%s) up to 0x%llx, bitmap %s at 0x%llx",
 		(unsigned long long)host_pmm.free_frames, fmt_size(a, sizeof(a), host_pmm.free_frames * PAGE_SIZE),
 		(unsigned long long)limit, fmt_size(b, sizeof(b), bitmap_bytes), (unsigned long long)bitmap_pa);
-	pr_info("direct map 0x0-0x%llx with %s pages (%llu table pages); image mapped W^X, %llu guard pages",
+	pr_info("direct map 0x0-0x%llx with %s pages (%llu table pages; holes above 4 GiB left out); image mapped W^X, %llu guard pages",
 		(unsigned long long)vr.direct_map_end - 1, vr.used_1g_pages ? "1 GiB" : "2 MiB",
 		(unsigned long long)vr.table_pages, (unsigned long long)vr.guard_pages);
 	check_highest_frame();

@@ -1,7 +1,13 @@
 /* mm/vmem.c - Builds and loads the hypervisor's final page tables.
  *
- * Direct map: every physical address at DIRECT_MAP_BASE, RW and NX, in 1 GiB
- * pages where the CPU has them (2 MiB otherwise). Image: .text R-X,
+ * Direct map: physical addresses at DIRECT_MAP_BASE, RW and NX, in 1 GiB
+ * pages where the CPU has them (2 MiB otherwise). All of the low 4 GiB is
+ * mapped (legacy areas, ACPI, the 32-bit MMIO window, which the MTRRs make
+ * uncached); above 4 GiB only RAM-backed ranges are, so no write-back
+ * mapping covers a hole that speculation could touch (AMD CPUs raise machine
+ * checks on such accesses; Linux maps only E820 RAM for the same reason).
+ * The image's own frames appear read-only in the direct map, so W^X holds
+ * through that alias too. Image: .text R-X,
  * .rodata R--, .data/.bss RW-, in 4 KiB pages so the permissions follow the
  * section boundaries, with the stacks' guard pages left unmapped. Everything
  * is global (G): the hypervisor's mappings never change per address space.
@@ -22,6 +28,7 @@
 
 extern uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern uint8_t __data_start[], __bss_end[];
+extern uint8_t __image_start_phys[], __image_end_phys[];
 
 static void *pmm_table_page(void *ctx)
 {
@@ -78,16 +85,62 @@ static void map_image_range(const uint8_t *start, const uint8_t *end, unsigned p
 	}
 }
 
-void vmem_init(hpa_t phys_end, struct vmem_report *rep)
+/* Direct-maps [start, end), read-only where it holds the image. */
+static void direct_map_range(hpa_t start, hpa_t end)
+{
+	hpa_t img_lo = (hpa_t)(uintptr_t)__image_start_phys, img_hi = (hpa_t)(uintptr_t)__image_end_phys;
+	hpa_t ro_lo = MAX(start, img_lo), ro_hi = MIN(end, img_hi);
+
+	if (ro_lo >= ro_hi) {
+		map_or_panic(DIRECT_MAP_BASE + start, start, end - start, HPT_R | HPT_W | HPT_GLOBAL, "the direct map");
+		return;
+	}
+	if (start < ro_lo)
+		map_or_panic(DIRECT_MAP_BASE + start, start, ro_lo - start, HPT_R | HPT_W | HPT_GLOBAL, "the direct map");
+	map_or_panic(DIRECT_MAP_BASE + ro_lo, ro_lo, ro_hi - ro_lo, HPT_R | HPT_GLOBAL, "the image in the direct map");
+	if (ro_hi < end)
+		map_or_panic(DIRECT_MAP_BASE + ro_hi, ro_hi, end - ro_hi, HPT_R | HPT_W | HPT_GLOBAL, "the direct map");
+}
+
+/* Maps the RAM-backed ranges above 4 GiB, touching ranges merged into one
+ * call so large pages span them. Returns the end of the highest one. */
+static hpa_t direct_map_high_ram(const struct memmap *map)
+{
+	hpa_t run_lo = 0, run_hi = 0, top = 4 * GiB;
+
+	for (size_t i = 0; i < map->count; i++) {
+		const struct mem_range *r = &map->ranges[i];
+		if (!memmap_type_is_ram(r->type) || r->end <= 4 * GiB)
+			continue;
+		hpa_t lo = ALIGN_UP(MAX(r->start, 4 * GiB), PAGE_SIZE), hi = ALIGN_DOWN(r->end, PAGE_SIZE);
+		if (lo >= hi)
+			continue;
+		if (lo == run_hi) {
+			run_hi = hi;
+			continue;
+		}
+		if (run_hi)
+			direct_map_range(run_lo, run_hi);
+		run_lo = lo;
+		run_hi = hi;
+	}
+	if (run_hi) {
+		direct_map_range(run_lo, run_hi);
+		top = run_hi;
+	}
+	return top;
+}
+
+void vmem_init(const struct memmap *map, struct vmem_report *rep)
 {
 	hva_t guards[MAX_GUARDS];
 	size_t nguards = gdt_guard_pages(guards, MAX_GUARDS);
 	bool allow_1g = (cpuid(0x80000001, 0).edx & CPUID_EXT_PAGE1GB) != 0;
-	hpa_t end = ALIGN_UP(MAX(phys_end, 4 * GiB), allow_1g ? GiB : 2 * MiB);
 
 	if (hpt_create(&host_hpt, &pmm_page_source, allow_1g) != 0)
 		hv_panic("vmem: no page for the page-table root");
-	map_or_panic(DIRECT_MAP_BASE, 0, end, HPT_R | HPT_W | HPT_GLOBAL, "the direct map");
+	direct_map_range(0, 4 * GiB);
+	hpa_t end = direct_map_high_ram(map);
 	map_image_range(__text_start, __text_end, HPT_R | HPT_X | HPT_GLOBAL, guards, nguards, ".text");
 	map_image_range(__rodata_start, __rodata_end, HPT_R | HPT_GLOBAL, guards, nguards, ".rodata");
 	map_image_range(__data_start, __bss_end, HPT_R | HPT_W | HPT_GLOBAL, guards, nguards, ".data/.bss");

@@ -6,15 +6,17 @@ set -euo pipefail
 out=$1 elf=$2 cfg=$3
 shift 3
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+log=$(mktemp)      # outside the staged tree: xorriso must not pack a growing file
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$elf" "$stage/boot/hv.elf"
 cp "$cfg" "$stage/boot/grub/grub.cfg"
 for f in "$@"; do cp "$f" "$stage/boot/"; done
 mkdir -p "$(dirname "$out")"
 # grub-mkrescue prints progress on stderr; keep it quiet unless it fails.
-if ! grub-mkrescue -o "$out.tmp" "$stage" >"$stage/log" 2>&1; then
-	cat "$stage/log" >&2
+if ! grub-mkrescue -o "$out.tmp" "$stage" >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$out.tmp"
 	exit 1
 fi
 mv "$out.tmp" "$out"

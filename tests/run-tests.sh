@@ -22,7 +22,11 @@ for bin in "$@"; do
 	bad=$(grep -c '^FAIL ' <<<"$output")
 	passed=$((passed + ok))
 	failed=$((failed + bad))
-	if [[ $status -ne 0 && $bad -eq 0 ]]; then
+	if [[ $ok -eq 0 && $bad -eq 0 && $status -eq 0 ]]; then
+		failed=$((failed + 1))
+		failures+=("$name: ran no test case")
+		echo "FAIL $name (ran no test case)"
+	elif [[ $status -ne 0 && $bad -eq 0 ]]; then
 		# Crashed, timed out or a sanitizer stopped it: that is a failure too.
 		failed=$((failed + 1))
 		failures+=("$name: exited with status $status")

@@ -3,6 +3,7 @@
  * where (RIP, a stack trace) and every register, then ends as the command
  * line's on_panic= says (halt by default). Never a silent triple fault. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
 #include "arch/x86/traps.h"
 #include "lib/ksyms.h"
 #include "lib/log.h"
@@ -67,6 +68,15 @@ static void print_frame(int depth, uint64_t ret, unsigned repeats)
 		log_rawf("        ... and %u more frames at the same address\n", repeats);
 }
 
+/* Guard pages lie inside .bss but are unmapped: a frame there would fault. */
+static bool in_guard_page(uint64_t addr, const hva_t *guards, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr - guards[i] < PAGE_SIZE)
+			return true;
+	return false;
+}
+
 static void print_stack_trace(uint64_t rbp, uint64_t rip)
 {
 	uint64_t lo = (uint64_t)(uintptr_t)__bss_start, hi = (uint64_t)(uintptr_t)__bss_end;
@@ -76,8 +86,11 @@ static void print_stack_trace(uint64_t rbp, uint64_t rip)
 	char sym[96];
 
 	log_rawf("  stack trace:\n    #0  0x%016llx%s\n", (unsigned long long)rip, symbolize(sym, sizeof(sym), rip));
+	hva_t guards[8];
+	size_t nguards = gdt_guard_pages(guards, ARRAY_SIZE(guards));
+
 	for (int depth = 1; depth < TRACE_MAX_FRAMES && lines < TRACE_MAX_LINES; depth++) {
-		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
+		if (rbp < lo || rbp > hi - 16 || (rbp & 7) || in_guard_page(rbp, guards, nguards))
 			break;
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 		uint64_t ret = frame[1], next = frame[0];

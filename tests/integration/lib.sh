@@ -2,11 +2,12 @@
 # reading what it printed. Sourced by tests/integration/tests.sh.
 #
 # qemu_boot NAME ISO TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
-#           [--until-count N] [--reboot]
+#           [--until-count N] [--hold SECONDS] [--reboot]
 #   Boots ISO with the serial console in $OUT/NAME.log. Returns when QEMU ends
 #   by itself, when N lines (default 1) match REGEX (QEMU is then stopped), or
-#   at TIMEOUT seconds. QEMU runs with -no-reboot (a reset ends it) unless
-#   --reboot is given. Sets:
+#   at TIMEOUT seconds. With --hold, QEMU must still be running SECONDS after
+#   the match (for "halts and stays halted"). QEMU runs with -no-reboot (a
+#   reset ends it) unless --reboot is given. Sets:
 #     QEMU_END      poweroff | exited (a reset, with -no-reboot) | until | timeout
 #     QEMU_SECONDS  wall time until then
 #     LOG           path of the serial log
@@ -14,6 +15,12 @@
 #   (empty if it never appeared).
 
 BANNER_RE='hv: svm-hv .* starting'
+
+# Power-off detection reads QEMU's qemu_system_shutdown_request trace event;
+# a QEMU built without the "log" trace backend cannot tell, so say so once.
+if ! qemu-system-x86_64 -trace help 2>/dev/null | grep -qx qemu_system_shutdown_request; then
+	echo "tests: this QEMU has no qemu_system_shutdown_request trace event; power-off tests cannot pass" >&2
+fi
 : "${OUT:=build/tests}"
 
 now_ms() { date +%s%3N; }
@@ -21,7 +28,7 @@ now_ms() { date +%s%3N; }
 qemu_boot() {
 	local name=$1 iso=$2 limit=$3
 	shift 3
-	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 reboot=(-no-reboot)
+	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 hold=0 reboot=(-no-reboot)
 	while [[ $# -gt 0 ]]; do
 		case $1 in
 		--uefi) firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd); shift ;;
@@ -29,6 +36,7 @@ qemu_boot() {
 		--cpu) cpu=$2; shift 2 ;;
 		--until) until=$2; shift 2 ;;
 		--until-count) until_count=$2; shift 2 ;;
+		--hold) hold=$2; shift 2 ;;
 		--reboot) reboot=(); shift ;;
 		*) echo "qemu_boot: unknown option $1" >&2; return 2 ;;
 		esac
@@ -40,7 +48,7 @@ qemu_boot() {
 	# The shutdown-request trace tells a power-off (guest-shutdown) from any
 	# other way QEMU can end (a reset under -no-reboot, a crash).
 	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp 2 -m "$mem" -M pc \
-		-display none "${reboot[@]}" -monitor none -serial "file:$LOG" \
+		-display none -nic none "${reboot[@]}" -monitor none -serial "file:$LOG" \
 		"${firmware[@]}" -cdrom "$iso" \
 		-trace qemu_system_shutdown_request -D "$trace" \
 		</dev/null >"$OUT/$name.qemu.out" 2>&1 &
@@ -59,6 +67,10 @@ qemu_boot() {
 		fi
 		if [[ -n $until ]] && (($(tr -d '\r' <"$LOG" | grep -cE "$until") >= until_count)); then
 			QEMU_END=until
+			if [[ $hold != 0 ]]; then
+				sleep "$hold"
+				kill -0 "$pid" 2>/dev/null || QEMU_END=exited
+			fi
 			break
 		fi
 		if (((end - start) > limit * 1000)); then

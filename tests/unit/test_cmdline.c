@@ -57,6 +57,14 @@ static void test_console_port_numbers(void)
 	EXPECT_EQ(o.console_port, 0x3f8);
 	EXPECT_EQ(parse("console=0x", &o), 1);
 	EXPECT_EQ(parse("console=0", &o), 1);
+	EXPECT_EQ(parse("console=0x80", &o), 1);        /* POST port, not a UART */
+	EXPECT_EQ(parse("console=0xcf8", &o), 1);       /* PCI config address */
+	EXPECT_EQ(parse("console=0xcf4", &o), 1);       /* would span 0xcf8 */
+	EXPECT_EQ(parse("console=0xcf0", &o), 0);       /* ends just below it */
+	EXPECT_EQ(parse("console=0xd00", &o), 0);
+	EXPECT_EQ(o.console_port, 0xd00);
+	EXPECT_EQ(parse("console=0xe000", &o), 0);      /* a PCI serial card's BAR */
+	EXPECT_EQ(o.console_port, 0xe000);
 	EXPECT_EQ(parse("console=com9", &o), 1);
 	EXPECT_TRUE(strstr(last_msg, "console=com9") != NULL);
 	EXPECT_TRUE(strstr(last_msg, "com1|com2|com3|com4") != NULL);
