@@ -6,12 +6,14 @@
 #   make deps       install what the build needs (apt-get, when root)
 
 BUILD   := build
+# V=1 prints the full commands.
+Q       := $(if $(filter 1,$(V)),,@)
 KCC     := gcc
 HOSTCC  := gcc
 NASM    := nasm
 LD      := ld
 
-DIRS    := boot arch/x86 hv mm drivers guest-loader lib
+DIRS    := boot arch/x86 arch/x86/svm hv hv/vdev hv/emulate mm drivers guest-loader lib
 C_SRC   := $(filter-out arch/x86/asm-offsets.c,$(foreach d,$(DIRS),$(wildcard $(d)/*.c)))
 A_SRC   := $(foreach d,$(DIRS),$(wildcard $(d)/*.asm))
 OBJ     := $(patsubst %,$(BUILD)/%.o,$(C_SRC) $(A_SRC))
@@ -27,22 +29,25 @@ LDFLAGS := -n -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-seg
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
 
-.PHONY: all iso run test unit deps clean bench
+.PHONY: all iso run test unit deps clean bench guests
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/%.asm.o: %.asm $(BUILD)/asm-offsets.inc
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	@echo "  NASM    $<"
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
 
 # C structure offsets for the assembly files, generated, never kept by hand.
 $(BUILD)/asm-offsets.inc: arch/x86/asm-offsets.c
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) -MF $(BUILD)/asm-offsets.d -MT $@ -S $< -o $(BUILD)/asm-offsets.s
-	sed -n 's/^[[:space:]]*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/%define \1 \2/p' $(BUILD)/asm-offsets.s > $@
+	@echo "  GEN     $@"
+	$(Q)$(KCC) $(KCFLAGS) -MF $(BUILD)/asm-offsets.d -MT $@ -S $< -o $(BUILD)/asm-offsets.s
+	$(Q)sed -n 's/^[[:space:]]*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/%define \1 \2/p' $(BUILD)/asm-offsets.s > $@
 
 # The banner names the build; only main.c depends on it. The file changes
 # only when the version does, so main.c is rebuilt exactly then.
@@ -56,19 +61,23 @@ $(BUILD)/hv/main.c.o: $(BUILD)/git-version
 # The final check proves it: both images must have the same code symbols.
 $(BUILD)/ksyms-empty.c:
 	@mkdir -p $(@D)
-	printf '#include "lib/ksyms.h"\nconst struct ksym ksyms[] = { { 0, "" } };\nconst size_t ksym_count = 0;\n' > $@
+	$(Q)printf '#include "lib/ksyms.h"\nconst struct ksym ksyms[] = { { 0, "" } };\nconst size_t ksym_count = 0;\n' > $@
 
 $(BUILD)/hv-nosyms.elf: $(OBJ) $(BUILD)/ksyms-empty.c.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms-empty.c.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms-empty.c.o
 
 $(BUILD)/ksyms.c: $(BUILD)/hv-nosyms.elf scripts/gen-ksyms.sh
-	scripts/gen-ksyms.sh $< > $@
+	@echo "  GEN     $@"
+	$(Q)scripts/gen-ksyms.sh $< > $@
 
 $(BUILD)/%.c.o: $(BUILD)/%.c
-	$(KCC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/hv.elf: $(OBJ) $(BUILD)/ksyms.c.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms.c.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJ) $(BUILD)/ksyms.c.o
 	@nm -n $(BUILD)/hv-nosyms.elf | grep ' [Tt] ' > $(BUILD)/syms.1
 	@nm -n $@ | grep ' [Tt] ' > $(BUILD)/syms.2
 	@cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "hv.elf: code moved between link passes"; rm -f $@; exit 1; }
@@ -76,7 +85,8 @@ $(BUILD)/hv.elf: $(OBJ) $(BUILD)/ksyms.c.o linker.ld
 # --- ISO ------------------------------------------------------------------
 GRUB_CFG ?= iso/grub.cfg
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(GRUB_CFG) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG)
+	@echo "  ISO     $@"
+	$(Q)scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG)
 iso: $(BUILD)/hv.iso
 
 deps:
@@ -85,6 +95,14 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	scripts/qemu.sh $(if $(filter 1,$(UEFI)),--uefi) $(BUILD)/hv.iso
+
+# --- test guests: flat binaries, loaded as modules by the integration tests --
+GUEST_BINS := $(patsubst tests/guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard tests/guests/*.asm))
+$(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc
+	@mkdir -p $(@D)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin -w+all -Itests/guests/ -o $@ $<
+guests: $(GUEST_BINS)
 
 # --- tests ----------------------------------------------------------------
 # Each tests/unit/test_*.c is one host program. The pure sources it links are
@@ -96,14 +114,15 @@ unit_src    = $(shell sed -n 's|^/\* *UNIT_SRC: *\(.*[^ ]\) *\*/ *$$|\1|p' tests
 .SECONDEXPANSION:
 $(BUILD)/host/%: tests/unit/%.c tests/unit/test.h $$(call unit_src,$$*)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(call unit_src,$*)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(call unit_src,$*)
 
 unit: deps
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
 	tests/run-tests.sh --unit-only $(UNIT_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all guests $(UNIT_BINS)
 	tests/run-tests.sh $(UNIT_BINS)
 
 clean:

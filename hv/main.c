@@ -5,6 +5,8 @@
  *   ACPI; then the VMs (later issues), then the on_idle action. */
 #define LOG_PREFIX "hv: "
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
+#include "arch/x86/svm/svm.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/traps.h"
 #include "boot/multiboot2.h"
@@ -12,9 +14,11 @@
 #include "drivers/power.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
+#include "guest-loader/loader.h"
 #include "hv/cmdline.h"
 #include "hv/selftest.h"
 #include "hv/version.h"
+#include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
@@ -27,8 +31,11 @@
 
 void hv_main(uint32_t magic, uint32_t mbi_pa);
 
+#define MAX_VMS 32
+
 static struct mb2_info boot_info;
 static struct hv_options options;
+static struct vm vms[MAX_VMS];
 
 /* Command-line problems are kept until the console is where the user asked
  * for it and the clock runs, then printed. */
@@ -113,6 +120,32 @@ static __noreturn void idle(void)
 	cpu_halt_forever();
 }
 
+/* Until the SMP issue, the VMs run one after another on this CPU, in module
+ * order; each one's memory is given back when it stops. */
+static void run_guests(void)
+{
+	const char *why = svm_probe(&svm);
+
+	if (why) {
+		pr_err("cannot run guests: %s", why);
+		return;
+	}
+	svm_log_features(&svm);
+	if (!svm_enable_this_cpu() || vm_global_init() != 0) {
+		pr_err("cannot run guests: SVM setup failed");
+		return;
+	}
+	fpu_init();
+	unsigned n = guests_load(&boot_info, vms, MAX_VMS);
+	if (boot_info.module_count == 0)
+		pr_info("no guest modules given");
+	for (unsigned i = 0; i < n; i++) {
+		fpu_load_clean_state();
+		vm_run(&vms[i]);
+		vm_destroy(&vms[i]);
+	}
+}
+
 void hv_main(uint32_t magic, uint32_t mbi_pa)
 {
 	tsc_mark_boot();
@@ -149,5 +182,6 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 
 	selftest_run(options.selftest);
 	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));
+	run_guests();
 	idle();
 }

@@ -12,6 +12,7 @@
 
 #define PTE_P      BIT(0)
 #define PTE_W      BIT(1)
+#define PTE_U      BIT(2)
 #define PTE_PS     BIT(7)
 #define PTE_G      BIT(8)
 #define PTE_NX     BIT(63)
@@ -34,9 +35,9 @@ static bool is_canonical(hva_t va)
 }
 
 /* The one place abstract permissions become PTE bits. */
-static uint64_t perm_to_pte(unsigned perm)
+static uint64_t perm_to_pte(const struct hpt *h, unsigned perm)
 {
-	uint64_t pte = PTE_P;
+	uint64_t pte = PTE_P | (h->nested ? PTE_U : 0);
 
 	if (perm & HPT_W)
 		pte |= PTE_W;
@@ -64,12 +65,48 @@ int hpt_create(struct hpt *h, const struct page_source *ps, bool allow_1g)
 {
 	h->ps = ps;
 	h->allow_1g = allow_1g;
+	h->nested = false;
 	h->pages_used = 0;
 	h->root = ps->alloc(ps->ctx);
 	if (!h->root)
 		return -1;
 	h->pages_used = 1;
 	return 0;
+}
+
+int hpt_create_nested(struct hpt *h, const struct page_source *ps, bool allow_1g)
+{
+	if (hpt_create(h, ps, allow_1g) != 0)
+		return -1;
+	h->nested = true;
+	return 0;
+}
+
+/* Frees the table at `table` (a level `level` table) and everything below it. */
+static void destroy_level(struct hpt *h, uint64_t *table, int level,
+			  void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P))
+			continue;
+		if (level == 0 || (e & PTE_PS)) {
+			if (leaf)
+				leaf(ctx, e & PTE_ADDR & ~(level_size(level) - 1), level_size(level));
+			continue;
+		}
+		destroy_level(h, h->ps->va(h->ps->ctx, e & PTE_ADDR), level - 1, leaf, ctx);
+	}
+	h->ps->free(h->ps->ctx, table);
+}
+
+void hpt_destroy(struct hpt *h, void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx)
+{
+	if (!h->root)
+		return;
+	destroy_level(h, h->root, LEVELS - 1, leaf, ctx);
+	h->root = NULL;
+	h->pages_used = 0;
 }
 
 hpa_t hpt_root(const struct hpt *h)
@@ -89,7 +126,7 @@ static uint64_t *next_table(struct hpt *h, uint64_t *e)
 	if (!t)
 		return NULL;
 	h->pages_used++;
-	*e = h->ps->pa(h->ps->ctx, t) | PTE_P | PTE_W;
+	*e = h->ps->pa(h->ps->ctx, t) | PTE_P | PTE_W | (h->nested ? PTE_U : 0);
 	return t;
 }
 
@@ -142,12 +179,12 @@ int hpt_map(struct hpt *h, hva_t va, hpa_t pa, uint64_t size, unsigned perm)
 	    !is_canonical(va) || !is_canonical(va + size - 1) ||
 	    (va >> 47) != ((va + size - 1) >> 47))
 		return -1;
-	if ((perm & HPT_W) && (perm & HPT_X))
+	if ((perm & HPT_W) && (perm & HPT_X) && !h->nested)
 		return -1;
 	if (range_has_mapping(h, va, size))
 		return -1;
 
-	uint64_t bits = perm_to_pte(perm);
+	uint64_t bits = perm_to_pte(h, perm);
 	for (uint64_t off = 0; off < size;) {
 		int leaf = leaf_level(h, va + off, pa + off, size - off);
 		if (map_one(h, va + off, pa + off, leaf, bits) != 0)

@@ -1,9 +1,13 @@
-/* mm/hpt.h - Builder for the hypervisor's own 4-level x86-64 page tables.
+/* mm/hpt.h - Builder for 4-level x86-64 page tables: the hypervisor's own
+ * (host) tables and, in nested mode, the nested page tables of a VM (AMD
+ * APM Vol. 2, 15.25 "Nested Paging": the same format, walked with every
+ * guest access treated as a user access, so U is set at every level).
  *
  * Pure logic: the tables' pages come from a page_source, so the same code
  * builds real tables in the hypervisor and malloc-backed ones in unit tests.
  * Permissions are abstract (HPT_R/W/X) and turned into PTE bits in exactly one
- * place; a mapping with W never gets X (W^X is enforced, not hoped for). */
+ * place. Host tables refuse W together with X (W^X is enforced, not hoped
+ * for); nested tables allow it, since guest RAM holds the guest's code. */
 #ifndef MM_HPT_H
 #define MM_HPT_H
 
@@ -13,6 +17,7 @@ enum hpt_perm { HPT_R = 1 << 0, HPT_W = 1 << 1, HPT_X = 1 << 2, HPT_GLOBAL = 1 <
 
 struct page_source {
 	void *(*alloc)(void *ctx);                 /* one zeroed 4 KiB page, or NULL */
+	void (*free)(void *ctx, void *page);       /* gives a page back (hpt_destroy) */
 	hpa_t (*pa)(void *ctx, void *page);        /* its physical address */
 	void *(*va)(void *ctx, hpa_t pa);          /* back to a pointer */
 	void *ctx;
@@ -22,11 +27,18 @@ struct hpt {
 	const struct page_source *ps;
 	uint64_t *root;
 	bool allow_1g;          /* CPUID 8000_0001h EDX[26] Page1GB */
+	bool nested;            /* nested page table: U at every level, W+X allowed */
 	uint64_t pages_used;    /* table pages allocated, for the boot log */
 };
 
 /* 0, or -1 when the root page cannot be allocated. */
 int hpt_create(struct hpt *h, const struct page_source *ps, bool allow_1g);
+/* The same for a VM's nested page table. */
+int hpt_create_nested(struct hpt *h, const struct page_source *ps, bool allow_1g);
+
+/* Frees every table page; calls leaf(ctx, pa, size) for each mapping first
+ * so the caller can free what the table mapped (a VM's RAM). */
+void hpt_destroy(struct hpt *h, void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx);
 
 /* Maps [va, va+size) to [pa, pa+size) with perm, using the largest pages
  * that alignment allows (1 GiB, 2 MiB, 4 KiB). va, pa and size must be 4 KiB

@@ -41,6 +41,35 @@ void *mm_alloc_page_or_panic(const char *why)
 	return va;
 }
 
+void *mm_alloc_page(void)
+{
+	hpa_t pa;
+
+	if (!pmm_alloc(&host_pmm, &pa))
+		return NULL;
+	void *va = phys_to_virt(pa);
+	memset(va, 0, PAGE_SIZE);
+	return va;
+}
+
+void mm_free_frames(hpa_t pa, uint64_t count)
+{
+	if (pmm_free(&host_pmm, pa, count) != 0)
+		hv_panic("freeing %llu frames at 0x%llx that are not allocated", (unsigned long long)count,
+			 (unsigned long long)pa);
+}
+
+void mm_free_page(void *page)
+{
+	mm_free_frames(virt_to_phys(page), 1);
+}
+
+static void *source_alloc(void *ctx) { (void)ctx; return mm_alloc_page(); }
+static void source_free(void *ctx, void *page) { (void)ctx; mm_free_page(page); }
+static hpa_t source_pa(void *ctx, void *page) { (void)ctx; return virt_to_phys(page); }
+static void *source_va(void *ctx, hpa_t pa) { (void)ctx; return phys_to_virt(pa); }
+const struct page_source mm_page_source = { source_alloc, source_free, source_pa, source_va, NULL };
+
 /* "1023.9 MiB", "4.0 GiB", "636 KiB": the unit keeps one decimal readable. */
 static const char *fmt_size(char *buf, size_t len, uint64_t bytes)
 {

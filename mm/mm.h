@@ -5,6 +5,7 @@
 
 #include "boot/multiboot2.h"
 #include "lib/types.h"
+#include "mm/hpt.h"
 #include "mm/pmm.h"
 
 /* The machine's page frames; every other module allocates through it. */
@@ -20,5 +21,13 @@ void mm_init(const struct mb2_info *info, hpa_t mbi_pa);
 /* One zeroed 4 KiB page from host_pmm, through the direct map; panics when
  * memory is exhausted (boot-time callers have no way to go on without it). */
 void *mm_alloc_page_or_panic(const char *why);
+/* One zeroed 4 KiB page, or NULL when memory is exhausted. */
+void *mm_alloc_page(void);
+/* Gives back a page from mm_alloc_page*(); a double free is a hypervisor bug (panic). */
+void mm_free_page(void *page);
+/* Frees count frames at pa (from pmm_alloc*); panics on a double free. */
+void mm_free_frames(hpa_t pa, uint64_t count);
+/* The page-table source backed by host_pmm (for nested page tables). */
+extern const struct page_source mm_page_source;
 
 #endif

@@ -36,6 +36,12 @@ static void *pmm_table_page(void *ctx)
 	return mm_alloc_page_or_panic("page tables");
 }
 
+static void pmm_table_free(void *ctx, void *page)
+{
+	(void)ctx;
+	mm_free_page(page);
+}
+
 static hpa_t table_pa(void *ctx, void *page)
 {
 	(void)ctx;
@@ -48,7 +54,7 @@ static void *table_va(void *ctx, hpa_t pa)
 	return phys_to_virt(pa);
 }
 
-static const struct page_source pmm_page_source = { pmm_table_page, table_pa, table_va, NULL };
+static const struct page_source pmm_page_source = { pmm_table_page, pmm_table_free, table_pa, table_va, NULL };
 static struct hpt host_hpt;
 
 static void map_or_panic(hva_t va, hpa_t pa, uint64_t size, unsigned perm, const char *what)

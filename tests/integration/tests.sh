@@ -3,14 +3,28 @@
 # Each test_* function is one test; tests/run-tests.sh runs them in order.
 # HV_ELF and OUT come from the runner.
 
-# make_iso NAME "COMMAND LINE": an ISO like build/hv.iso with another command
-# line. An old ISO is removed first, so a failed build cannot boot stale code.
+# make_iso NAME "COMMAND LINE" [MODULE...]: an ISO like build/hv.iso with
+# another hypervisor command line and guest modules. Each MODULE is
+# "GUEST ARGS" and becomes "module2 /boot/GUEST.bin ARGS", GUEST from
+# build/guests/. An old ISO is removed first, so a failed build cannot boot
+# stale code.
 make_iso() {
-	local name=$1 cmdline=$2 cfg=$OUT/$1.grub.cfg
+	local name=$1 cmdline=$2 cfg=$OUT/$1.grub.cfg files=() m
+	shift 2
 	ISO=$OUT/$name.iso
 	rm -f "$ISO"
-	sed "s|@CMDLINE@|$cmdline|" tests/integration/grub.cfg.in >"$cfg"
-	scripts/mkiso.sh "$ISO" "$HV_ELF" "$cfg" || fail "building $ISO failed"
+	{
+		cat tests/integration/grub.cfg.in
+		echo 'menuentry "svm-hv test" {'
+		echo "	multiboot2 /boot/hv.elf $cmdline"
+		for m in "$@"; do
+			echo "	module2 /boot/${m%% *}.bin ${m#* }"
+			files+=("build/guests/${m%% *}.bin")
+		done
+		echo '	boot'
+		echo '}'
+	} >"$cfg"
+	scripts/mkiso.sh "$ISO" "$HV_ELF" "$cfg" "${files[@]}" || fail "building $ISO failed"
 }
 
 expect_memory_summary() {

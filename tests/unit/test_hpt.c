@@ -19,9 +19,11 @@ static void *pool_alloc(void *ctx)
 	memset(p, 0, 4096);
 	return p;
 }
+static int pool_freed;
+static void pool_free(void *ctx, void *page) { (void)ctx; (void)page; pool_freed++; }
 static hpa_t pool_pa(void *ctx, void *page) { (void)ctx; return POOL_BASE + (hpa_t)((uint8_t *)page - pool); }
 static void *pool_va(void *ctx, hpa_t pa) { (void)ctx; return pool + (pa - POOL_BASE); }
-static const struct page_source ps = { pool_alloc, pool_pa, pool_va, NULL };
+static const struct page_source ps = { pool_alloc, pool_free, pool_pa, pool_va, NULL };
 
 static void reset_pool(void)
 {
@@ -135,8 +137,52 @@ static void test_global_and_nx_bits(void)
 	EXPECT_EQ(pml4[0] >> 63, 0);
 }
 
+static uint64_t leaf_bytes;
+static int leaf_calls;
+static void count_leaf(void *ctx, hpa_t pa, uint64_t size) { (void)ctx; (void)pa; leaf_bytes += size; leaf_calls++; }
+
+static void test_nested_tables(void)
+{
+	struct hpt h;
+	hpa_t pa; unsigned perm; uint64_t sz;
+	reset_pool();
+	EXPECT_EQ(hpt_create_nested(&h, &ps, false), 0);
+	/* guest RAM is RWX: allowed in nested tables only */
+	EXPECT_EQ(hpt_map(&h, 0, 0x40000000, 4 * MiB + 8 * KiB, HPT_R | HPT_W | HPT_X), 0);
+	EXPECT_TRUE(hpt_lookup(&h, 0x1234, &pa, &perm, &sz));
+	EXPECT_EQ(pa, 0x40001234);
+	EXPECT_EQ(sz, 2 * MiB);
+	EXPECT_EQ(perm, HPT_R | HPT_W | HPT_X);
+	/* U (bit 2) at every level: nested walks are user accesses */
+	uint64_t *pml4 = h.root;
+	EXPECT_EQ(pml4[0] & 0x7, 0x7);
+	uint64_t *pdpt = pool_va(NULL, pml4[0] & 0x000ffffffffff000ull);
+	EXPECT_EQ(pdpt[0] & 0x7, 0x7);
+	uint64_t *pd = pool_va(NULL, pdpt[0] & 0x000ffffffffff000ull);
+	EXPECT_EQ(pd[0] & 0x87, 0x87);            /* P W U PS */
+	EXPECT_EQ(pd[0] >> 63, 0);                /* executable */
+	leaf_bytes = 0; leaf_calls = 0; pool_freed = 0;
+	hpt_destroy(&h, count_leaf, NULL);
+	EXPECT_EQ(leaf_bytes, 4 * MiB + 8 * KiB);
+	EXPECT_EQ(leaf_calls, 4);                 /* two 2 MiB pages, two 4 KiB pages */
+	EXPECT_EQ(pool_freed, 4);                 /* PML4 (the root), PDPT, PD, PT */
+	EXPECT_TRUE(h.root == NULL);
+}
+
+static void test_host_tables_have_no_user_bit(void)
+{
+	struct hpt h;
+	reset_pool();
+	EXPECT_EQ(hpt_create(&h, &ps, false), 0);
+	EXPECT_EQ(hpt_map(&h, 0, 0x40000000, 2 * MiB, HPT_R | HPT_W), 0);
+	uint64_t *pml4 = h.root;
+	EXPECT_EQ(pml4[0] & 0x4, 0);
+}
+
 int main(void)
 {
+	RUN(test_nested_tables);
+	RUN(test_host_tables_have_no_user_bit);
 	RUN(test_map_4k_and_lookup);
 	RUN(test_large_pages_chosen);
 	RUN(test_no_1g_when_not_allowed);

@@ -1,0 +1,66 @@
+/* guest-loader/loader.c - Builds VMs from the boot modules (grammar in
+ * guest-loader/vmconfig.h). The module stays where GRUB put it (reserved as
+ * boot information by mm/), so a restarting VM can be loaded again from it. */
+#define LOG_PREFIX "guest: "
+#include "guest-loader/loader.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "mm/phys.h"
+
+static bool name_taken(const struct vm *vms, unsigned n, const char *name, unsigned *by)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (strcmp(vms[i].cfg.name, name) == 0) {
+			*by = vms[i].index;
+			return true;
+		}
+	}
+	return false;
+}
+
+unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
+{
+	unsigned n = 0;
+	char err[160];
+
+	for (uint32_t i = 0; i < info->module_count; i++) {
+		const struct mb2_module *m = &info->modules[i];
+		uint64_t size = m->end - m->start;
+		struct vm_config cfg;
+		unsigned by;
+
+		if (vmconfig_parse(m->cmdline, size, &cfg, err, sizeof(err)) != 0) {
+			pr_err("module %u \"%s\": %s; VM not started", i, m->cmdline, err);
+			continue;
+		}
+		if (name_taken(vms, n, cfg.name, &by)) {
+			pr_err("module %u \"%s\": vm=%s is already the name of module %u; VM not started", i,
+			       m->cmdline, cfg.name, by);
+			continue;
+		}
+		if (cfg.mode == VM_MODE_LONG && cfg.entry >= 4 * GiB) {
+			pr_err("module %u \"%s\": entry=0x%llx is above the 4 GiB the initial long-mode map covers; VM not started",
+			       i, m->cmdline, (unsigned long long)cfg.entry);
+			continue;
+		}
+		if (n == max) {
+			pr_err("module %u \"%s\": more than %u VMs; VM not started", i, m->cmdline, max);
+			continue;
+		}
+		const uint8_t *image = phys_map_range(m->start, size);
+		if (!image) {
+			pr_err("module %u \"%s\": its memory is not mapped; VM not started", i, m->cmdline);
+			continue;
+		}
+		if (vm_create(&vms[n], &cfg, image, size, err, sizeof(err)) != 0) {
+			pr_err("module %u \"%s\": %s; VM not started", i, m->cmdline, err);
+			continue;
+		}
+		vms[n].index = i;
+		pr_info("vm %s: %s mode, %llu MiB RAM, %llu-byte image at 0x%llx, entry 0x%llx, ASID %u", cfg.name,
+			vm_mode_name(cfg.mode), (unsigned long long)(cfg.mem_size / MiB), (unsigned long long)size,
+			(unsigned long long)cfg.load_addr, (unsigned long long)cfg.entry, vms[n].asid);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,38 @@
+/* hv/hypercall.c - VMMCALL, the guest-to-hypervisor call (ABI in hv/hypercall.h). */
+#include "hv/hypercall.h"
+#include "hv/vcpu.h"
+
+enum exit_action handle_vmmcall(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	bool wide = vcpu_in_long_mode64(v);
+	/* Outside 64-bit mode the upper halves are not the guest's to set. */
+	uint64_t nr = wide ? s->rax : (uint32_t)s->rax;
+	uint64_t arg = wide ? v->gprs.rbx : (uint32_t)v->gprs.rbx;
+	uint64_t ret = 0;
+
+	switch (nr) {
+	case HC_ABI_VERSION:
+		ret = HC_ABI_VERSION_1_0;
+		break;
+	case HC_CONSOLE_PUTC:
+		vuart_ops.write(&v->vm->uart, 0, 1, (uint8_t)arg);
+		break;
+	case HC_EXIT:
+		vm_request_stop(v->vm, "exit code %u", (uint32_t)arg);
+		break;
+	case HC_CPU_ID:
+		ret = 0;   /* every VM runs on the boot CPU until SMP lands */
+		break;
+	case HC_RESET_COUNT:
+		ret = v->vm->reset_count;
+		break;
+	default:
+		ret = HC_ENOSYS;
+		break;
+	}
+	s->rax = wide ? ret : (uint32_t)ret;
+	if (!vcpu_skip_instruction(v))
+		return EXIT_STOP;
+	return v->vm->pending;
+}

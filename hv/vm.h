@@ -1,0 +1,85 @@
+/* hv/vm.h - Virtual machines and their vCPUs: lifecycle, guest memory, run.
+ *
+ * A VM owns: its RAM (frames from the page-frame allocator, zeroed, mapped
+ * only in its own nested page table), one vCPU with its VMCB, an I/O bus
+ * with the device models of a minimal PC, and an ASID. Nothing of it is
+ * shared with another VM; the MSR and I/O permission maps are shared
+ * read-only policy (every VM gets the same view). */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include "arch/x86/svm/gprs.h"
+#include "arch/x86/svm/vmcb.h"
+#include "guest-loader/vmconfig.h"
+#include "hv/iobus.h"
+#include "hv/vdev/vsysctl.h"
+#include "hv/vdev/vuart.h"
+#include "lib/types.h"
+#include "mm/hpt.h"
+
+#define VM_STOP_REASON_MAX 160
+
+enum vm_state { VM_READY, VM_RUNNING, VM_STOPPED };
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	struct vmcb *vmcb;
+	hpa_t vmcb_pa;
+	struct guest_gprs gprs;
+	bool flush_tlb;            /* next VMRUN flushes this ASID's TLB entries */
+	uint64_t exits;            /* #VMEXITs since the VM started */
+	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
+};
+
+/* What an exit handler tells the run loop. */
+enum exit_action { EXIT_RESUME, EXIT_STOP, EXIT_RESET };
+
+struct vm {
+	struct vm_config cfg;
+	unsigned index;            /* position in module order */
+	const uint8_t *image;      /* the module, through the direct map */
+	uint64_t image_size;
+	enum vm_state state;
+	struct hpt npt;
+	uint32_t asid;
+	struct iobus iobus;
+	struct vuart uart;
+	struct vsysctl sysctl;
+	uint32_t reset_count;
+	/* Set by devices and handlers during an exit, acted on by the run loop. */
+	enum exit_action pending;
+	char reason[VM_STOP_REASON_MAX];
+	struct vcpu vcpu;
+};
+
+/* Builds a VM from a parsed config and its image (0, or -1 with err set).
+ * Allocates and zeroes its RAM, builds its nested page table, registers its
+ * devices and puts the vCPU in the initial state of cfg.mode. */
+int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, uint64_t image_size,
+	      char *err, size_t errlen);
+/* Runs the VM on this CPU until it stops; prints "vm NAME started" and
+ * "vm NAME stopped: REASON". */
+void vm_run(struct vm *vm);
+/* Gives back everything vm_create() took. */
+void vm_destroy(struct vm *vm);
+
+/* Ask the run loop to stop the VM after this exit with the given reason. */
+void vm_request_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+/* Ask for a reset (what = "triple fault", "keyboard controller", ...). */
+void vm_request_reset(struct vm *vm, const char *what);
+
+/* Puts the VM back in its initial state after a reset (on_reset=restart). */
+void vm_restart(struct vm *vm);
+
+/* Guest-physical memory access, bounds-checked against the VM's RAM: false
+ * when any byte is outside it. Never turns a guest address into a pointer
+ * without that check. */
+bool vm_read_gpa(struct vm *vm, gpa_t gpa, void *buf, size_t len);
+bool vm_write_gpa(struct vm *vm, gpa_t gpa, const void *buf, size_t len);
+
+/* Shared policy: the MSR and I/O permission maps (set up once). */
+int vm_global_init(void);
+
+#endif
