@@ -182,9 +182,92 @@ test_no_long_mode() {
 	expect_end until
 }
 
+# --- guests ------------------------------------------------------------------
+
+HELLO="hello_real vm=hello type=flat mode=real mem=1M"
+
+expect_hello_lines() {   # NAME: the three lines of hello_real and its exit code
+	expect_line "^$1\| hello from real mode$"
+	expect_line "^$1\| line 2 of 3$"
+	expect_line "^$1\| line 3 of 3$"
+	expect_line "\] vm $1 stopped: exit code 42$"
+}
+
+expect_in_order() {   # REGEX...: each matches a line after the previous one's
+	local n=0 line re
+	for re in "$@"; do
+		line=$(awk -v start="$n" -v re="$re" 'NR > start && $0 ~ re { print NR; exit }' "$LOG")
+		if [[ -z $line ]]; then
+			fail "no line matching /$re/ after line $n"
+			return
+		fi
+		n=$line
+	done
+}
+
+test_guest_real_mode_hello() {
+	make_iso guest_hello "on_idle=poweroff" "$HELLO"
+	qemu_boot guest_hello "$ISO" 60
+	expect_line 'svm: AMD-V revision [0-9]+, [0-9]+ ASIDs'
+	expect_line 'svm:   present: .*NPT'
+	expect_line 'guest: vm hello: real mode, 1 MiB RAM, [0-9]+-byte image at 0x7c00, entry 0x7c00, ASID 1'
+	expect_in_order '\] vm hello started$' '^hello\| hello from real mode$' '^hello\| line 3 of 3$' \
+		'\] vm hello stopped: exit code 42$' 'hv: nothing left to run'
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
+test_guests_run_in_module_order() {
+	make_iso guest_order "on_idle=poweroff" "$HELLO" "chatty_pm vm=chatty type=flat mode=protected mem=8M" \
+		"hello_real vm=hello2 type=flat mem=2M"
+	qemu_boot guest_order "$ISO" 60
+	expect_in_order '\] vm hello started$' '\] vm hello stopped: exit code 42$' \
+		'\] vm chatty started$' '^chatty\| line 1$' '^chatty\| line 20$' '\] vm chatty stopped: exit code 0$' \
+		'\] vm hello2 started$' '\] vm hello2 stopped: exit code 42$'
+	expect_clean_poweroff
+}
+
+test_bad_module_lines_reported() {
+	make_iso bad_modules "on_idle=poweroff" \
+		"hello_real vm=good1 type=flat mem=1M" \
+		"hello_real vm=bad type=flat mem=12Q" \
+		"hello_real vm=good1 type=flat mem=1M" \
+		"hello_real vm=lin type=linux mem=1M" \
+		"hello_real vm=big type=flat mem=1M load=0xff000" \
+		"hello_real vm=good2 type=flat mem=1M frobnicate=1" \
+		"hello_real vm=good2 type=flat mem=1M"
+	qemu_boot bad_modules "$ISO" 60
+	expect_line "guest: module 1 \"vm=bad type=flat mem=12Q\": option 'mem=12Q': .*; VM not started"
+	expect_line 'guest: module 2 "vm=good1 type=flat mem=1M": vm=good1 is already the name of module 0; VM not started'
+	expect_line 'guest: module 3 "vm=lin type=linux mem=1M": type=linux is not supported yet.*; VM not started'
+	expect_line 'guest: module 4 "vm=big type=flat mem=1M load=0xff000": .*; VM not started'
+	expect_line 'guest: module 5 "vm=good2 type=flat mem=1M frobnicate=1": .*frobnicate.*; VM not started'
+	expect_hello_lines good1
+	expect_hello_lines good2
+	expect_no_line '\] vm (bad|lin|big) '
+	expect_clean_poweroff
+}
+
+test_cpu_without_svm() {
+	make_iso no_svm "on_idle=poweroff" "$HELLO"
+	qemu_boot no_svm "$ISO" 60 --cpu EPYC-Rome,-svm
+	expect_line '^\[ *[0-9.]+\] hv: cannot run guests: this CPU does not support AMD-V \(CPUID 8000_0001h ECX\[2\] SVM is clear\)$'
+	expect_no_line '\] vm hello started'
+	expect_clean_poweroff
+}
+
+test_cpu_without_npt() {
+	make_iso no_npt "on_idle=poweroff" "$HELLO"
+	qemu_boot no_npt "$ISO" 60 --cpu EPYC-Rome,+svm,-npt
+	expect_line 'hv: cannot run guests: this CPU has AMD-V but no nested paging'
+	expect_clean_poweroff
+}
+
 INTEGRATION_TESTS=(
 	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
 	test_selftest_writetext test_selftest_writetextdirect test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
+	test_guest_real_mode_hello test_guests_run_in_module_order test_bad_module_lines_reported
+	test_cpu_without_svm test_cpu_without_npt
 )
