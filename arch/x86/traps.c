@@ -138,10 +138,39 @@ void trap_dump(const char *headline, const struct trap_frame *f)
 	print_stack_trace(f->rbp, f->rip);
 }
 
+/* The legacy PICs' spurious vectors (IRQ7/IRQ15 after the remap in
+ * drivers/i8259.c): a masked PIC can still raise them; they need no EOI. */
+#define VEC_PIC_SPURIOUS_MASTER 0x27
+#define VEC_PIC_SPURIOUS_SLAVE  0x2f
+
+static uint64_t nmi_count, spurious_count;
+
+/* Interrupts that are not bugs: report and carry on. Returns true if handled. */
+static bool handle_benign(const struct trap_frame *f)
+{
+	if (f->vector == VEC_NMI) {
+		/* Nothing in the hypervisor sends NMIs yet: one is the platform's
+		 * (watchdog, error report). Say so, like Linux's "NMI received for
+		 * unknown reason", and go on. */
+		nmi_count++;
+		hv_log(LOG_WARN, "traps: NMI received (%llu so far) at RIP 0x%llx; ignored",
+		       (unsigned long long)nmi_count, (unsigned long long)f->rip);
+		return true;
+	}
+	if (f->vector == VEC_PIC_SPURIOUS_MASTER || f->vector == VEC_PIC_SPURIOUS_SLAVE) {
+		spurious_count++;
+		return true;
+	}
+	return false;
+}
+
 void trap_handle(struct trap_frame *f)
 {
 	char headline[160], detail[96] = "";
 	uint64_t vec = f->vector;
+
+	if (handle_benign(f))
+		return;
 
 	if (++trap_depth > 2)        /* faulting while dumping a fault: stop now */
 		cpu_halt_forever();
