@@ -83,10 +83,12 @@ $(BUILD)/hv.elf: $(OBJ) $(BUILD)/ksyms.c.o linker.ld
 	@cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "hv.elf: code moved between link passes"; rm -f $@; exit 1; }
 
 # --- ISO ------------------------------------------------------------------
+# build/hv.iso boots the default guest set of iso/grub.cfg (make run).
 GRUB_CFG ?= iso/grub.cfg
-$(BUILD)/hv.iso: $(BUILD)/hv.elf $(GRUB_CFG) scripts/mkiso.sh
+ISO_GUESTS := $(patsubst %,$(BUILD)/guests/%.bin,$(shell sed -n 's|^[[:space:]]*module2 /boot/\([A-Za-z0-9_]*\)\.bin.*|\1|p' $(GRUB_CFG)))
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(GRUB_CFG) scripts/mkiso.sh $(ISO_GUESTS)
 	@echo "  ISO     $@"
-	$(Q)scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG)
+	$(Q)scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG) $(ISO_GUESTS)
 iso: $(BUILD)/hv.iso
 
 deps:

@@ -49,6 +49,9 @@ test_bios_boot() {
 	expect_memory_summary
 	expect_line 'mm: RAM 10[0-9][0-9]\.[0-9] MiB'
 	expect_line 'acpi: '
+	# the default guests of iso/grub.cfg (make run)
+	expect_hello_lines hello
+	expect_line '\] vm chatty stopped: exit code 0$'
 	expect_clean_poweroff
 	INFO="banner after ${BANNER_SECONDS}s, power-off after ${QEMU_SECONDS}s"
 }
@@ -59,6 +62,8 @@ test_uefi_boot() {
 	expect_line 'hv: boot loader: GRUB'
 	expect_line 'mm: memory map from the EFI memory map'
 	expect_memory_summary
+	expect_hello_lines hello
+	expect_line '\] vm chatty stopped: exit code 0$'
 	expect_clean_poweroff
 	INFO="banner after ${BANNER_SECONDS}s, power-off after ${QEMU_SECONDS}s"
 }
