@@ -14,7 +14,7 @@
 
 #define HV_CPUID_BASE      0x40000000u
 #define HV_CPUID_MAX       0x40000001u
-#define HV_SIGNATURE_EBX   0x4d4d5653u   /* "SVMm" */
+#define HV_SIGNATURE_EBX   0x6d4d5653u   /* "SVMm" */
 #define HV_SIGNATURE_ECX   0x6f726369u   /* "icro" */
 #define HV_SIGNATURE_EDX   0x20205648u   /* "HV  " */
 

@@ -268,11 +268,129 @@ test_cpu_without_npt() {
 	expect_clean_poweroff
 }
 
+test_guest_protected_mode_paging() {
+	make_iso guest_pm "on_idle=poweroff" "pm_paging vm=pm type=flat mode=protected mem=8M"
+	qemu_boot guest_pm "$ISO" 60
+	expect_in_order '^pm\| own GDT loaded, segments reloaded$' '^pm\| paging on$' \
+		'^pm\| alias reads: hello via virtual 0x40000000$' '\] vm pm stopped: exit code 3$'
+	expect_no_line '^pm\| FAIL'
+	expect_clean_poweroff
+}
+
+test_guest_long_mode_paging_and_hypercalls() {
+	make_iso guest_lm "on_idle=poweroff" "lm_paging vm=lm type=flat mode=long mem=8M"
+	qemu_boot guest_lm "$ISO" 60
+	expect_in_order '^lm\| own page tables loaded$' '^lm\| alias reads: hello via virtual 0x00007f0000000000$' \
+		'^lm\| abi 0x00010000$' '^lm\| calling HC_EXIT with code 4$' '\] vm lm stopped: exit code 4$'
+	expect_no_line '^lm\| FAIL'
+	expect_clean_poweroff
+}
+
+test_guest_cpuid_msr_io_view() {
+	make_iso guest_probe "on_idle=poweroff" "probe vm=probe type=flat mode=long mem=2M"
+	qemu_boot guest_probe "$ISO" 60
+	local check
+	for check in 'CPUID.1 ECX\[31\] hypervisor bit set' 'CPUID 0x40000000 signature SVMmicroHV' \
+		'CPUID 0x80000001 ECX\[2\] SVM clear' 'RDMSR EFER has SVME clear, LME and LMA set' \
+		'WRMSR EFER with SVME -> #GP' 'RDMSR 0xC0011FFF -> #GP' 'WRMSR 0xC0011FFF -> #GP' \
+		'FS_BASE round-trips' 'IN byte from port 0x1234 = 0xff' 'IN dword from port 0x1234 = 0xffffffff'; do
+		expect_line "^probe\| ok $check$"
+	done
+	expect_line '^probe\| all checks passed$'
+	expect_no_line '^probe\| FAIL'
+	expect_line '\] vm probe stopped: exit code 0$'
+	expect_clean_poweroff
+}
+
+test_guest_svm_instructions_raise_ud() {
+	make_iso guest_svm_insns "on_idle=poweroff" "svm_insns vm=svmi type=flat mode=long mem=2M"
+	qemu_boot guest_svm_insns "$ISO" 60
+	local insn
+	for insn in VMRUN VMLOAD VMSAVE STGI CLGI SKINIT INVLPGA; do
+		expect_line "^svmi\| ok $insn raises #UD$"
+	done
+	expect_no_line '^svmi\| FAIL'
+	expect_line '\] vm svmi stopped: exit code 0$'
+	expect_clean_poweroff
+}
+
+test_guest_host_msrs_refused() {
+	make_iso guest_host_msrs "on_idle=poweroff" "host_msrs vm=msrs type=flat mode=long mem=2M"
+	qemu_boot guest_host_msrs "$ISO" 60
+	expect_line '^msrs\| ok WRMSR VM_HSAVE_PA -> #GP$'
+	expect_line '^msrs\| ok WRMSR VM_CR -> #GP$'
+	expect_line '^msrs\| ok WRMSR EFER.SVME -> #GP$'
+	expect_line '^msrs\| ok RDMSR VM_HSAVE_PA -> #GP$'
+	expect_line '^msrs\| all checks passed$'
+	expect_no_line '^msrs\| FAIL'
+	expect_line '\] vm msrs stopped: exit code 0$'
+	expect_clean_poweroff
+}
+
+test_guest_triple_fault() {
+	make_iso guest_tf "on_idle=poweroff" "triple_fault vm=tf type=flat mode=real mem=1M" \
+		"triple_fault vm=tf2 type=flat mode=real mem=1M on_reset=restart" "$HELLO"
+	qemu_boot guest_tf "$ISO" 60
+	expect_in_order '^tf\| about to triple fault$' '\] vm tf stopped: triple fault$'
+	expect_in_order '^tf2\| about to triple fault$' '\] vm tf2 reset \(triple fault\); restarting$' \
+		'^tf2\| booted again after 1 reset, stopping$' '\] vm tf2 stopped: exit code 0$'
+	expect_no_line '^tf2?\| FAIL'
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
+test_guest_read_outside_ram() {
+	make_iso guest_wild "on_idle=poweroff" "wild_read vm=wild type=flat mode=long mem=16M" "$HELLO"
+	qemu_boot guest_wild "$ISO" 60
+	expect_in_order '^wild\| reading 1 TiB outside my RAM$' \
+		'\] vm wild stopped: error: read of guest-physical 0x[0-9a-f]+, outside its RAM \(RIP 0x[0-9a-f]+\)$'
+	expect_no_line '^wild\| FAIL'
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
+test_guest_reset_stop_and_restart() {
+	make_iso guest_reset "on_idle=poweroff" "reset vm=rs type=flat mode=real mem=1M" \
+		"reset vm=rr type=flat mode=real mem=1M on_reset=restart"
+	qemu_boot guest_reset "$ISO" 60
+	expect_in_order '^rs\| first boot, asking for a reset$' '\] vm rs stopped: reset \(keyboard controller\)$'
+	expect_in_order '^rr\| first boot, asking for a reset$' '\] vm rr reset \(keyboard controller\); restarting$' \
+		'^rr\| booted again after 1 reset$' '\] vm rr stopped: exit code 7$'
+	expect_no_line '^r[sr]\| FAIL'
+	expect_clean_poweroff
+}
+
+test_hostile_guest_contained() {
+	# The acceptance case: a guest that tries everything, then well-behaved
+	# guests in the same boot, which must print every line and exit normally.
+	make_iso hostile "on_idle=poweroff" "hostile vm=evil type=flat mode=long mem=4M" \
+		"chatty_pm vm=good type=flat mode=protected mem=8M" "$HELLO"
+	qemu_boot hostile "$ISO" 60
+	local what
+	for what in VMRUN VMSAVE CLGI 'WRMSR VM_HSAVE_PA' 'WRMSR VM_CR' 'WRMSR SYSCFG' 'unknown hypercall' \
+		'PCI config ports 0xCF8/0xCFC' 'PIC ports 0x20/0x21' 'CMOS ports 0x70/0x71' 'UART garbage on 0x3F8'; do
+		expect_line "^evil\| tried $what$"
+	done
+	expect_line '\] vm evil stopped: reset \(keyboard controller\)$'
+	# no escape sequence from the guest reaches the console raw
+	expect_no_line $'\e\\[2J'
+	local i
+	for i in $(seq 1 20); do
+		expect_line "^good\| line $i$"
+	done
+	expect_line '\] vm good stopped: exit code 0$'
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
 INTEGRATION_TESTS=(
 	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
 	test_selftest_writetext test_selftest_writetextdirect test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
 	test_guest_real_mode_hello test_guests_run_in_module_order test_bad_module_lines_reported
-	test_cpu_without_svm test_cpu_without_npt
+	test_cpu_without_svm test_cpu_without_npt test_guest_protected_mode_paging
+	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
+	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
+	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_hostile_guest_contained
 )
