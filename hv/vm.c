@@ -190,16 +190,22 @@ static void sysctl_reset(void *ctx, const char *how)
 	vm_request_reset(ctx, how);
 }
 
+static void sysctl_poweroff(void *ctx)
+{
+	vm_request_stop(ctx, "poweroff");
+}
+
 static int register_devices(struct vm *vm)
 {
 	iobus_init(&vm->iobus);
 	vuart_init(&vm->uart, uart_line, vm);
-	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, vm);
+	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
 	if (iobus_register(&vm->iobus, 0x3f8, 8, &vuart_ops, &vm->uart) ||
 	    iobus_register(&vm->iobus, 0xf4, 1, &vsysctl_debug_exit_ops, &vm->sysctl) ||
 	    iobus_register(&vm->iobus, 0x60, 5, &vsysctl_i8042_ops, &vm->sysctl) ||
 	    iobus_register(&vm->iobus, 0x92, 1, &vsysctl_port92_ops, &vm->sysctl) ||
-	    iobus_register(&vm->iobus, 0xcf9, 1, &vsysctl_cf9_ops, &vm->sysctl))
+	    iobus_register(&vm->iobus, 0xcf9, 1, &vsysctl_cf9_ops, &vm->sysctl) ||
+	    iobus_register(&vm->iobus, 0x604, 2, &vsysctl_pm1_cnt_ops, &vm->sysctl))
 		return -1;
 	return 0;
 }

@@ -12,11 +12,22 @@
 #define CF9_RST_CPU  0x04
 #define P92_FAST_RESET 0x01
 
+/* PM1 control (ACPI 6.5, 4.8.3.2.1): SLP_TYP in bits 12:10, SLP_EN bit 13.
+ * The sleep type for S5 is what the platform's \_S5 object says; QEMU's is 0,
+ * and so is ours (the VM gets its ACPI tables in a later issue). */
+#define PM1_SLP_TYP_SHIFT 10
+#define PM1_SLP_TYP_MASK  (0x7u << PM1_SLP_TYP_SHIFT)
+#define PM1_SLP_EN        0x2000u
+#define PM1_SCI_EN        0x0001u
+#define S5_SLP_TYP        0u
+
 void vsysctl_init(struct vsysctl *s, void (*exit_request)(void *ctx, uint8_t code),
-		  void (*reset_request)(void *ctx, const char *how), void *ctx)
+		  void (*reset_request)(void *ctx, const char *how), void (*poweroff_request)(void *ctx),
+		  void *ctx)
 {
 	s->exit_request = exit_request;
 	s->reset_request = reset_request;
+	s->poweroff_request = poweroff_request;
 	s->ctx = ctx;
 	vsysctl_reset(s);
 }
@@ -25,6 +36,7 @@ void vsysctl_reset(struct vsysctl *s)
 {
 	s->cf9 = 0;
 	s->p92 = 0;
+	s->pm1_cnt = PM1_SCI_EN;   /* ACPI mode from the start: no SMI handshake to model */
 }
 
 static void debug_exit_write(void *dev, uint16_t off, unsigned size, uint32_t val)
@@ -90,7 +102,32 @@ static void port92_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 		s->reset_request(s->ctx, "port 0x92");
 }
 
+static uint32_t pm1_cnt_read(void *dev, uint16_t off, unsigned size)
+{
+	uint16_t v = ((struct vsysctl *)dev)->pm1_cnt;
+	(void)size;
+	return off ? (uint32_t)(v >> 8) : v;
+}
+
+static void pm1_cnt_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+{
+	struct vsysctl *s = dev;
+	uint16_t v;
+
+	/* Byte writes to either half are legal; merge them into the register. */
+	if (off == 0 && size >= 2)
+		v = (uint16_t)val;
+	else if (off == 0)
+		v = (uint16_t)((s->pm1_cnt & 0xff00u) | (val & 0xffu));
+	else
+		v = (uint16_t)((s->pm1_cnt & 0x00ffu) | ((val & 0xffu) << 8));
+	s->pm1_cnt = v & (uint16_t)~PM1_SLP_EN;
+	if ((v & PM1_SLP_EN) && ((v & PM1_SLP_TYP_MASK) >> PM1_SLP_TYP_SHIFT) == S5_SLP_TYP)
+		s->poweroff_request(s->ctx);
+}
+
 const struct pio_ops vsysctl_debug_exit_ops = { .name = "debug-exit", .read = NULL, .write = debug_exit_write };
 const struct pio_ops vsysctl_i8042_ops = { .name = "i8042", .read = i8042_read, .write = i8042_write };
 const struct pio_ops vsysctl_cf9_ops = { .name = "reset-control", .read = cf9_read, .write = cf9_write };
 const struct pio_ops vsysctl_port92_ops = { .name = "port92", .read = port92_read, .write = port92_write };
+const struct pio_ops vsysctl_pm1_cnt_ops = { .name = "acpi-pm1-cnt", .read = pm1_cnt_read, .write = pm1_cnt_write };

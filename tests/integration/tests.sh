@@ -360,6 +360,16 @@ test_guest_reset_stop_and_restart() {
 	expect_clean_poweroff
 }
 
+test_guest_poweroff() {
+	make_iso guest_poweroff "on_idle=poweroff" "poweroff vm=off type=flat mode=real mem=1M" "$HELLO"
+	qemu_boot guest_poweroff "$ISO" 60
+	expect_in_order '^off\| powering off via ACPI PM1a_CNT$' '\] vm off stopped: poweroff$'
+	expect_no_line '^off\| FAIL'
+	# only that VM is off: the machine goes on with the next one
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
 test_hostile_guest_contained() {
 	# The acceptance case: a guest that tries everything, then well-behaved
 	# guests in the same boot, which must print every line and exit normally.
@@ -392,5 +402,6 @@ INTEGRATION_TESTS=(
 	test_cpu_without_svm test_cpu_without_npt test_guest_protected_mode_paging
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
-	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_hostile_guest_contained
+	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff
+	test_hostile_guest_contained
 )

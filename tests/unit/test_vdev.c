@@ -17,7 +17,8 @@ static void capture_line(void *ctx, const char *line, size_t len)
 	nlines++;
 }
 
-static int exits, resets, last_code;
+static int exits, resets, poweroffs, last_code;
+static void on_poweroff_req(void *ctx) { (void)ctx; poweroffs++; }
 static const char *last_how;
 static void on_exit_req(void *ctx, uint8_t code) { (void)ctx; exits++; last_code = code; }
 static void on_reset_req(void *ctx, const char *how) { (void)ctx; resets++; last_how = how; }
@@ -122,7 +123,7 @@ static void test_sysctl_ports(void)
 	struct iobus bus;
 	struct vsysctl s;
 	iobus_init(&bus);
-	vsysctl_init(&s, on_exit_req, on_reset_req, NULL);
+	vsysctl_init(&s, on_exit_req, on_reset_req, on_poweroff_req, NULL);
 	EXPECT_EQ(iobus_register(&bus, 0xf4, 1, &vsysctl_debug_exit_ops, &s), 0);
 	EXPECT_EQ(iobus_register(&bus, 0x60, 5, &vsysctl_i8042_ops, &s), 0);
 	EXPECT_EQ(iobus_register(&bus, 0xcf9, 1, &vsysctl_cf9_ops, &s), 0);
@@ -156,8 +157,29 @@ static void test_sysctl_ports(void)
 	EXPECT_EQ(iobus_read(&bus, 0x92, 1), 0x02);
 }
 
+static void test_acpi_poweroff_port(void)
+{
+	struct iobus bus;
+	struct vsysctl s;
+	iobus_init(&bus);
+	vsysctl_init(&s, on_exit_req, on_reset_req, on_poweroff_req, NULL);
+	EXPECT_EQ(iobus_register(&bus, 0x604, 2, &vsysctl_pm1_cnt_ops, &s), 0);
+	poweroffs = 0;
+	EXPECT_EQ(iobus_read(&bus, 0x604, 2), 0x0001);     /* SCI_EN: ACPI mode */
+	iobus_write(&bus, 0x604, 2, 0x1401);               /* SLP_TYP=5, no SLP_EN */
+	EXPECT_EQ(poweroffs, 0);
+	iobus_write(&bus, 0x604, 2, 0x3401);               /* SLP_EN with SLP_TYP=5: not S5 here */
+	EXPECT_EQ(poweroffs, 0);
+	EXPECT_EQ(iobus_read(&bus, 0x604, 2) & 0x2000, 0); /* SLP_EN reads as 0 */
+	iobus_write(&bus, 0x605, 1, 0x20);                 /* byte write of the high half: SLP_EN, SLP_TYP=0 */
+	EXPECT_EQ(poweroffs, 1);
+	iobus_write(&bus, 0x604, 2, 0x2000);
+	EXPECT_EQ(poweroffs, 2);
+}
+
 int main(void)
 {
+	RUN(test_acpi_poweroff_port);
 	RUN(test_bus_unclaimed_reads_all_ones);
 	RUN(test_bus_register_rules);
 	RUN(test_uart_lines);
