@@ -269,7 +269,7 @@ static void vcpu_enter(struct vcpu *v)
 	svm_clgi();
 	svm_vmrun(v->vmcb_pa, &v->gprs, svm_host_vmcb_pa());
 	svm_stgi();
-	v->exits++;
+	v->exit_tsc = rdtsc();
 }
 
 void vm_run(struct vm *vm)
@@ -286,7 +286,9 @@ void vm_run(struct vm *vm)
 			v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
 		else
 			v->vmcb->control.event_inj = 0;
+		uint64_t code = v->vmcb->control.exit_code;
 		enum exit_action a = dispatch_exit(v);
+		exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
 		if (vm->pending != EXIT_RESUME)
 			a = vm->pending;
 		if (a == EXIT_RESUME)
@@ -305,4 +307,7 @@ void vm_run(struct vm *vm)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
 	else
 		hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
+	char summary[160];
+	exit_stats_summary(&v->stats, summary, sizeof(summary), 6, svm_exit_name);
+	hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats.total, summary);
 }

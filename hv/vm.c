@@ -346,7 +346,7 @@ static void vm_load_initial_state(struct vm *vm)
 int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, uint64_t image_size,
 	      char *err, size_t errlen)
 {
-	memset(vm, 0, sizeof(*vm));
+	memset(vm, 0, sizeof(*vm));   /* also the exit counters */
 	vm->cfg = *cfg;
 	vm->image = image;
 	vm->image_size = image_size;

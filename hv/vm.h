@@ -11,6 +11,7 @@
 #include "arch/x86/svm/gprs.h"
 #include "arch/x86/svm/vmcb.h"
 #include "guest-loader/vmconfig.h"
+#include "hv/exit_stats.h"
 #include "hv/iobus.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
@@ -29,7 +30,8 @@ struct vcpu {
 	hpa_t vmcb_pa;
 	struct guest_gprs gprs;
 	bool flush_tlb;            /* next VMRUN flushes this ASID's TLB entries */
-	uint64_t exits;            /* #VMEXITs since the VM started */
+	uint64_t exit_tsc;         /* TSC when the last #VMEXIT returned to C */
+	struct exit_stats stats;   /* per exit reason, since the VM started */
 	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
 };
 

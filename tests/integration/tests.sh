@@ -299,6 +299,8 @@ test_guest_cpuid_msr_io_view() {
 	expect_line '^probe\| all checks passed$'
 	expect_no_line '^probe\| FAIL'
 	expect_line '\] vm probe stopped: exit code 0$'
+	# the exit counters saw what the probe did
+	expect_line '\] vm probe: [0-9]+ exits: IOIO [0-9]+, MSR [0-9]+, CPUID [0-9]+$'
 	expect_clean_poweroff
 }
 

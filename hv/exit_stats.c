@@ -1,0 +1,47 @@
+/* hv/exit_stats.c - Exit counter slots and their summary line. */
+#include "hv/exit_stats.h"
+#include "lib/printf.h"
+
+#define NPF_CODE 0x400u
+
+unsigned exit_stats_slot(uint64_t exit_code)
+{
+	if (exit_code < EXIT_STATS_DIRECT)
+		return (unsigned)exit_code;
+	if (exit_code >= NPF_CODE && exit_code < NPF_CODE + 4)
+		return EXIT_STATS_DIRECT + (unsigned)(exit_code - NPF_CODE);
+	return EXIT_STATS_SLOTS - 1;
+}
+
+uint64_t exit_stats_code(unsigned slot)
+{
+	if (slot < EXIT_STATS_DIRECT)
+		return slot;
+	if (slot < EXIT_STATS_DIRECT + 4)
+		return NPF_CODE + (slot - EXIT_STATS_DIRECT);
+	return ~0ull;
+}
+
+void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,
+			const char *(*name_of)(uint64_t code))
+{
+	bool shown[EXIT_STATS_SLOTS] = { false };
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	/* Selection by repeated maximum: max is small and so are the slots. */
+	for (unsigned n = 0; n < max && used < len; n++) {
+		unsigned best = EXIT_STATS_SLOTS;
+		for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
+			if (!shown[i] && s->slot[i].count &&
+			    (best == EXIT_STATS_SLOTS || s->slot[i].count > s->slot[best].count))
+				best = i;
+		if (best == EXIT_STATS_SLOTS)
+			break;
+		shown[best] = true;
+		const char *name = best == EXIT_STATS_SLOTS - 1 ? "other" : name_of(exit_stats_code(best));
+		used += (size_t)hv_snprintf(buf + used, len - used, "%s%s %llu", n ? ", " : "", name,
+					    (unsigned long long)s->slot[best].count);
+	}
+}

@@ -1,0 +1,68 @@
+/* tests/unit/test_exit_stats.c - Exit counters and their summary. */
+/* UNIT_SRC: hv/exit_stats.c lib/printf.c */
+#include "test.h"
+#include "hv/exit_stats.h"
+
+static const char *name_of(uint64_t code)
+{
+	switch (code) {
+	case 0x72: return "CPUID";
+	case 0x7b: return "IOIO";
+	case 0x78: return "HLT";
+	case 0x400: return "NPF";
+	default: return "X";
+	}
+}
+
+static void test_slots(void)
+{
+	EXPECT_EQ(exit_stats_slot(0x72), 0x72);
+	EXPECT_EQ(exit_stats_slot(0xa7), 0xa7);
+	EXPECT_EQ(exit_stats_slot(0x400), EXIT_STATS_DIRECT);
+	EXPECT_EQ(exit_stats_slot(0x403), EXIT_STATS_DIRECT + 3);
+	EXPECT_EQ(exit_stats_slot(0xa8), EXIT_STATS_SLOTS - 1);
+	EXPECT_EQ(exit_stats_slot(~0ull), EXIT_STATS_SLOTS - 1);   /* VMEXIT_INVALID */
+	EXPECT_EQ(exit_stats_code(EXIT_STATS_DIRECT + 1), 0x401);
+	for (unsigned i = 0; i < EXIT_STATS_SLOTS - 1; i++)
+		EXPECT_EQ(exit_stats_slot(exit_stats_code(i)), i);
+}
+
+static void test_add_and_summary(void)
+{
+	struct exit_stats s;
+	char buf[128];
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < 5; i++)
+		exit_stats_add(&s, 0x7b, 100 + (uint64_t)i);
+	exit_stats_add(&s, 0x72, 50);
+	exit_stats_add(&s, 0x72, 70);
+	exit_stats_add(&s, 0x400, 900);
+	exit_stats_add(&s, 0x12345, 1);
+	EXPECT_EQ(s.total, 9);
+	EXPECT_EQ(s.slot[0x7b].cycles, 510);
+	EXPECT_EQ(s.slot[0x7b].max_cycles, 104);
+	EXPECT_EQ(s.slot[0x72].max_cycles, 70);
+	exit_stats_summary(&s, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "IOIO 5, CPUID 2, NPF 1, other 1");
+	exit_stats_summary(&s, buf, sizeof(buf), 2, name_of);
+	EXPECT_STREQ(buf, "IOIO 5, CPUID 2");
+	exit_stats_summary(&s, buf, 8, 8, name_of);   /* truncated, still terminated */
+	EXPECT_EQ(strlen(buf), 7);
+}
+
+static void test_empty(void)
+{
+	struct exit_stats s;
+	char buf[16] = "junk";
+	memset(&s, 0, sizeof(s));
+	exit_stats_summary(&s, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "");
+}
+
+int main(void)
+{
+	RUN(test_slots);
+	RUN(test_add_and_summary);
+	RUN(test_empty);
+	TEST_MAIN_END();
+}
