@@ -6,6 +6,7 @@
  * makes IN/OUT independent of NRIP support. A REP string instruction is done
  * in batches: RIP stays on it until RCX reaches zero, so a huge count
  * cannot hold the CPU in one exit. */
+#include "arch/x86/svm/svm.h"
 #include "hv/vcpu.h"
 
 #define STRING_IO_BATCH 256
@@ -25,39 +26,123 @@ static uint64_t merge_reg(uint64_t reg, uint64_t val, unsigned size)
 	return (reg & ~size_mask(size)) | (val & size_mask(size));
 }
 
-static const struct vmcb_seg *string_segment(const struct vcpu *v, uint64_t info1)
+/* Address size (in bytes) and segment of an INS/OUTS. With decode assists
+ * EXITINFO1 carries both; without them (QEMU) its A16/A32/A64 and SEG
+ * fields read 0 (APM 15.10.2), so they come from the instruction itself:
+ * the mode's default address size, flipped by a 0x67 prefix, and DS unless
+ * a segment override says otherwise (INS always writes through ES). */
+struct string_operand { unsigned addr_size; unsigned seg; };
+
+#define SEG_ES 0
+#define SEG_CS 1
+#define SEG_SS 2
+#define SEG_DS 3
+#define SEG_FS 4
+#define SEG_GS 5
+
+static bool string_operand(struct vcpu *v, uint64_t info1, struct string_operand *op)
+{
+	if ((svm.features & SVM_FEAT_DECODE_ASSIST) && ioio_addr_size(info1)) {
+		op->addr_size = ioio_addr_size(info1);
+		op->seg = ioio_seg(info1);
+	} else {
+		uint8_t b[INSN_MAX_LEN];
+		size_t n = vcpu_fetch_insn(v, b);
+		enum cpu_mode mode = vcpu_cpu_mode(v);
+		bool a67 = false;
+		op->seg = SEG_DS;
+		for (size_t i = 0; i < n; i++) {
+			switch (b[i]) {
+			case 0x67: a67 = true; continue;
+			case 0x26: op->seg = SEG_ES; continue;
+			case 0x2e: op->seg = SEG_CS; continue;
+			case 0x36: op->seg = SEG_SS; continue;
+			case 0x3e: op->seg = SEG_DS; continue;
+			case 0x64: op->seg = SEG_FS; continue;
+			case 0x65: op->seg = SEG_GS; continue;
+			case 0x66: case 0xf2: case 0xf3: case 0xf0: continue;
+			default:
+				if (mode == CPU_MODE_LONG64 && (b[i] & 0xf0) == 0x40)
+					continue;   /* REX */
+				break;
+			}
+			if (b[i] < 0x6c || b[i] > 0x6f)
+				return false;   /* not INS/OUTS: the guest changed its code */
+			switch (mode) {
+			case CPU_MODE_LONG64: op->addr_size = a67 ? 4 : 8; break;
+			case CPU_MODE_PROT32: op->addr_size = a67 ? 2 : 4; break;
+			default: op->addr_size = a67 ? 4 : 2; break;
+			}
+			goto found;
+		}
+		return false;
+	}
+found:
+	if (ioio_is_in(info1))
+		op->seg = SEG_ES;
+	return true;
+}
+
+static const struct vmcb_seg *segment(const struct vcpu *v, unsigned seg)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	const struct vmcb_seg *segs[] = { &s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs };
 
-	if (ioio_is_in(info1))
-		return &s->es;   /* INS always writes ES:rDI */
-	unsigned seg = ioio_seg(info1);
 	return seg < ARRAY_SIZE(segs) ? segs[seg] : &s->ds;
+}
+
+/* Reads or writes guest memory by the guest's own paging rules; on a
+ * missing page or a permission violation the guest gets the #PF the
+ * instruction itself would have raised. */
+#define CR0_PG BIT(31)
+
+static bool guest_bytes(struct vcpu *v, uint64_t lin, void *buf, unsigned size, bool write)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	bool user = s->cpl == 3;
+
+	if ((s->cr0 & CR0_PG) && !vcpu_check_linear_access(v, lin, size, write, user)) {
+		s->cr2 = lin;
+		vcpu_inject_exception(v, 14, true, v->pf_error);
+		return false;
+	}
+	return write ? vcpu_write_linear(v, lin, buf, size) : vcpu_read_linear(v, lin, buf, size);
 }
 
 static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port, unsigned size)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	bool in = ioio_is_in(info1), rep = ioio_is_rep(info1);
-	uint64_t amask = size_mask(ioio_addr_size(info1));
+	struct string_operand op;
+
+	if (!string_operand(v, info1, &op)) {
+		vm_request_stop(v->vm, "error: cannot decode the string I/O instruction at RIP 0x%llx",
+				(unsigned long long)s->rip);
+		return EXIT_STOP;
+	}
+	uint64_t amask = size_mask(op.addr_size);
 	uint64_t *index = in ? &v->gprs.rdi : &v->gprs.rsi;
-	const struct vmcb_seg *seg = string_segment(v, info1);
+	const struct vmcb_seg *seg = segment(v, op.seg);
 	/* In 64-bit mode only FS and GS have a base. */
-	uint64_t base = (vcpu_in_long_mode64(v) && seg != &s->fs && seg != &s->gs) ? 0 : seg->base;
+	uint64_t base = (vcpu_in_long_mode64(v) && op.seg != SEG_FS && op.seg != SEG_GS) ? 0 : seg->base;
 	int64_t step = (s->rflags & RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 	uint64_t count = rep ? (v->gprs.rcx & amask) : 1;
 
 	for (unsigned done = 0; count && done < STRING_IO_BATCH; done++) {
 		uint64_t lin = base + (*index & amask);
 		uint32_t val = 0;
+		if (!vcpu_in_long_mode64(v))
+			lin &= 0xffffffffull;
 		if (in) {
+			/* Check the destination first: a port read can have side effects. */
+			if (!guest_bytes(v, lin, &val, size, false))
+				return v->vm->pending;
 			val = iobus_read(&v->vm->iobus, port, size);
-			if (!vcpu_write_linear(v, lin, &val, size))
-				goto bad_address;
+			if (!guest_bytes(v, lin, &val, size, true))
+				return v->vm->pending;
 		} else {
-			if (!vcpu_read_linear(v, lin, &val, size))
-				goto bad_address;
+			if (!guest_bytes(v, lin, &val, size, false))
+				return v->vm->pending;
 			iobus_write(&v->vm->iobus, port, size, val);
 		}
 		*index = (*index & ~amask) | ((*index + (uint64_t)step) & amask);
@@ -67,14 +152,11 @@ static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port,
 		if (v->vm->pending != EXIT_RESUME)
 			return v->vm->pending;
 	}
-	if (!count)
+	if (!count) {
 		s->rip = v->vmcb->control.exit_info_2;
+		v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
+	}
 	return EXIT_RESUME;
-
-bad_address:
-	vm_request_stop(v->vm, "error: %s through an address outside guest RAM (RIP 0x%llx)",
-			in ? "INS" : "OUTS", (unsigned long long)s->rip);
-	return EXIT_STOP;
 }
 
 enum exit_action handle_ioio(struct vcpu *v)
@@ -91,5 +173,6 @@ enum exit_action handle_ioio(struct vcpu *v)
 	else
 		iobus_write(&v->vm->iobus, port, size, (uint32_t)(s->rax & size_mask(size)));
 	s->rip = v->vmcb->control.exit_info_2;
+	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
 	return v->vm->pending;
 }

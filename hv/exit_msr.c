@@ -19,12 +19,18 @@
  * read-only (the CPU sets it), SVME is the host's. */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE | BIT(14))
 
+/* Memory types MTRRs may name: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB. */
+static bool memtype_valid(uint8_t t)
+{
+	return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
+}
+
 static bool pat_valid(uint64_t pat)
 {
-	/* Each byte must be a defined memory type: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB, 7 UC-. */
+	/* Each PAT byte: an MTRR type or 7 (UC-). */
 	for (int i = 0; i < 8; i++) {
 		uint8_t t = (uint8_t)(pat >> (8 * i));
-		if (t == 2 || t == 3 || t > 7)
+		if (!memtype_valid(t) && t != 7)
 			return false;
 	}
 	return true;
@@ -82,7 +88,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		v->vmcb->control.tsc_offset = val - rdtsc();
 		return true;
 	case MSR_MTRR_DEF_TYPE:
-		if (val & ~0xcffull)
+		/* E (bit 11), FE (bit 10), type (7:0) a defined memory type. */
+		if ((val & ~0xcffull) || !memtype_valid((uint8_t)val))
 			return false;
 		v->mtrr_def_type = val;
 		return true;

@@ -11,6 +11,12 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 	uint64_t arg = wide ? v->gprs.rbx : (uint32_t)v->gprs.rbx;
 	uint64_t ret = 0;
 
+	/* Hypercalls are the guest kernel's: from user mode VMMCALL is #UD, as
+	 * on a machine with no hypervisor. */
+	if (s->cpl != 0) {
+		vcpu_inject_exception(v, 6, false, 0);
+		return EXIT_RESUME;
+	}
 	switch (nr) {
 	case HC_ABI_VERSION:
 		ret = HC_ABI_VERSION_1_0;

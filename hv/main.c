@@ -140,7 +140,7 @@ static void run_guests(void)
 	if (boot_info.module_count == 0)
 		pr_info("no guest modules given");
 	for (unsigned i = 0; i < n; i++) {
-		fpu_load_clean_state();
+		cpu_scrub_for_next_vm();
 		vm_run(&vms[i]);
 		vm_destroy(&vms[i]);
 	}

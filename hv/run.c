@@ -51,6 +51,52 @@ static bool access_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len, b
 	return true;
 }
 
+#define PTE_P  BIT(0)
+#define PTE_RW BIT(1)
+#define PTE_US BIT(2)
+#define PF_P   BIT(0)
+#define PF_W   BIT(1)
+#define PF_U   BIT(2)
+#define CR0_WP BIT(16)
+
+/* One page's check: every level of the walk must allow the access (the
+ * U/S and R/W bits combine by AND across levels, APM Vol. 2, 5.6). */
+static bool check_page(struct vcpu *v, uint64_t lin, bool write, bool user)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	struct walk_step steps[WALK_MAX_STEPS];
+	int n = 0;
+	gpa_t gpa;
+	bool need_w = write && (user || (s->cr0 & CR0_WP));
+	uint32_t err = (write ? PF_W : 0) | (user ? PF_U : 0);
+
+	if (guest_walk(&p, lin, read64, read32, v->vm, &gpa, steps, &n) != WALK_OK) {
+		v->pf_error = err;   /* not present */
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t e = steps[i].entry;
+		/* Legacy-PAE PDPTEs have no U/S or R/W bits (APM 5.4.4). */
+		if (!(s->efer & EFER_LMA) && (s->cr4 & BIT(5)) && steps[i].level == 3)
+			continue;
+		if ((user && !(e & PTE_US)) || (need_w && !(e & PTE_RW))) {
+			v->pf_error = err | PF_P;
+			return false;
+		}
+	}
+	return true;
+}
+
+bool vcpu_check_linear_access(struct vcpu *v, uint64_t lin, unsigned size, bool write, bool user)
+{
+	uint64_t last = lin + size - 1;
+
+	if (!check_page(v, lin, write, user))
+		return false;
+	return (last >> PAGE_SHIFT) == (lin >> PAGE_SHIFT) || check_page(v, last, write, user);
+}
+
 bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len)
 {
 	return access_linear(v, lin, buf, len, false);
@@ -79,12 +125,58 @@ static enum cpu_mode guest_cpu_mode(const struct vcpu *v)
 
 /* ---- instruction skipping and events ------------------------------------------ */
 
+enum cpu_mode vcpu_cpu_mode(const struct vcpu *v)
+{
+	return guest_cpu_mode(v);
+}
+
+size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN])
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	enum cpu_mode mode = guest_cpu_mode(v);
+	size_t avail = 0;
+
+	/* In 64-bit mode CS has no base; elsewhere IP/EIP wraps at the operand
+	 * size and the linear address at 4 GiB (APM Vol. 1, 2.5). */
+	for (; avail < INSN_MAX_LEN; avail++) {
+		uint64_t ip = s->rip + avail, lin;
+		if (mode == CPU_MODE_LONG64)
+			lin = ip;
+		else if (mode == CPU_MODE_REAL || mode == CPU_MODE_PROT16)
+			lin = (s->cs.base + (ip & 0xffff)) & 0xffffffffull;
+		else
+			lin = (s->cs.base + (ip & 0xffffffffull)) & 0xffffffffull;
+		/* One walk per page: read the rest of this page in one go. */
+		size_t n = MIN(INSN_MAX_LEN - avail, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
+		if (mode == CPU_MODE_REAL || mode == CPU_MODE_PROT16)
+			n = MIN(n, 0x10000 - (ip & 0xffff));
+		if (!vcpu_read_linear(v, lin, &bytes[avail], n))
+			break;
+		avail += n - 1;
+	}
+	return avail;
+}
+
+/* What each instruction intercept must find at RIP. A mismatch means the
+ * guest rewrote its code between the exit and now (another vCPU, DMA
+ * later); skipping by the length of something else would corrupt it. */
+static enum insn_id expected_insn(uint64_t exit_code)
+{
+	switch (exit_code) {
+	case SVM_EXIT_CPUID: return INSN_CPUID;
+	case SVM_EXIT_HLT: return INSN_HLT;
+	case SVM_EXIT_INVD: return INSN_INVD;
+	case SVM_EXIT_VMMCALL: return INSN_VMMCALL;
+	default: return INSN_NONE;   /* MSR: RDMSR or WRMSR, checked below */
+	}
+}
+
 bool vcpu_skip_instruction(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t avail = 0;
 	enum cpu_mode mode = guest_cpu_mode(v);
+	enum insn_id id;
 
 	/* A STI/MOV SS shadow covers only the next instruction, which just ran. */
 	vmcb->control.int_state &= ~INT_STATE_SHADOW;
@@ -92,27 +184,50 @@ bool vcpu_skip_instruction(struct vcpu *v)
 		vmcb->save.rip = vmcb->control.next_rip;
 		return true;
 	}
-	uint64_t lin = vmcb->save.cs.base + vmcb->save.rip;
-	if (mode != CPU_MODE_LONG64)
-		lin &= 0xffffffffull;
-	/* Read byte by byte up to 15, stopping at the first unreadable one: an
-	 * instruction at the very end of RAM is still decodable. */
-	while (avail < sizeof(bytes) && vcpu_read_linear(v, lin + avail, &bytes[avail], 1))
-		avail++;
-	unsigned len = insn_length(bytes, avail, mode, NULL);
-	if (len == 0) {
-		vm_request_stop(v->vm, "error: cannot decode the instruction at RIP 0x%llx (exit %s)",
-				(unsigned long long)vmcb->save.rip, svm_exit_name(vmcb->control.exit_code));
+	size_t avail = vcpu_fetch_insn(v, bytes);
+	unsigned len = insn_length(bytes, avail, mode, &id);
+	uint64_t code = vmcb->control.exit_code;
+	enum insn_id want = expected_insn(code);
+	bool matches = want != INSN_NONE ? id == want
+		     : code == SVM_EXIT_MSR ? (id == INSN_RDMSR || id == INSN_WRMSR) : true;
+	if (len == 0 || !matches) {
+		vm_request_stop(v->vm, "error: cannot %s the instruction at RIP 0x%llx (exit %s)",
+				len == 0 ? "decode" : "match", (unsigned long long)vmcb->save.rip,
+				svm_exit_name(code));
 		return false;
 	}
 	vmcb->save.rip += len;
 	if (mode == CPU_MODE_REAL || mode == CPU_MODE_PROT16)
 		vmcb->save.rip &= 0xffff;
+	else if (mode == CPU_MODE_PROT32)
+		vmcb->save.rip &= 0xffffffffull;
 	return true;
+}
+
+/* Exception classes for delivering two at once (AMD APM Vol. 2, 8.2.9
+ * "Double Fault", table "Double-Fault Exception Conditions"). */
+static bool is_contributory(uint8_t vec)
+{
+	return vec == 0 || vec == 10 || vec == 11 || vec == 12 || vec == 13;
 }
 
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
+	uint64_t pending = v->vmcb->control.event_inj;
+
+	if (svm_event_valid(pending) && svm_event_type(pending) == SVM_EVENT_TYPE_EXCEPTION) {
+		uint8_t first = svm_event_vector(pending);
+		if (first == 8) {   /* a fault while delivering #DF: shutdown */
+			vm_request_reset(v->vm, "triple fault");
+			return;
+		}
+		if ((is_contributory(first) && is_contributory(vector)) ||
+		    (first == 14 && (is_contributory(vector) || vector == 14))) {
+			vector = 8;
+			has_error = true;
+			error = 0;
+		}
+	}
 	v->vmcb->control.event_inj = vmcb_event(vector, SVM_EVENT_TYPE_EXCEPTION, has_error, error);
 }
 
@@ -199,14 +314,43 @@ static enum exit_action handle_task_switch(struct vcpu *v)
 	return EXIT_STOP;
 }
 
+#define MSR_MCG_STATUS 0x17au
+#define MCG_STATUS_MCIP BIT(2)
+
 static enum exit_action handle_machine_check(struct vcpu *v)
 {
-	vm_request_stop(v->vm, "error: machine check while the guest ran (RIP 0x%llx)",
-			(unsigned long long)v->vmcb->save.rip);
+	uint64_t mcg = rdmsr(MSR_MCG_STATUS);
+
+	/* The error is the machine's, seen while this guest ran. Stop the
+	 * guest; clear MCIP so a later machine check is not a shutdown. The
+	 * bank-by-bank report belongs to a host #MC handler (not built yet). */
+	wrmsr(MSR_MCG_STATUS, mcg & ~MCG_STATUS_MCIP);
+	vm_request_stop(v->vm, "error: machine check while the guest ran (MCG_STATUS 0x%llx, RIP 0x%llx)",
+			(unsigned long long)mcg, (unsigned long long)v->vmcb->save.rip);
 	return EXIT_STOP;
 }
 
+/* #DB and #AC are intercepted only to be given straight back: an exception
+ * that recurs while it is being delivered (an #AC on the #AC handler's
+ * misaligned stack, a #DB on a breakpoint over the #DB stack) would
+ * otherwise loop inside the CPU with no window for an interrupt, holding the
+ * physical CPU for ever (CVE-2015-5307, CVE-2015-8104). Intercepted, each
+ * round trip passes through the hypervisor, which can stop or preempt it. */
+static enum exit_action handle_reflect_db(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 1, false, 0);
+	return EXIT_RESUME;
+}
+
+static enum exit_action handle_reflect_ac(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 17, true, (uint32_t)v->vmcb->control.exit_info_1);
+	return EXIT_RESUME;
+}
+
 static const exit_handler_t exit_handlers[] = {
+	[SVM_EXIT_EXCP_BASE + 1] = handle_reflect_db,
+	[SVM_EXIT_EXCP_BASE + 17] = handle_reflect_ac,
 	[SVM_EXIT_EXCP_BASE + 18] = handle_machine_check,
 	[SVM_EXIT_INTR] = handle_physical_event,
 	[SVM_EXIT_NMI] = handle_physical_event,
@@ -254,6 +398,24 @@ static enum exit_action dispatch_exit(struct vcpu *v)
 
 /* ---- the loop ------------------------------------------------------------------ */
 
+/* An event whose delivery the exit interrupted is delivered again, or it
+ * would be lost (APM 15.7.2 EXITINTINFO). INTn, INT3 and INTO are not: RIP
+ * still points at the instruction, which simply runs again; injecting them
+ * would need the return address after it (next_rip), and a re-run gets the
+ * privilege checks right for free. */
+static void requeue_interrupted_event(struct vcpu *v)
+{
+	uint64_t e = v->vmcb->control.exit_int_info;
+	unsigned type = svm_event_type(e);
+	uint8_t vec = svm_event_vector(e);
+
+	v->vmcb->control.event_inj = 0;
+	if (!svm_event_valid(e) || type == SVM_EVENT_TYPE_SOFT_INT ||
+	    (type == SVM_EVENT_TYPE_EXCEPTION && (vec == 3 || vec == 4)))
+		return;
+	v->vmcb->control.event_inj = e;
+}
+
 static void vcpu_enter(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
@@ -280,12 +442,7 @@ void vm_run(struct vm *vm)
 	hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
 	for (;;) {
 		vcpu_enter(v);
-		/* An event the exit interrupted is re-injected, or it would be lost
-		 * (APM 15.7.2 EXITINTINFO). */
-		if (svm_event_valid(v->vmcb->control.exit_int_info))
-			v->vmcb->control.event_inj = v->vmcb->control.exit_int_info;
-		else
-			v->vmcb->control.event_inj = 0;
+		requeue_interrupted_event(v);
 		uint64_t code = v->vmcb->control.exit_code;
 		enum exit_action a = dispatch_exit(v);
 		exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);

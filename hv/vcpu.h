@@ -4,6 +4,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include "hv/emulate/insn_len.h"
 #include "hv/vm.h"
 
 typedef enum exit_action (*exit_handler_t)(struct vcpu *v);
@@ -16,6 +17,12 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint3
 /* Reads len bytes at guest-linear address lin through the guest's paging. */
 bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len);
 bool vcpu_write_linear(struct vcpu *v, uint64_t lin, const void *buf, size_t len);
+/* Would the guest's own paging allow an access of size bytes at lin (user:
+ * at CPL 3)? If not, v->pf_error holds the #PF error code to inject. */
+bool vcpu_check_linear_access(struct vcpu *v, uint64_t lin, unsigned size, bool write, bool user);
+/* Reads the (up to 15) bytes at CS:RIP; returns how many could be read. */
+size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN]);
+enum cpu_mode vcpu_cpu_mode(const struct vcpu *v);
 /* True when the guest runs 64-bit code (EFER.LMA and CS.L). */
 bool vcpu_in_long_mode64(const struct vcpu *v);
 /* Logs the guest's registers (for "error:" stops). */

@@ -318,8 +318,9 @@ static void init_control(struct vm *vm)
 			       SVM_INTERCEPT_MISC2_STGI | SVM_INTERCEPT_MISC2_CLGI | SVM_INTERCEPT_MISC2_SKINIT |
 			       SVM_INTERCEPT_MISC2_MONITOR | SVM_INTERCEPT_MISC2_MWAIT |
 			       SVM_INTERCEPT_MISC2_XSETBV | SVM_INTERCEPT_MISC2_RDPRU;
-	/* #MC belongs to the host: a machine check in a guest is the machine's. */
-	ctl->intercept_exceptions = SVM_INTERCEPT_EXCP(18);
+	/* #MC belongs to the host: a machine check in a guest is the machine's.
+	 * #DB and #AC are reflected (hv/run.c) so they cannot loop in the CPU. */
+	ctl->intercept_exceptions = SVM_INTERCEPT_EXCP(1) | SVM_INTERCEPT_EXCP(17) | SVM_INTERCEPT_EXCP(18);
 	ctl->iopm_base_pa = iopm_pa;
 	ctl->msrpm_base_pa = msrpm_pa;
 	ctl->guest_asid = vm->asid;

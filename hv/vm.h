@@ -33,6 +33,7 @@ struct vcpu {
 	uint64_t exit_tsc;         /* TSC when the last #VMEXIT returned to C */
 	struct exit_stats stats;   /* per exit reason, since the VM started */
 	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
+	uint32_t pf_error;         /* #PF error code from vcpu_check_linear_access() */
 };
 
 /* What an exit handler tells the run loop. */

@@ -362,6 +362,28 @@ test_guest_reset_stop_and_restart() {
 	expect_clean_poweroff
 }
 
+test_guest_string_io() {
+	make_iso guest_strio "on_idle=poweroff" "strio vm=sio type=flat mode=real mem=1M"
+	qemu_boot guest_strio "$ISO" 60
+	expect_in_order '^sio\| A$' '^sio\| BCDEFGH$' '^sio\| es override$' '^sio\| a32 ok$' \
+		'^sio\| backwards$' '^sio\| ok rep insb read 0xff x4$' '\] vm sio stopped: exit code 0$'
+	expect_no_line '^sio\| FAIL'
+	expect_clean_poweroff
+}
+
+test_no_state_leaks_between_vms() {
+	# Debug and SSE registers are not switched by VMRUN: the second VM must
+	# not see the marks the first one left.
+	make_iso guest_leak "on_idle=poweroff" "leak vm=first type=flat mode=real mem=1M" \
+		"leak vm=second type=flat mode=real mem=1M"
+	qemu_boot guest_leak "$ISO" 60
+	expect_line '^first\| leak: dr0=00000000 xmm0=00000000$'
+	expect_line '^second\| leak: dr0=00000000 xmm0=00000000$'
+	expect_line '\] vm second stopped: exit code 0$'
+	expect_no_line 'FAIL'
+	expect_clean_poweroff
+}
+
 test_guest_poweroff() {
 	make_iso guest_poweroff "on_idle=poweroff" "poweroff vm=off type=flat mode=real mem=1M" "$HELLO"
 	qemu_boot guest_poweroff "$ISO" 60
@@ -404,6 +426,7 @@ INTEGRATION_TESTS=(
 	test_cpu_without_svm test_cpu_without_npt test_guest_protected_mode_paging
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
-	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff
+	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
+	test_no_state_leaks_between_vms
 	test_hostile_guest_contained
 )
