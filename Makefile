@@ -106,6 +106,16 @@ $(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc
 	$(Q)$(NASM) -f bin -w+all -Itests/guests/ -o $@ $<
 guests: $(GUEST_BINS)
 
+# --- benchmark (not part of make test; docs/performance.md) ----------------
+$(BUILD)/bench/bench.bin: tests/bench/bench.asm
+	@mkdir -p $(@D)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin -w+all -o $@ $<
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/hv.elf $(BUILD)/bench/bench.bin
+	scripts/bench.sh $(BENCH_ARGS)
+
 # --- tests ----------------------------------------------------------------
 # Each tests/unit/test_*.c is one host program. The pure sources it links are
 # named in the test itself, on a line of its own:  /* UNIT_SRC: lib/printf.c mm/pmm.c */

@@ -27,9 +27,14 @@
 static uint64_t boot_tsc;
 static uint64_t khz = FALLBACK_KHZ;
 
-void tsc_mark_boot(void)
+void tsc_mark_boot(uint64_t tsc_at_handoff)
 {
-	boot_tsc = rdtsc();
+	boot_tsc = tsc_at_handoff ? tsc_at_handoff : rdtsc();
+}
+
+uint64_t tsc_ticks_since_boot(void)
+{
+	return rdtsc() - boot_tsc;
 }
 
 /* Cycles the TSC advances while PIT channel 2 counts down 10 ms, or 0 when

@@ -4,8 +4,11 @@
 
 #include "lib/types.h"
 
-/* Remembers the TSC at boot, the zero of every timestamp. */
-void tsc_mark_boot(void);
+/* Remembers the TSC at boot (the value read at the Multiboot2 hand-off), the
+ * zero of every timestamp. */
+void tsc_mark_boot(uint64_t tsc_at_handoff);
+/* TSC ticks since then. */
+uint64_t tsc_ticks_since_boot(void);
 /* Measures the TSC frequency against PIT channel 2 (best of three 10 ms
  * runs). Returns kHz, or 0 when the PIT does not count: timestamps then
  * assume 1 GHz and the caller should say so. */

@@ -57,6 +57,10 @@ unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 			continue;
 		}
 		vms[n].index = i;
+		uint64_t npt_bytes = vms[n].npt.pages_used * PAGE_SIZE;
+		pr_info("vm %s: overhead beyond guest RAM: %llu bytes (VMCB %llu, nested page tables %llu, VM state %zu)",
+			cfg.name, (unsigned long long)(PAGE_SIZE + npt_bytes + sizeof(struct vm)),
+			(unsigned long long)PAGE_SIZE, (unsigned long long)npt_bytes, sizeof(struct vm));
 		pr_info("vm %s: %s mode, %llu MiB RAM, %llu-byte image at 0x%llx, entry 0x%llx, ASID %u", cfg.name,
 			vm_mode_name(cfg.mode), (unsigned long long)(cfg.mem_size / MiB), (unsigned long long)size,
 			(unsigned long long)cfg.load_addr, (unsigned long long)cfg.entry, vms[n].asid);

@@ -25,6 +25,9 @@ static const struct choice selftest_choices[] = {
 	{ "writetextdirect", SELFTEST_WRITE_TEXT_DIRECT },
 	{ "execdata", SELFTEST_EXEC_DATA }, { NULL, 0 },
 };
+static const struct choice on_off_choices[] = {
+	{ "on", 1 }, { "off", 0 }, { NULL, 0 },
+};
 static const struct choice console_choices[] = {
 	{ "com1", 0x3f8 }, { "com2", 0x2f8 }, { "com3", 0x3e8 }, { "com4", 0x2e8 }, { NULL, 0 },
 };
@@ -92,6 +95,7 @@ CHOICE_OPTION(opt_loglevel, level_choices, loglevel, enum log_level)
 CHOICE_OPTION(opt_on_idle, idle_choices, on_idle, enum idle_action)
 CHOICE_OPTION(opt_on_panic, panic_choices, on_panic, enum panic_action)
 CHOICE_OPTION(opt_selftest, selftest_choices, selftest, enum selftest)
+CHOICE_OPTION(opt_exit_stats, on_off_choices, exit_stats, bool)
 
 static bool opt_console(struct hv_options *o, const char *val, char *err, size_t len)
 {
@@ -121,6 +125,7 @@ static const struct { const char *key; option_fn parse; } options[] = {
 	{ "on_idle", opt_on_idle },
 	{ "on_panic", opt_on_panic },
 	{ "selftest", opt_selftest },
+	{ "exitstats", opt_exit_stats },
 };
 
 void cmdline_defaults(struct hv_options *o)
@@ -130,6 +135,7 @@ void cmdline_defaults(struct hv_options *o)
 	o->on_idle = IDLE_HALT;
 	o->on_panic = PANIC_HALT;
 	o->selftest = SELFTEST_NONE;
+	o->exit_stats = true;
 }
 
 static int report_problem(cmdline_report_fn report, void *ctx, const char *fmt, ...) __printf(3, 4);

@@ -7,6 +7,8 @@
  *   on_panic=halt|poweroff|reset          after a panic dump (default halt)
  *   selftest=pagefault|stackoverflow|ud|panic|writetext|writetextdirect|execdata
  *                                         deliberately fail, to see the dump
+ *   exitstats=on|off                      per-exit counters and cycles (default on;
+ *                                         off only to measure what they cost)
  *
  * Unknown options and bad values are reported, never ignored silently; the
  * option keeps its default and boot goes on. Pure logic: host-tested. */
@@ -29,6 +31,7 @@ struct hv_options {
 	enum idle_action on_idle;
 	enum panic_action on_panic;
 	enum selftest selftest;
+	bool exit_stats;
 };
 
 #define CMDLINE_MSG_MAX 160

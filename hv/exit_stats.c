@@ -4,15 +4,6 @@
 
 #define NPF_CODE 0x400u
 
-unsigned exit_stats_slot(uint64_t exit_code)
-{
-	if (exit_code < EXIT_STATS_DIRECT)
-		return (unsigned)exit_code;
-	if (exit_code >= NPF_CODE && exit_code < NPF_CODE + 4)
-		return EXIT_STATS_DIRECT + (unsigned)(exit_code - NPF_CODE);
-	return EXIT_STATS_SLOTS - 1;
-}
-
 uint64_t exit_stats_code(unsigned slot)
 {
 	if (slot < EXIT_STATS_DIRECT)

@@ -23,7 +23,14 @@ struct exit_stats {
 	uint64_t total;
 };
 
-unsigned exit_stats_slot(uint64_t exit_code);
+static inline unsigned exit_stats_slot(uint64_t exit_code)
+{
+	if (exit_code < EXIT_STATS_DIRECT)
+		return (unsigned)exit_code;
+	if (exit_code >= 0x400 && exit_code < 0x404)
+		return EXIT_STATS_DIRECT + (unsigned)(exit_code - 0x400);
+	return EXIT_STATS_SLOTS - 1;
+}
 /* The exit code a slot counts (the first code, for the shared last slot). */
 uint64_t exit_stats_code(unsigned slot);
 

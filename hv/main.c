@@ -146,9 +146,11 @@ static void run_guests(void)
 	}
 }
 
+extern uint64_t mb2_saved_tsc;
+
 void hv_main(uint32_t magic, uint32_t mbi_pa)
 {
-	tsc_mark_boot();
+	tsc_mark_boot(mb2_saved_tsc);
 	gdt_init_boot_cpu();
 	idt_init();
 	i8259_mask_all();
@@ -165,6 +167,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	}
 	log_set_level(options.loglevel);
 	panic_set_action(options.on_panic);
+	vm_exit_stats_enabled = options.exit_stats;
 	bool tsc_calibrated = tsc_calibrate() != 0;
 	log_set_clock(tsc_ns_since_boot);
 

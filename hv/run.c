@@ -8,6 +8,7 @@
 #define LOG_PREFIX ""
 #include "arch/x86/cpu.h"
 #include "arch/x86/svm/svm.h"
+#include "drivers/tsc.h"
 #include "hv/emulate/insn_len.h"
 #include "hv/vcpu.h"
 #include "lib/log.h"
@@ -171,6 +172,45 @@ static enum insn_id expected_insn(uint64_t exit_code)
 	}
 }
 
+/* The usual, prefix-free encoding of what an instruction intercept ran,
+ * as a little-endian word to compare against, with its length. */
+struct plain_encoding { uint32_t bytes; unsigned len; };
+
+static struct plain_encoding plain_encoding(const struct vmcb_control *c)
+{
+	switch (c->exit_code) {
+	case SVM_EXIT_CPUID: return (struct plain_encoding){ 0xa20f, 2 };
+	case SVM_EXIT_VMMCALL: return (struct plain_encoding){ 0xd9010f, 3 };
+	case SVM_EXIT_HLT: return (struct plain_encoding){ 0xf4, 1 };
+	case SVM_EXIT_INVD: return (struct plain_encoding){ 0x080f, 2 };
+	case SVM_EXIT_MSR: return (struct plain_encoding){ c->exit_info_1 == MSR_EXIT_WRITE ? 0x300f : 0x320f, 2 };
+	default: return (struct plain_encoding){ 0, 0 };
+	}
+}
+
+/* The fast path for the common case on CPUs without NRIP: paging off and
+ * guest RAM in one run, so CS:RIP is a guest-physical address and a host
+ * pointer is one addition away. Returns the instruction's length if the
+ * bytes there are the plain encoding of what the exit says ran, else 0
+ * (the caller takes the general path). */
+static unsigned plain_insn_at_rip(struct vcpu *v, enum cpu_mode mode)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct plain_encoding enc = plain_encoding(&v->vmcb->control);
+	uint32_t word;
+
+	if (!enc.len || !v->vm->ram || (s->cr0 & BIT(31)))
+		return 0;
+	uint64_t ip = (mode == CPU_MODE_PROT32) ? (s->rip & 0xffffffffull) : (s->rip & 0xffff);
+	uint64_t lin = (s->cs.base + ip) & 0xffffffffull;
+	/* Four bytes are read whatever the length: they must all be RAM. */
+	if (lin + 4 > v->vm->cfg.mem_size || (mode != CPU_MODE_PROT32 && ip + enc.len > 0x10000))
+		return 0;
+	__builtin_memcpy(&word, v->vm->ram + lin, 4);
+	uint32_t mask = enc.len == 4 ? ~0u : (1u << (8 * enc.len)) - 1;
+	return (word & mask) == enc.bytes ? enc.len : 0;
+}
+
 bool vcpu_skip_instruction(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->vmcb;
@@ -182,6 +222,13 @@ bool vcpu_skip_instruction(struct vcpu *v)
 	vmcb->control.int_state &= ~INT_STATE_SHADOW;
 	if ((svm.features & SVM_FEAT_NRIPS) && vmcb->control.next_rip) {
 		vmcb->save.rip = vmcb->control.next_rip;
+		return true;
+	}
+	unsigned plain = plain_insn_at_rip(v, mode);
+	if (plain) {
+		vmcb->save.rip += plain;
+		if (mode != CPU_MODE_PROT32)
+			vmcb->save.rip &= 0xffff;
 		return true;
 	}
 	size_t avail = vcpu_fetch_insn(v, bytes);
@@ -398,6 +445,8 @@ static enum exit_action dispatch_exit(struct vcpu *v)
 
 /* ---- the loop ------------------------------------------------------------------ */
 
+bool vm_exit_stats_enabled = true;
+
 /* An event whose delivery the exit interrupted is delivered again, or it
  * would be lost (APM 15.7.2 EXITINTINFO). INTn, INT3 and INTO are not: RIP
  * still points at the instruction, which simply runs again; injecting them
@@ -429,14 +478,24 @@ static void vcpu_enter(struct vcpu *v)
 		v->flush_tlb = false;
 	}
 	svm_clgi();
-	svm_vmrun(v->vmcb_pa, &v->gprs, svm_host_vmcb_pa());
+	svm_vmrun(v->vmcb_pa, &v->gprs, svm_host_vmcb);
 	svm_stgi();
-	v->exit_tsc = rdtsc();
+	if (vm_exit_stats_enabled)
+		v->exit_tsc = rdtsc();
 }
 
 void vm_run(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
+	static bool first_vmrun_seen;
+
+	/* Under QEMU's -icount shift=0 this is the instruction count from the
+	 * Multiboot2 hand-off to here (make bench reports it). */
+	if (!first_vmrun_seen) {
+		first_vmrun_seen = true;
+		hv_log(LOG_INFO, "hv: hand-off to first VMRUN: %llu TSC ticks",
+		       (unsigned long long)tsc_ticks_since_boot());
+	}
 
 	vm->state = VM_RUNNING;
 	hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
@@ -445,7 +504,8 @@ void vm_run(struct vm *vm)
 		requeue_interrupted_event(v);
 		uint64_t code = v->vmcb->control.exit_code;
 		enum exit_action a = dispatch_exit(v);
-		exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
+		if (vm_exit_stats_enabled)
+			exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
 		if (vm->pending != EXIT_RESUME)
 			a = vm->pending;
 		if (a == EXIT_RESUME)
@@ -464,7 +524,9 @@ void vm_run(struct vm *vm)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
 	else
 		hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
-	char summary[160];
-	exit_stats_summary(&v->stats, summary, sizeof(summary), 6, svm_exit_name);
-	hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats.total, summary);
+	if (vm_exit_stats_enabled) {
+		char summary[160];
+		exit_stats_summary(&v->stats, summary, sizeof(summary), 6, svm_exit_name);
+		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats.total, summary);
+	}
 }

@@ -46,6 +46,7 @@ struct vm {
 	uint64_t image_size;
 	enum vm_state state;
 	struct hpt npt;
+	uint8_t *ram;              /* all of guest RAM when it is one host run, else NULL */
 	uint32_t asid;
 	struct iobus iobus;
 	struct vuart uart;
@@ -81,6 +82,9 @@ void vm_restart(struct vm *vm);
  * without that check. */
 bool vm_read_gpa(struct vm *vm, gpa_t gpa, void *buf, size_t len);
 bool vm_write_gpa(struct vm *vm, gpa_t gpa, const void *buf, size_t len);
+
+/* Whether the run loop keeps per-exit counters (exitstats= on the command line). */
+extern bool vm_exit_stats_enabled;
 
 /* Shared policy: the MSR and I/O permission maps (set up once). */
 int vm_global_init(void);

@@ -18,19 +18,35 @@ static void copy_forward(void *dst, const void *src, size_t n)
 			 : "memory");
 }
 
+/* Quadwords first, then the tail: 8x fewer iterations for page-sized work,
+ * which is what an emulator counting rep iterations (QEMU, icount) and
+ * CPUs without fast string microcode both reward. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	copy_forward(dst, src, n);
+	void *d = dst;
+	size_t q = n / 8, tail = n % 8;
+
+	__asm__ volatile("rep movsq"
+			 : "+D"(d), "+S"(src), "+c"(q)
+			 :
+			 : "memory");
+	copy_forward(d, src, tail);
 	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, tail = n % 8;
+	uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
 
+	__asm__ volatile("rep stosq"
+			 : "+D"(d), "+c"(q)
+			 : "a"(pattern)
+			 : "memory");
 	__asm__ volatile("rep stosb"
-			 : "+D"(d), "+c"(n)
-			 : "a"(c)
+			 : "+D"(d), "+c"(tail)
+			 : "a"(pattern)
 			 : "memory");
 	return dst;
 }

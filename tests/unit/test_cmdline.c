@@ -30,6 +30,11 @@ static void test_defaults(void)
 	EXPECT_EQ(o.on_idle, IDLE_HALT);
 	EXPECT_EQ(o.on_panic, PANIC_HALT);
 	EXPECT_EQ(o.selftest, SELFTEST_NONE);
+	EXPECT_EQ(o.exit_stats, true);
+	EXPECT_EQ(parse("exitstats=off", &o), 0);
+	EXPECT_EQ(o.exit_stats, false);
+	EXPECT_EQ(parse("exitstats=maybe", &o), 1);
+	EXPECT_EQ(o.exit_stats, true);
 	EXPECT_EQ(parse("", &o), 0);
 	EXPECT_EQ(parse("   \t ", &o), 0);
 }

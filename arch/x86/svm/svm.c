@@ -14,7 +14,7 @@
 #define CPUID_EXT_ECX_SVM BIT(2)
 
 struct svm_info svm;
-static hpa_t host_vmcb_pa;
+hpa_t svm_host_vmcb;
 
 const char *svm_probe(struct svm_info *info)
 {
@@ -74,12 +74,8 @@ bool svm_enable_this_cpu(void)
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
-	host_vmcb_pa = virt_to_phys(host_vmcb);
+	svm_host_vmcb = virt_to_phys(host_vmcb);
+	__asm__ volatile("vmsave" : : "a"(svm_host_vmcb) : "memory");
 	pr_info("EFER.SVME set on this CPU; VM_HSAVE_PA 0x%llx", (unsigned long long)virt_to_phys(hsave));
 	return true;
-}
-
-hpa_t svm_host_vmcb_pa(void)
-{
-	return host_vmcb_pa;
 }

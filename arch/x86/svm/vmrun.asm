@@ -7,9 +7,10 @@
 ; EFER, RFLAGS, ES/CS/SS/DS, GDTR/IDTR: AMD APM Vol. 2, 15.5.1); the guest's
 ; RAX, RSP and RIP live in its VMCB. The other GPRs are ours to switch, and
 ; FS/GS/TR/LDTR with their hidden parts, KernelGSBase and the SYSCALL/SYSENTER
-; MSRs are switched with VMSAVE/VMLOAD (15.5.2): the host's go to its own
-; VMCB-format page, the guest's to its VMCB. The caller runs CLGI before and
-; STGI after, so no interrupt lands between the host's VMLOAD and VMRUN.
+; MSRs are switched with VMSAVE/VMLOAD (15.5.2): the guest's live in its VMCB;
+; the host's were saved once (arch/x86/svm/svm.c) to a VMCB-format page and
+; are VMLOADed back after every exit, before any C code runs. The caller
+; runs CLGI before and STGI after, so no interrupt sees a half-switched CPU.
 %include "asm-offsets.inc"
 
 section .text
@@ -26,8 +27,6 @@ svm_vmrun:
 	push rdx                        ; [rsp+8]: host_vmcb_pa
 	push rsi                        ; [rsp+0]: struct guest_gprs *
 
-	mov rax, rdx
-	vmsave                          ; host FS/GS/TR/LDTR, KernelGSBase, STAR...
 	mov rax, rdi                    ; guest VMCB: VMLOAD/VMRUN/VMSAVE take it in RAX
 
 	mov rbx, [rsi + GPR_RBX]

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# scripts/bench.sh [--quick] - The benchmark behind `make bench`.
+#
+# Boots tests/bench/bench.asm under the hypervisor (a VM of the default ISO
+# build) and directly in QEMU (-kernel, Multiboot v1), both with QEMU's
+# -icount shift=0, where the TSC counts emulated instructions: the figures
+# are exact instruction counts, the same on every run (checked: the icount
+# run is done twice). Then 5 runs each without icount give wall-clock TSC
+# medians (min/max too). Writes build/bench.json and prints a table.
+# --quick: one icount run each, no wall-clock runs (the smoke test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+OUT=build/bench
+mkdir -p "$OUT"
+BENCH_BIN=build/bench/bench.bin
+MODULE="vm=bench type=flat mode=protected load=0x100000 entry=0x100040 mem=128M"
+CPU=EPYC-Rome,+svm,+npt
+TIMEOUT=300
+
+# ISOs with the bench guest as the only module: as shipped, and with the
+# exit counters off (to show what they cost).
+make_bench_iso() {   # NAME EXTRA_CMDLINE
+	local cfg=$OUT/$1.grub.cfg
+	{
+		cat tests/integration/grub.cfg.in
+		echo 'menuentry "svm-hv bench" {'
+		echo "	multiboot2 /boot/hv.elf on_idle=poweroff on_panic=poweroff $2"
+		echo "	module2 /boot/bench.bin $MODULE"
+		echo '	boot'
+		echo '}'
+	} >"$cfg"
+	scripts/mkiso.sh "$OUT/$1.iso" build/hv.elf "$cfg" "$BENCH_BIN"
+}
+make_bench_iso bench ""
+make_bench_iso bench-nostats "exitstats=off"
+
+qemu_common=(-accel tcg -cpu "$CPU" -smp 1 -m 512M -M pc -display none -nic none -no-reboot -monitor none)
+
+run_hv() {     # LOG [icount] [ISO name]
+	timeout "$TIMEOUT" qemu-system-x86_64 "${qemu_common[@]}" ${2:+-icount shift=0} \
+		-serial "file:$1" -cdrom "$OUT/${3:-bench}.iso" </dev/null >/dev/null 2>&1 || true
+	sed -i 's/\r//g' "$1"
+}
+
+run_bare() {   # LOG [icount]
+	timeout "$TIMEOUT" qemu-system-x86_64 "${qemu_common[@]}" ${2:+-icount shift=0} \
+		-serial "file:$1" -kernel "$BENCH_BIN" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		</dev/null >/dev/null 2>&1 || true
+	sed -i 's/\r//g' "$1"
+}
+
+# per_op LOG NAME: (total - empty baseline scaled to the same count) / count,
+# the cost of one operation on top of the loop around it.
+per_op() {
+	awk -v name="$2" '
+		/^(bench\| )?bench empty / { etot = $(NF-1); en = $NF }
+		$0 ~ "^(bench\\| )?bench " name " " { tot = $(NF-1); n = $NF }
+		END { if (n == "" || en == "") { print "null"; exit }
+		      printf "%d", (tot - etot * n / en) / n + 0.5 }' "$1"
+}
+
+hv_line() {   # LOG REGEX: the first number after REGEX in the hypervisor log
+	grep -oE "$2 [0-9]+" "$1" | head -1 | grep -oE '[0-9]+$' || echo null
+}
+
+ops=(cpuid out_absorbed in_uart_lsr vmmcall first_touch_4k compute_loop page_walk_4k)
+
+echo "bench: icount runs (exact instruction counts)"
+run_hv "$OUT/hv-icount-1.log" icount
+run_bare "$OUT/bare-icount.log" icount
+grep -q 'bench: done' "$OUT/hv-icount-1.log" || { echo "bench: the guest did not finish under the hypervisor"; tail -20 "$OUT/hv-icount-1.log"; exit 1; }
+grep -q 'bench: done' "$OUT/bare-icount.log" || { echo "bench: the guest did not finish on bare QEMU"; exit 1; }
+run_hv "$OUT/hv-icount-nostats.log" icount bench-nostats
+deterministic=null
+if [[ $quick -eq 0 ]]; then
+	run_hv "$OUT/hv-icount-2.log" icount
+	if diff <(grep -E '^bench\| bench ' "$OUT/hv-icount-1.log") <(grep -E '^bench\| bench ' "$OUT/hv-icount-2.log") >/dev/null; then
+		deterministic=true
+	else
+		deterministic=false
+	fi
+fi
+
+declare -A wall_med wall_min wall_max
+if [[ $quick -eq 0 ]]; then
+	echo "bench: 5 wall-clock runs each (TSC, no icount)"
+	for i in 1 2 3 4 5; do
+		run_hv "$OUT/hv-wall-$i.log"
+		run_bare "$OUT/bare-wall-$i.log"
+	done
+	for op in "${ops[@]}"; do
+		vals=$(for i in 1 2 3 4 5; do per_op "$OUT/hv-wall-$i.log" "$op"; echo; done | grep -v null | sort -n)
+		if [[ -n $vals ]]; then
+			wall_min[$op]=$(head -1 <<<"$vals")
+			wall_max[$op]=$(tail -1 <<<"$vals")
+			wall_med[$op]=$(sed -n 3p <<<"$vals")
+			[[ -n ${wall_med[$op]} ]] || wall_med[$op]=${wall_min[$op]}
+		fi
+	done
+fi
+
+HV=$OUT/hv-icount-1.log BARE=$OUT/bare-icount.log
+json=build/bench.json
+{
+	echo "{"
+	for op in "${ops[@]}"; do
+		icount=$(per_op "$HV" "$op")
+		bare=$(per_op "$BARE" "$op")
+		ratio=null
+		if [[ $icount != null && $bare != null && $bare != 0 ]]; then
+			ratio=$(awk -v a="$icount" -v b="$bare" 'BEGIN { printf "%.3f", a / b }')
+		fi
+		printf '  "%s": {"icount": %s, "bare_icount": %s, "ratio_to_bare": %s, "tsc_median": %s, "tsc_min": %s, "tsc_max": %s},\n' \
+			"$op" "$icount" "$bare" "$ratio" "${wall_med[$op]:-null}" "${wall_min[$op]:-null}" "${wall_max[$op]:-null}"
+	done
+	printf '  "exit_counters_cost_icount": {'
+	sep=""
+	for op in cpuid out_absorbed vmmcall; do
+		with=$(per_op "$HV" "$op")
+		without=$(per_op "$OUT/hv-icount-nostats.log" "$op")
+		printf '%s"%s": %s' "$sep" "$op" "$(awk -v a="$with" -v b="$without" 'BEGIN { if (a == "null" || b == "null") print "null"; else print a - b }')"
+		sep=", "
+	done
+	printf '},\n'
+	printf '  "handoff_to_first_vmrun_icount": %s,\n' "$(hv_line "$HV" 'hand-off to first VMRUN:')"
+	printf '  "vm_overhead_bytes": %s,\n' "$(hv_line "$HV" 'overhead beyond guest RAM:')"
+	read -r text data bss _ < <(size build/hv.elf | tail -1)
+	printf '  "image": {"text": %s, "data": %s, "bss": %s},\n' "$text" "$data" "$bss"
+	printf '  "icount_deterministic": %s\n' "$deterministic"
+	echo "}"
+} >"$json"
+
+printf '\n%-16s %10s %10s %8s %12s %12s %12s\n' operation icount bare ratio tsc_median tsc_min tsc_max
+for op in "${ops[@]}"; do
+	awk -v op="$op" -F'[:,{} ]+' '$0 ~ "\"" op "\"" {
+		for (i = 1; i < NF; i++) v[$i] = $(i + 1)
+		printf "%-16s %10s %10s %8s %12s %12s %12s\n", op, v["\"icount\""], v["\"bare_icount\""],
+			v["\"ratio_to_bare\""], v["\"tsc_median\""], v["\"tsc_min\""], v["\"tsc_max\""] }' "$json"
+done
+echo
+grep -E 'counters_cost|handoff|overhead|image|deterministic' "$json" | sed 's/^ *//'
+echo "bench: wrote $json"
