@@ -134,7 +134,7 @@ unit: deps
 	tests/run-tests.sh --unit-only $(UNIT_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all guests $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all guests $(BUILD)/bench/bench.bin $(UNIT_BINS)
 	tests/run-tests.sh $(UNIT_BINS)
 
 clean:

@@ -417,6 +417,26 @@ test_hostile_guest_contained() {
 	expect_clean_poweroff
 }
 
+test_bench_smoke() {
+	# One icount run of make bench's guest, under the hypervisor and bare:
+	# the harness works and the exit paths stay within the targets.
+	LOG=$OUT/bench_smoke.log
+	scripts/bench.sh --quick >"$LOG" 2>&1 || fail "scripts/bench.sh --quick failed"
+	local json=build/bench.json op n
+	for op in cpuid out_absorbed in_uart_lsr vmmcall; do
+		n=$(grep -oE "\"$op\": \\{\"icount\": [0-9.]+" "$json" | grep -oE '[0-9.]+$')
+		if [[ -z $n ]]; then
+			fail "no icount figure for $op in $json"
+		elif ! awk -v n="$n" 'BEGIN { exit !(n > 0 && n <= 300) }'; then
+			fail "$op costs $n instructions per round trip (target <= 300)"
+		fi
+	done
+	grep -qE '"compute_loop": \{"icount": [0-9.]+, "bare_icount": [0-9.]+, "ratio_to_bare": 1\.0' "$json" ||
+		fail "compute loop is not at 1.0x bare"
+	INFO=$(grep -oE '"cpuid": \{"icount": [0-9.]+' "$json" | grep -oE '[0-9.]+$')
+	INFO="cpuid round trip $INFO instructions"
+}
+
 INTEGRATION_TESTS=(
 	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
@@ -427,6 +447,6 @@ INTEGRATION_TESTS=(
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
-	test_no_state_leaks_between_vms
+	test_no_state_leaks_between_vms test_bench_smoke
 	test_hostile_guest_contained
 )
