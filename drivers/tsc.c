@@ -3,8 +3,8 @@
  * PIT channel 2 is the one channel whose output software can read (port 0x61
  * bit 5) and whose gate it controls (port 0x61 bit 0), so it can time a
  * known interval without interrupts: load it in mode 0 (interrupt on
- * terminal count) with 1193182 Hz * 10 ms ticks and count TSC cycles until
- * OUT goes high. */
+ * terminal count) with 2 ms worth of 1.193182 MHz ticks (2386: a resolution
+ * of 0.04%) and count TSC cycles until OUT goes high. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
 #include "drivers/tsc.h"
@@ -16,11 +16,11 @@
 #define PORTB_GATE2     0x01
 #define PORTB_SPEAKER   0x02
 #define PORTB_OUT2      0x20
-#define CALIBRATE_MS    10
+#define CALIBRATE_MS    2
 #define FALLBACK_KHZ    1000000ull
 /* The wait is bounded in TSC cycles, not polls (each poll is a ~1 us port
  * read on real hardware): 2^31 cycles is under a second on any x86-64 CPU
- * and 200x the 10 ms a working PIT needs even at 20 GHz. */
+ * and far more than the 2 ms a working PIT needs even at 20 GHz. */
 #define PIT_WAIT_CYCLES (1ull << 31)
 #define CALIBRATE_RUNS  3
 
@@ -37,9 +37,9 @@ uint64_t tsc_ticks_since_boot(void)
 	return rdtsc() - boot_tsc;
 }
 
-/* Cycles the TSC advances while PIT channel 2 counts down 10 ms, or 0 when
+/* Cycles the TSC advances while PIT channel 2 counts down CALIBRATE_MS, or 0 when
  * the PIT never signals (absent, gated off, or a firmware that hides it). */
-static uint64_t measure_10ms(void)
+static uint64_t measure_interval(void)
 {
 	uint16_t ticks = PIT_HZ / (1000 / CALIBRATE_MS);
 	uint8_t portb = inb(PORT_B);
@@ -67,7 +67,7 @@ uint64_t tsc_calibrate(void)
 	/* The shortest of a few runs: an SMI or a host preemption during one
 	 * only ever makes it longer. */
 	for (int run = 0; run < CALIBRATE_RUNS; run++) {
-		uint64_t cycles = measure_10ms();
+		uint64_t cycles = measure_interval();
 		if (cycles && (!best || cycles < best))
 			best = cycles;
 	}

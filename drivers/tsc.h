@@ -9,7 +9,7 @@
 void tsc_mark_boot(uint64_t tsc_at_handoff);
 /* TSC ticks since then. */
 uint64_t tsc_ticks_since_boot(void);
-/* Measures the TSC frequency against PIT channel 2 (best of three 10 ms
+/* Measures the TSC frequency against PIT channel 2 (best of three 2 ms
  * runs). Returns kHz, or 0 when the PIT does not count: timestamps then
  * assume 1 GHz and the caller should say so. */
 uint64_t tsc_calibrate(void);
