@@ -5,6 +5,7 @@
 #include "guest-loader/vmconfig.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/words.h"
 
 /* Room for any sensible word (a name is 15 bytes, an address 18) and still
  * short enough to quote whole in an error. */
@@ -277,24 +278,17 @@ static bool parse_word(struct parse_state *ps, const char *word)
 static bool parse_words(struct parse_state *ps, const char *cmdline)
 {
 	char word[WORD_MAX];
-	const char *p = cmdline ? cmdline : "";
+	const char *p = cmdline ? cmdline : "", *w;
+	size_t len;
 
-	while (*p) {
-		size_t len = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		while (p[len] && p[len] != ' ' && p[len] != '\t')
-			len++;
+	while ((len = word_next(&p, &w)) != 0) {
 		if (len >= sizeof(word))
-			return fail(ps, "option '%.*s...' is longer than %d characters", (int)MIN(len, 32), p,
+			return fail(ps, "option '%.*s...' is longer than %d characters", (int)MIN(len, 32), w,
 				    WORD_MAX - 1);
-		memcpy(word, p, len);
+		memcpy(word, w, len);
 		word[len] = '\0';
 		if (!parse_word(ps, word))
 			return false;
-		p += len;
 	}
 	return true;
 }

@@ -4,6 +4,7 @@
 #include "hv/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/words.h"
 
 #define WORD_MAX 128
 
@@ -175,28 +176,21 @@ int cmdline_parse(const char *cmdline, struct hv_options *o, cmdline_report_fn r
 	char word[WORD_MAX];
 	int problems = 0;
 	bool first = true;
-	const char *p = cmdline ? cmdline : "";
+	const char *p = cmdline ? cmdline : "", *w;
+	size_t len;
 
-	while (*p) {
-		size_t len = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		while (p[len] && p[len] != ' ' && p[len] != '\t')
-			len++;
+	while ((len = word_next(&p, &w)) != 0) {
 		if (len >= sizeof(word)) {
 			problems += report_problem(report, ctx, "option '%.40s...' is longer than %d bytes; ignored",
-						   p, WORD_MAX - 1);
+						   w, WORD_MAX - 1);
 		} else {
-			memcpy(word, p, len);
+			memcpy(word, w, len);
 			word[len] = '\0';
 			/* GRUB may pass the image path first; it is not an option. */
 			if (!(first && word[0] == '/'))
 				problems += parse_word(word, o, report, ctx);
 		}
 		first = false;
-		p += len;
 	}
 	return problems;
 }

@@ -1,5 +1,5 @@
 /* tests/unit/test_cmdline.c - The hypervisor command-line parser. */
-/* UNIT_SRC: hv/cmdline.c lib/printf.c */
+/* UNIT_SRC: hv/cmdline.c lib/words.c lib/printf.c */
 #include "test.h"
 #include "hv/cmdline.h"
 

@@ -1,5 +1,5 @@
 /* tests/unit/test_vmconfig.c - The guest module command-line parser. */
-/* UNIT_SRC: guest-loader/vmconfig.c lib/printf.c */
+/* UNIT_SRC: guest-loader/vmconfig.c lib/words.c lib/printf.c */
 #include "test.h"
 #include "guest-loader/vmconfig.h"
 
