@@ -369,3 +369,8 @@ __noreturn void power_reset(void)
 	reset_via_kbc();
 	reset_via_triple_fault();
 }
+
+const struct acpi_tables *acpi_host_tables(void)
+{
+	return pw_acpi.tables.root_pa ? &pw_acpi.tables : NULL;
+}

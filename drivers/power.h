@@ -2,6 +2,7 @@
 #ifndef DRIVERS_POWER_H
 #define DRIVERS_POWER_H
 
+#include "drivers/acpi_tables.h"
 #include "lib/types.h"
 
 /* Finds and logs the ACPI tables and remembers what power_off()/power_reset()
@@ -11,6 +12,10 @@
  * fails: without usable tables power_off() halts and power_reset() skips the
  * ACPI reset register. */
 void power_init(const void *rsdp_copy, size_t rsdp_len);
+
+/* The ACPI tables power_init() found (NULL if none), for other table users
+ * such as the MADT reader. */
+const struct acpi_tables *acpi_host_tables(void);
 
 /* ACPI S5 (soft off). Disables interrupts. If the machine is still running a
  * few seconds later (or S5 is not possible), logs why and halts forever. */

@@ -1,4 +1,5 @@
 /* hv/hypercall.c - VMMCALL, the guest-to-hypervisor call (ABI in hv/hypercall.h). */
+#include "arch/x86/percpu.h"
 #include "hv/hypercall.h"
 #include "hv/vcpu.h"
 
@@ -28,7 +29,7 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 		vm_request_stop(v->vm, "exit code %u", (uint32_t)arg);
 		break;
 	case HC_CPU_ID:
-		ret = 0;   /* every VM runs on the boot CPU until SMP lands */
+		ret = this_cpu()->cpu_id;
 		break;
 	case HC_RESET_COUNT:
 		ret = v->vm->reset_count;

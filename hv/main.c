@@ -8,9 +8,13 @@
 #include "arch/x86/fpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/gdt.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/traps.h"
 #include "boot/multiboot2.h"
+#include "drivers/acpi_madt.h"
 #include "drivers/i8259.h"
+#include "drivers/lapic.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
@@ -120,22 +124,54 @@ static __noreturn void idle(void)
 	cpu_halt_forever();
 }
 
-/* Until the SMP issue, the VMs run one after another on this CPU, in module
- * order; each one's memory is given back when it stops. */
-static void run_guests(void)
+/* SVM on the boot CPU and the shared intercept policy. False, with the
+ * reason logged, when guests cannot run on this machine. */
+static bool svm_setup(void)
 {
 	const char *why = svm_probe(&svm);
 
 	if (why) {
 		pr_err("cannot run guests: %s", why);
-		return;
+		svm.nasid = 0;   /* the APs then skip SVM too */
+		return false;
 	}
 	svm_log_features(&svm);
 	if (!svm_enable_this_cpu() || vm_global_init() != 0) {
 		pr_err("cannot run guests: SVM setup failed");
-		return;
+		svm.nasid = 0;
+		return false;
 	}
-	fpu_init();
+	return true;
+}
+
+/* The MADT, for the CPU list; NULL (one CPU) when there is none or it is bad. */
+static const struct madt_info *read_madt(void)
+{
+	static struct madt_info madt;
+	const struct acpi_tables *t = acpi_host_tables();
+	char err[160];
+	hpa_t pa;
+
+	const struct acpi_sdt_header *h = t ? acpi_table_find(t, "APIC", 0, &pa) : NULL;
+	if (!h) {
+		pr_warn("no ACPI MADT: only the boot CPU will run");
+		return NULL;
+	}
+	if (madt_parse(h, h->length, &madt, err, sizeof(err)) != 0) {
+		pr_err("the ACPI MADT is malformed (%s): only the boot CPU will run", err);
+		return NULL;
+	}
+	pr_info("MADT: %u CPUs (%u disabled), %u I/O APICs, local APIC at 0x%llx", madt.cpu_count,
+		madt.cpus_disabled, madt.ioapic_count, (unsigned long long)madt.lapic_address64);
+	return &madt;
+}
+
+/* Until the scheduler lands, the VMs run one after another on the boot CPU,
+ * in module order; each one's memory is given back when it stops. */
+static void run_guests(bool svm_ok)
+{
+	if (!svm_ok)
+		return;
 	unsigned n = guests_load(&boot_info, vms, MAX_VMS);
 	if (boot_info.module_count == 0)
 		pr_info("no guest modules given");
@@ -154,6 +190,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	gdt_init_boot_cpu();
 	idt_init();
 	i8259_mask_all();
+	percpu_init_boot_cpu(lapic_id());
 	uart_init(COM1_PORT);
 	log_set_sink(uart_write);
 
@@ -184,7 +221,10 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	power_init(boot_info.rsdp, boot_info.rsdp_len);
 
 	selftest_run(options.selftest);
+	fpu_init();
+	bool svm_ok = svm_setup();
+	smp_boot(read_madt());
 	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));
-	run_guests();
+	run_guests(svm_ok);
 	idle();
 }

@@ -7,6 +7,7 @@
  * with a dump of its state; the hypervisor goes on (STYLE.md pattern 4). */
 #define LOG_PREFIX ""
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "drivers/tsc.h"
 #include "hv/emulate/insn_len.h"
@@ -478,7 +479,7 @@ static void vcpu_enter(struct vcpu *v)
 		v->flush_tlb = false;
 	}
 	svm_clgi();
-	svm_vmrun(v->vmcb_pa, &v->gprs, svm_host_vmcb);
+	svm_vmrun(v->vmcb_pa, &v->gprs, this_cpu()->host_vmcb_pa);
 	svm_stgi();
 	if (vm_exit_stats_enabled)
 		v->exit_tsc = rdtsc();

@@ -27,6 +27,11 @@ static struct memmap host_memmap;
 
 extern uint8_t __image_start_phys[], __image_end_phys[];
 
+const struct memmap *mm_memmap(void)
+{
+	return &host_memmap;
+}
+
 void *mm_alloc_page_or_panic(const char *why)
 {
 	hpa_t pa;

@@ -6,6 +6,7 @@
 #include "boot/multiboot2.h"
 #include "lib/types.h"
 #include "mm/hpt.h"
+#include "mm/memmap.h"
 #include "mm/pmm.h"
 
 /* The machine's page frames; every other module allocates through it. */
@@ -27,6 +28,10 @@ void *mm_alloc_page(void);
 void mm_free_page(void *page);
 /* Frees count frames at pa (from pmm_alloc*); panics on a double free. */
 void mm_free_frames(hpa_t pa, uint64_t count);
+/* The machine's memory map after boot-time carving (for finding a page below
+ * 1 MiB for the AP trampoline, and for the debug shell). */
+const struct memmap *mm_memmap(void);
+
 /* The page-table source backed by host_pmm (for nested page tables). */
 extern const struct page_source mm_page_source;
 

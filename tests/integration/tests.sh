@@ -417,6 +417,26 @@ test_hostile_guest_contained() {
 	expect_clean_poweroff
 }
 
+test_smp_bring_up_4_cpus() {
+	qemu_boot smp4 build/hv.iso 90 --smp 4
+	expect_line 'hv: MADT: 4 CPUs \(0 disabled\), 1 I/O APICs, local APIC at 0xfee00000$'
+	local i
+	for i in 1 2 3; do
+		expect_line "smp: cpu$i \\(APIC ID $i\\) online, SVM enabled$"
+	done
+	expect_line 'smp: 4 CPUs online, SVM enabled on 4$'
+	# guests still run (on the boot CPU) and the machine powers off with APs parked
+	expect_hello_lines hello
+	expect_clean_poweroff
+}
+
+test_smp_under_uefi() {
+	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
+	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
+	expect_line 'smp: 2 CPUs online, SVM enabled on 2$'
+	expect_clean_poweroff
+}
+
 test_bench_smoke() {
 	# One icount run of make bench's guest, under the hypervisor and bare:
 	# the harness works and the exit paths stay within the targets.
@@ -447,6 +467,6 @@ INTEGRATION_TESTS=(
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
-	test_no_state_leaks_between_vms test_bench_smoke
+	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_under_uefi test_bench_smoke
 	test_hostile_guest_contained
 )

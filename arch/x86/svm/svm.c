@@ -5,6 +5,7 @@
  * where VMRUN keeps the host state. */
 #define LOG_PREFIX "svm: "
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "lib/log.h"
 #include "lib/printf.h"
@@ -14,7 +15,6 @@
 #define CPUID_EXT_ECX_SVM BIT(2)
 
 struct svm_info svm;
-hpa_t svm_host_vmcb;
 
 const char *svm_probe(struct svm_info *info)
 {
@@ -72,10 +72,14 @@ bool svm_enable_this_cpu(void)
 		pr_err("no memory for the host save area");
 		return false;
 	}
+	struct percpu *pc = this_cpu();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
-	svm_host_vmcb = virt_to_phys(host_vmcb);
-	__asm__ volatile("vmsave" : : "a"(svm_host_vmcb) : "memory");
-	pr_info("EFER.SVME set on this CPU; VM_HSAVE_PA 0x%llx", (unsigned long long)virt_to_phys(hsave));
+	pc->hsave_pa = virt_to_phys(hsave);
+	wrmsr(MSR_VM_HSAVE_PA, pc->hsave_pa);
+	pc->host_vmcb_pa = virt_to_phys(host_vmcb);
+	__asm__ volatile("vmsave" : : "a"(pc->host_vmcb_pa) : "memory");
+	pc->svm_enabled = true;
+	if (pc->cpu_id == 0)
+		pr_info("EFER.SVME set on cpu0; VM_HSAVE_PA 0x%llx", (unsigned long long)pc->hsave_pa);
 	return true;
 }

@@ -42,10 +42,9 @@ void svm_log_features(const struct svm_info *info);
 /* Sets EFER.SVME and VM_HSAVE_PA (a fresh page) on this CPU and saves the
  * host's VMLOAD state once. Returns false with the reason logged. */
 bool svm_enable_this_cpu(void);
-/* This CPU's host-state page for VMLOAD after each #VMEXIT (filled by
- * VMSAVE once, when SVM is enabled: the host's FS/GS/TR/LDTR and SYSCALL
- * MSRs never change afterwards). */
-extern hpa_t svm_host_vmcb;
+/* Each CPU's host-state page for VMLOAD after each #VMEXIT is in its struct
+ * percpu (host_vmcb_pa), filled by VMSAVE once, when SVM is enabled there:
+ * the host's FS/GS/TR/LDTR and SYSCALL MSRs never change afterwards. */
 
 extern struct svm_info svm;
 

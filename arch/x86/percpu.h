@@ -1,0 +1,41 @@
+/* arch/x86/percpu.h - One struct per physical CPU, reached through %gs
+ * (STYLE.md pattern 5): its dense number, APIC ID, descriptor tables and
+ * stacks, and its SVM host-state pages. */
+#ifndef ARCH_X86_PERCPU_H
+#define ARCH_X86_PERCPU_H
+
+#include "arch/x86/gdt.h"
+#include "lib/types.h"
+
+#define MAX_CPUS 64
+
+struct percpu {
+	struct percpu *self;            /* %gs:0, so this_cpu() is one load */
+	uint32_t cpu_id;                /* dense: 0 is the boot CPU */
+	uint32_t apic_id;
+	volatile bool online;           /* set by the CPU itself once it runs C with its own tables */
+	volatile bool svm_enabled;
+	hpa_t hsave_pa;                 /* page in MSR_VM_HSAVE_PA */
+	hpa_t host_vmcb_pa;             /* VMSAVEd once, VMLOADed after every #VMEXIT */
+	uint64_t stack_top;             /* for an AP: the stack the trampoline switches to */
+	struct cpu_tables tables;
+	struct guarded_stack *ist_stacks;
+};
+
+extern struct percpu *cpus[MAX_CPUS];
+extern uint32_t cpu_count;          /* CPUs with a struct percpu (online or not) */
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Points GS_BASE at pc (and pc->self at itself). After gdt_load(): loading
+ * a segment register can reset the GS base. */
+void percpu_install(struct percpu *pc);
+/* The boot CPU's struct, set up before anything uses this_cpu(). */
+void percpu_init_boot_cpu(uint32_t apic_id);
+
+#endif

@@ -1,0 +1,74 @@
+/* drivers/lapic.c - Local APIC in xAPIC mode (AMD APM Vol. 2, 16.3 "Local
+ * APIC"; registers at the 4 KiB page named by MSR APIC_BASE, reached through
+ * the direct map, which the MTRRs make uncached). */
+#include "arch/x86/cpu.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "mm/phys.h"
+
+#define LAPIC_ID      0x020
+#define LAPIC_EOI     0x0b0
+#define LAPIC_SVR     0x0f0
+#define LAPIC_ICR_LO  0x300
+#define LAPIC_ICR_HI  0x310
+#define SVR_ENABLE    BIT(8)
+#define SPURIOUS_VECTOR 0xff
+
+#define ICR_INIT        (5u << 8)
+#define ICR_STARTUP     (6u << 8)
+#define ICR_PENDING     BIT(12)      /* delivery status */
+#define ICR_ASSERT      BIT(14)
+#define ICR_LEVEL       BIT(15)
+
+static volatile uint32_t *lapic_reg(uint32_t off)
+{
+	hpa_t base = rdmsr(MSR_APIC_BASE) & 0x000ffffffffff000ull;
+	return (volatile uint32_t *)phys_to_virt(base + off);
+}
+
+void lapic_init_this_cpu(void)
+{
+	uint64_t b = rdmsr(MSR_APIC_BASE);
+
+	if (!(b & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, b | APIC_BASE_ENABLE);
+	*lapic_reg(LAPIC_SVR) = SVR_ENABLE | SPURIOUS_VECTOR;
+}
+
+uint32_t lapic_id(void)
+{
+	return *lapic_reg(LAPIC_ID) >> 24;
+}
+
+static void spin_us(uint64_t us)
+{
+	uint64_t end = rdtsc() + us * tsc_khz() / 1000;
+	while ((int64_t)(rdtsc() - end) < 0)
+		cpu_relax();
+}
+
+static bool send_ipi(uint32_t apic_id, uint32_t icr)
+{
+	*lapic_reg(LAPIC_ICR_HI) = apic_id << 24;
+	*lapic_reg(LAPIC_ICR_LO) = icr;
+	/* Bounded: 100 ms is far beyond any APIC's delivery time. */
+	for (unsigned i = 0; i < 100000; i++) {
+		if (!(*lapic_reg(LAPIC_ICR_LO) & ICR_PENDING))
+			return true;
+		spin_us(1);
+	}
+	return false;
+}
+
+bool lapic_start_ap(uint32_t apic_id, uint8_t vector)
+{
+	if (!send_ipi(apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL))
+		return false;
+	spin_us(10000);
+	for (int i = 0; i < 2; i++) {
+		if (!send_ipi(apic_id, ICR_STARTUP | vector))
+			return false;
+		spin_us(200);
+	}
+	return true;
+}

@@ -1,0 +1,21 @@
+/* drivers/lapic.h - The host's local APIC (xAPIC, memory mapped): its ID and
+ * the INIT/STARTUP IPIs that wake the other CPUs. */
+#ifndef DRIVERS_LAPIC_H
+#define DRIVERS_LAPIC_H
+
+#include "lib/types.h"
+
+#define MSR_APIC_BASE        0x1bu
+#define APIC_BASE_BSP        BIT(8)
+#define APIC_BASE_ENABLE     BIT(11)
+
+/* Maps nothing (the direct map covers the LAPIC page); enables this CPU's
+ * LAPIC in xAPIC mode with a spurious vector. */
+void lapic_init_this_cpu(void);
+uint32_t lapic_id(void);
+/* INIT, then two STARTUP IPIs with the trampoline at page `vector` << 12
+ * (Intel SDM 3A 8.4.4.1 / AMD APM Vol. 2 16.5: 10 ms after INIT, 200 us
+ * between STARTUPs). Returns false if the ICR never reported delivery. */
+bool lapic_start_ap(uint32_t apic_id, uint8_t vector);
+
+#endif
