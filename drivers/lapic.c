@@ -12,7 +12,7 @@
 #define LAPIC_ICR_LO  0x300
 #define LAPIC_ICR_HI  0x310
 #define SVR_ENABLE    BIT(8)
-#define SPURIOUS_VECTOR 0xff
+#define SPURIOUS_VECTOR VEC_LAPIC_SPURIOUS
 
 #define ICR_INIT        (5u << 8)
 #define ICR_STARTUP     (6u << 8)
@@ -58,6 +58,16 @@ static bool send_ipi(uint32_t apic_id, uint32_t icr)
 		spin_us(1);
 	}
 	return false;
+}
+
+bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	return send_ipi(apic_id, vector);   /* fixed delivery, physical destination */
+}
+
+void lapic_eoi(void)
+{
+	*lapic_reg(LAPIC_EOI) = 0;
 }
 
 bool lapic_start_ap(uint32_t apic_id, uint8_t vector)

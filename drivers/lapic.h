@@ -18,4 +18,12 @@ uint32_t lapic_id(void);
  * between STARTUPs). Returns false if the ICR never reported delivery. */
 bool lapic_start_ap(uint32_t apic_id, uint8_t vector);
 
+/* Vectors the hypervisor uses for its own interrupts (host IDT). */
+#define VEC_IPI_WAKE   0xf0    /* "look at your work": wakes a halted CPU */
+#define VEC_LAPIC_SPURIOUS 0xff
+
+/* Sends a fixed IPI with vector to the CPU with apic_id. */
+bool lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+void lapic_eoi(void);
+
 #endif

@@ -2,6 +2,7 @@
  * guest-loader/vmconfig.h). The module stays where GRUB put it (reserved as
  * boot information by mm/), so a restarting VM can be loaded again from it. */
 #define LOG_PREFIX "guest: "
+#include "arch/x86/percpu.h"
 #include "guest-loader/loader.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -43,6 +44,11 @@ unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 			       i, m->cmdline, (unsigned long long)cfg.entry);
 			continue;
 		}
+		if (cfg.cpu >= 0 && ((uint32_t)cfg.cpu >= cpu_count || !cpus[cfg.cpu] || !cpus[cfg.cpu]->svm_enabled)) {
+			pr_err("module %u \"%s\": cpu=%d is not an online CPU with SVM (%u online); VM not started", i,
+			       m->cmdline, cfg.cpu, cpu_count);
+			continue;
+		}
 		if (n == max) {
 			pr_err("module %u \"%s\": more than %u VMs; VM not started", i, m->cmdline, max);
 			continue;
@@ -57,13 +63,15 @@ unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 			continue;
 		}
 		vms[n].index = i;
+		vms[n].cpu = cfg.cpu >= 0 ? (uint32_t)cfg.cpu : 0;
 		uint64_t npt_bytes = vms[n].npt.pages_used * PAGE_SIZE;
 		pr_info("vm %s: overhead beyond guest RAM: %llu bytes (VMCB %llu, nested page tables %llu, VM state %zu)",
 			cfg.name, (unsigned long long)(PAGE_SIZE + npt_bytes + sizeof(struct vm)),
 			(unsigned long long)PAGE_SIZE, (unsigned long long)npt_bytes, sizeof(struct vm));
-		pr_info("vm %s: %s mode, %llu MiB RAM, %llu-byte image at 0x%llx, entry 0x%llx, ASID %u", cfg.name,
+		pr_info("vm %s: %s mode, %llu MiB RAM, %llu-byte image at 0x%llx, entry 0x%llx, ASID %u, cpu%u%s", cfg.name,
 			vm_mode_name(cfg.mode), (unsigned long long)(cfg.mem_size / MiB), (unsigned long long)size,
-			(unsigned long long)cfg.load_addr, (unsigned long long)cfg.entry, vms[n].asid);
+			(unsigned long long)cfg.load_addr, (unsigned long long)cfg.entry, vms[n].asid, vms[n].cpu,
+			cfg.cpu >= 0 ? " (pinned)" : "");
 		n++;
 	}
 	return n;

@@ -26,6 +26,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/phys.h"
@@ -36,6 +37,27 @@
 void hv_main(uint32_t magic, uint32_t mbi_pa);
 
 #define MAX_VMS 32
+
+/* One console for every CPU: a line is written whole under the lock. The
+ * owner check lets a CPU that faults while holding it still print its dump. */
+static struct spinlock console_lock;
+static volatile int32_t console_owner = -1;
+
+static void console_write(const char *s, size_t len)
+{
+	int32_t me = cpus[0] ? (int32_t)this_cpu()->cpu_id : 0;
+	bool nested = console_owner == me;
+
+	if (!nested) {
+		spin_lock(&console_lock);
+		console_owner = me;
+	}
+	uart_write(s, len);
+	if (!nested) {
+		console_owner = -1;
+		spin_unlock(&console_lock);
+	}
+}
 
 static struct mb2_info boot_info;
 static struct hv_options options;
@@ -166,20 +188,45 @@ static const struct madt_info *read_madt(void)
 	return &madt;
 }
 
-/* Until the scheduler lands, the VMs run one after another on the boot CPU,
- * in module order; each one's memory is given back when it stops. */
-static void run_guests(bool svm_ok)
+static unsigned vm_count;
+
+/* Runs, one after another in module order, the VMs placed on this CPU;
+ * each one's memory is given back when it stops. */
+static void run_cpu_queue(void *arg)
 {
-	if (!svm_ok)
-		return;
-	unsigned n = guests_load(&boot_info, vms, MAX_VMS);
-	if (boot_info.module_count == 0)
-		pr_info("no guest modules given");
-	for (unsigned i = 0; i < n; i++) {
+	(void)arg;
+	uint32_t me = this_cpu()->cpu_id;
+
+	for (unsigned i = 0; i < vm_count; i++) {
+		if (vms[i].cpu != me)
+			continue;
 		cpu_scrub_for_next_vm();
 		vm_run(&vms[i]);
 		vm_destroy(&vms[i]);
 	}
+}
+
+/* A VM pinned with cpu=N runs on CPU N, at the same time as the others;
+ * the rest run on the boot CPU. (Time-slicing several VMs on one core comes
+ * with the scheduler.) Returns when every VM has stopped. */
+static void run_guests(bool svm_ok)
+{
+	if (!svm_ok)
+		return;
+	vm_count = guests_load(&boot_info, vms, MAX_VMS);
+	unsigned n = vm_count;
+	if (boot_info.module_count == 0)
+		pr_info("no guest modules given");
+	for (uint32_t c = 1; c < cpu_count; c++) {
+		for (unsigned i = 0; i < n; i++) {
+			if (vms[i].cpu == c) {
+				smp_run_on(c, run_cpu_queue, NULL);
+				break;
+			}
+		}
+	}
+	run_cpu_queue(NULL);
+	smp_wait_all();
 }
 
 extern uint64_t mb2_saved_tsc;
@@ -190,9 +237,9 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	gdt_init_boot_cpu();
 	idt_init();
 	i8259_mask_all();
-	percpu_init_boot_cpu(lapic_id());
+	percpu_init_boot_cpu(lapic_id());   /* console_write needs this_cpu() */
 	uart_init(COM1_PORT);
-	log_set_sink(uart_write);
+	log_set_sink(console_write);
 
 	parse_boot_info(magic, mbi_pa);
 	cmdline_defaults(&options);

@@ -61,11 +61,11 @@ int vm_global_init(void)
 	hpa_t pa;
 
 	/* Both maps must be physically contiguous (APM 15.10.1, 15.11). */
-	if (!pmm_alloc_contig(&host_pmm, IOPM_SIZE / PAGE_SIZE, 1, &pa))
+	if (!mm_alloc_frames(IOPM_SIZE / PAGE_SIZE, 1, &pa))
 		return -1;
 	iopm_pa = pa;
 	iopm_init_intercept_all(phys_to_virt(iopm_pa));
-	if (!pmm_alloc_contig(&host_pmm, MSRPM_SIZE / PAGE_SIZE, 1, &pa))
+	if (!mm_alloc_frames(MSRPM_SIZE / PAGE_SIZE, 1, &pa))
 		return -1;
 	msrpm_pa = pa;
 	uint8_t *msrpm = phys_to_virt(msrpm_pa);
@@ -94,7 +94,7 @@ static int map_ram_contiguous(struct vm *vm)
 	uint64_t frames = vm->cfg.mem_size / PAGE_SIZE;
 	hpa_t hpa;
 
-	if (!pmm_alloc_contig(&host_pmm, frames, frames >= FRAMES_2M ? FRAMES_2M : 1, &hpa))
+	if (!mm_alloc_frames(frames, frames >= FRAMES_2M ? FRAMES_2M : 1, &hpa))
 		return -1;
 	if (hpt_map(&vm->npt, 0, hpa, vm->cfg.mem_size, HPT_R | HPT_W | HPT_X) != 0) {
 		mm_free_frames(hpa, frames);
@@ -114,9 +114,9 @@ static int map_ram(struct vm *vm)
 		hpa_t hpa;
 		uint64_t chunk;
 		if (IS_ALIGNED(gpa, 2 * MiB) && size - gpa >= 2 * MiB &&
-		    pmm_alloc_contig(&host_pmm, FRAMES_2M, FRAMES_2M, &hpa)) {
+		    mm_alloc_frames(FRAMES_2M, FRAMES_2M, &hpa)) {
 			chunk = 2 * MiB;
-		} else if (pmm_alloc(&host_pmm, &hpa)) {
+		} else if (mm_alloc_frames(1, 1, &hpa)) {
 			chunk = PAGE_SIZE;
 		} else {
 			return -1;

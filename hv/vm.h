@@ -42,6 +42,7 @@ enum exit_action { EXIT_RESUME, EXIT_STOP, EXIT_RESET };
 struct vm {
 	struct vm_config cfg;
 	unsigned index;            /* position in module order */
+	uint32_t cpu;              /* the physical CPU it runs on (cpu= or the boot CPU) */
 	const uint8_t *image;      /* the module, through the direct map */
 	uint64_t image_size;
 	enum vm_state state;

@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/bootmap.h"
 #include "mm/memmap.h"
@@ -46,20 +47,37 @@ void *mm_alloc_page_or_panic(const char *why)
 	return va;
 }
 
+/* The allocator is shared by every CPU (VMs are torn down where they ran). */
+static struct spinlock pmm_lock;
+
 void *mm_alloc_page(void)
 {
 	hpa_t pa;
 
-	if (!pmm_alloc(&host_pmm, &pa))
+	spin_lock(&pmm_lock);
+	bool ok = pmm_alloc(&host_pmm, &pa);
+	spin_unlock(&pmm_lock);
+	if (!ok)
 		return NULL;
 	void *va = phys_to_virt(pa);
 	memset(va, 0, PAGE_SIZE);
 	return va;
 }
 
+bool mm_alloc_frames(uint64_t count, uint64_t align, hpa_t *pa)
+{
+	spin_lock(&pmm_lock);
+	bool ok = count == 1 && align <= 1 ? pmm_alloc(&host_pmm, pa) : pmm_alloc_contig(&host_pmm, count, align, pa);
+	spin_unlock(&pmm_lock);
+	return ok;
+}
+
 void mm_free_frames(hpa_t pa, uint64_t count)
 {
-	if (pmm_free(&host_pmm, pa, count) != 0)
+	spin_lock(&pmm_lock);
+	int r = pmm_free(&host_pmm, pa, count);
+	spin_unlock(&pmm_lock);
+	if (r != 0)
 		hv_panic("freeing %llu frames at 0x%llx that are not allocated", (unsigned long long)count,
 			 (unsigned long long)pa);
 }

@@ -26,7 +26,10 @@ void *mm_alloc_page_or_panic(const char *why);
 void *mm_alloc_page(void);
 /* Gives back a page from mm_alloc_page*(); a double free is a hypervisor bug (panic). */
 void mm_free_page(void *page);
-/* Frees count frames at pa (from pmm_alloc*); panics on a double free. */
+/* count contiguous frames, the first aligned to `align` frames (a power of
+ * two); false when there is no such run. Safe on any CPU. */
+bool mm_alloc_frames(uint64_t count, uint64_t align, hpa_t *pa);
+/* Frees count frames at pa (from mm_alloc_*); panics on a double free. */
 void mm_free_frames(hpa_t pa, uint64_t count);
 /* The machine's memory map after boot-time carving (for finding a page below
  * 1 MiB for the AP trampoline, and for the debug shell). */

@@ -18,6 +18,9 @@ struct percpu {
 	hpa_t hsave_pa;                 /* page in MSR_VM_HSAVE_PA */
 	hpa_t host_vmcb_pa;             /* VMSAVEd once, VMLOADed after every #VMEXIT */
 	uint64_t stack_top;             /* for an AP: the stack the trampoline switches to */
+	void (*volatile work)(void *);  /* for an AP: what to run next (smp_run_on) */
+	void *work_arg;
+	volatile bool work_done;
 	struct cpu_tables tables;
 	struct guarded_stack *ist_stacks;
 };

@@ -111,8 +111,8 @@ static struct percpu *new_percpu(uint32_t apic_id)
 	struct percpu *pc = mm_alloc_page();
 	hpa_t stack, ist;
 
-	if (!pc || !pmm_alloc_contig(&host_pmm, AP_STACK_PAGES, 1, &stack) ||
-	    !pmm_alloc_contig(&host_pmm, 3 * sizeof(struct guarded_stack) / PAGE_SIZE, 1, &ist))
+	if (!pc || !mm_alloc_frames(AP_STACK_PAGES, 1, &stack) ||
+	    !mm_alloc_frames(3 * sizeof(struct guarded_stack) / PAGE_SIZE, 1, &ist))
 		return NULL;
 	_Static_assert(sizeof(struct percpu) <= PAGE_SIZE, "struct percpu fits a page");
 	pc->cpu_id = cpu_count;
@@ -198,6 +198,38 @@ void ap_main(struct percpu *pc)
 	bool svm_ok = svm.nasid && svm_enable_this_cpu();
 	pr_info("cpu%u (APIC ID %u) online%s", pc->cpu_id, pc->apic_id,
 		svm_ok ? ", SVM enabled" : ", without SVM");
-	pc->online = true;   /* the boot CPU starts the next AP after this */
-	cpu_halt_forever();
+	pc->work_done = true;   /* nothing given, nothing pending */
+	pc->online = true;      /* the boot CPU starts the next AP after this */
+	for (;;) {
+		/* STI;HLT: the wake-up IPI cannot slip in between the check and the
+		 * halt, since STI only takes effect after the next instruction. */
+		while (!pc->work)
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		void (*fn)(void *) = pc->work;
+		pc->work = NULL;
+		fn(pc->work_arg);
+		pc->work_done = true;
+		lapic_send_ipi(cpus[0]->apic_id, VEC_IPI_WAKE);
+	}
+}
+
+void smp_run_on(uint32_t cpu_id, void (*fn)(void *), void *arg)
+{
+	struct percpu *pc = cpus[cpu_id];
+
+	pc->work_done = false;
+	pc->work_arg = arg;
+	__atomic_store_n(&pc->work, fn, __ATOMIC_RELEASE);
+	lapic_send_ipi(pc->apic_id, VEC_IPI_WAKE);
+}
+
+void smp_wait_all(void)
+{
+	for (uint32_t i = 1; i < cpu_count; i++) {
+		struct percpu *pc = cpus[i];
+		if (!pc || !pc->online)
+			continue;
+		while (pc->work || !pc->work_done)
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+	}
 }

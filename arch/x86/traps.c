@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/traps.h"
+#include "drivers/lapic.h"
 #include "lib/ksyms.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -157,8 +158,13 @@ static bool handle_benign(const struct trap_frame *f)
 		       (unsigned long long)nmi_count, (unsigned long long)f->rip);
 		return true;
 	}
-	if (f->vector == VEC_PIC_SPURIOUS_MASTER || f->vector == VEC_PIC_SPURIOUS_SLAVE) {
-		spurious_count++;
+	if (f->vector == VEC_PIC_SPURIOUS_MASTER || f->vector == VEC_PIC_SPURIOUS_SLAVE ||
+	    f->vector == VEC_LAPIC_SPURIOUS) {
+		spurious_count++;   /* spurious: no EOI (APM Vol. 2, 16.4.8) */
+		return true;
+	}
+	if (f->vector == VEC_IPI_WAKE) {   /* the wake-up has done its job by arriving */
+		lapic_eoi();
 		return true;
 	}
 	return false;

@@ -430,6 +430,33 @@ test_smp_bring_up_4_cpus() {
 	expect_clean_poweroff
 }
 
+test_smp_pinned_guests_run_at_once() {
+	# Issue 4's first acceptance point: four guests pinned to cpu=0..3 run at
+	# the same time, each reports the CPU it ran on, and their output interleaves.
+	make_iso smp_pinned "on_idle=poweroff" \
+		"whereami vm=w0 type=flat mode=real mem=1M cpu=0" "whereami vm=w1 type=flat mode=real mem=1M cpu=1" \
+		"whereami vm=w2 type=flat mode=real mem=1M cpu=2" "whereami vm=w3 type=flat mode=real mem=1M cpu=3" \
+		"whereami vm=bad type=flat mode=real mem=1M cpu=7"
+	qemu_boot smp_pinned "$ISO" 120 --smp 4
+	expect_line 'smp: 4 CPUs online, SVM enabled on 4$'
+	expect_line 'guest: module 4 "vm=bad type=flat mode=real mem=1M cpu=7": cpu=7 is not an online CPU with SVM \(4 online\); VM not started'
+	local c
+	for c in 0 1 2 3; do
+		expect_line "guest: vm w$c: .*, cpu$c \\(pinned\\)$"
+		expect_line "^w$c\\| on cpu $c, line 8 of 8$"
+		expect_line "\\] vm w$c stopped: exit code $c$"
+	done
+	# interleaving: some line of another VM falls between w0's first and last
+	local first last
+	first=$(grep -n '^w0| on cpu 0, line 1 of 8$' "$LOG" | cut -d: -f1)
+	last=$(grep -n '^w0| on cpu 0, line 8 of 8$' "$LOG" | cut -d: -f1)
+	if [[ -z $first || -z $last ]] || ! sed -n "${first},${last}p" "$LOG" | grep -qE '^w[123]\| '; then
+		fail "no other VM's line between w0's first and last: they did not run at the same time"
+	fi
+	expect_no_line 'PANIC'
+	expect_clean_poweroff
+}
+
 test_smp_under_uefi() {
 	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
@@ -467,6 +494,7 @@ INTEGRATION_TESTS=(
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
-	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_under_uefi test_bench_smoke
+	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
+	test_smp_under_uefi test_bench_smoke
 	test_hostile_guest_contained
 )
