@@ -14,6 +14,14 @@
 #define SVR_ENABLE    BIT(8)
 #define SPURIOUS_VECTOR VEC_LAPIC_SPURIOUS
 
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3e0
+#define LVT_MASKED      BIT(16)
+#define LVT_PERIODIC    BIT(17)
+#define TIMER_DIV_16    0x3u
+
 #define ICR_INIT        (5u << 8)
 #define ICR_STARTUP     (6u << 8)
 #define ICR_PENDING     BIT(12)      /* delivery status */
@@ -58,6 +66,32 @@ static bool send_ipi(uint32_t apic_id, uint32_t icr)
 		spin_us(1);
 	}
 	return false;
+}
+
+uint32_t lapic_timer_calibrate(void)
+{
+	const uint64_t window_us = 2000;
+
+	*lapic_reg(LAPIC_TIMER_DIV) = TIMER_DIV_16;
+	*lapic_reg(LAPIC_LVT_TIMER) = LVT_MASKED | VEC_TIMER;
+	*lapic_reg(LAPIC_TIMER_INIT) = 0xffffffffu;
+	spin_us(window_us);
+	uint32_t elapsed = 0xffffffffu - *lapic_reg(LAPIC_TIMER_CUR);
+	*lapic_reg(LAPIC_TIMER_INIT) = 0;
+	return (uint32_t)((uint64_t)elapsed * 1000 / window_us);
+}
+
+void lapic_timer_start(uint32_t ticks_per_ms, uint32_t ms)
+{
+	*lapic_reg(LAPIC_TIMER_DIV) = TIMER_DIV_16;
+	*lapic_reg(LAPIC_LVT_TIMER) = LVT_PERIODIC | VEC_TIMER;
+	*lapic_reg(LAPIC_TIMER_INIT) = ticks_per_ms * ms;
+}
+
+void lapic_timer_stop(void)
+{
+	*lapic_reg(LAPIC_LVT_TIMER) = LVT_MASKED | VEC_TIMER;
+	*lapic_reg(LAPIC_TIMER_INIT) = 0;
 }
 
 bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)

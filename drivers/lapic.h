@@ -20,7 +20,16 @@ bool lapic_start_ap(uint32_t apic_id, uint8_t vector);
 
 /* Vectors the hypervisor uses for its own interrupts (host IDT). */
 #define VEC_IPI_WAKE   0xf0    /* "look at your work": wakes a halted CPU */
+#define VEC_TIMER      0xf1    /* this CPU's LAPIC timer: the scheduler's tick */
 #define VEC_LAPIC_SPURIOUS 0xff
+
+/* Measures this CPU's LAPIC timer against the TSC (which tsc_calibrate()
+ * measured against the PIT). Returns timer ticks per millisecond (divide
+ * by 16), 0 if the timer does not count. */
+uint32_t lapic_timer_calibrate(void);
+/* Periodic interrupts on VEC_TIMER every `ms` milliseconds; stop masks it. */
+void lapic_timer_start(uint32_t ticks_per_ms, uint32_t ms);
+void lapic_timer_stop(void);
 
 /* Sends a fixed IPI with vector to the CPU with apic_id. */
 bool lapic_send_ipi(uint32_t apic_id, uint8_t vector);

@@ -190,20 +190,53 @@ static const struct madt_info *read_madt(void)
 
 static unsigned vm_count;
 
-/* Runs, one after another in module order, the VMs placed on this CPU;
- * each one's memory is given back when it stops. */
+/* The scheduler's quantum: long enough that a switch (FPU/SSE and debug
+ * registers saved and restored, an IBPB) is rare, short enough that VMs
+ * sharing a core all make visible progress. */
+#define QUANTUM_MS 10
+
+/* Runs the VMs placed on this CPU. One runs until it stops; several share
+ * the core round robin, each for a quantum (the LAPIC timer's period), in
+ * module order. A stopped VM's memory is given back at once. */
 static void run_cpu_queue(void *arg)
 {
 	(void)arg;
-	uint32_t me = this_cpu()->cpu_id;
+	struct percpu *me = this_cpu();
+	struct vm *mine[MAX_VMS];
+	unsigned n = 0, left;
 
-	for (unsigned i = 0; i < vm_count; i++) {
-		if (vms[i].cpu != me)
-			continue;
-		cpu_scrub_for_next_vm();
-		vm_run(&vms[i]);
-		vm_destroy(&vms[i]);
-	}
+	for (unsigned i = 0; i < vm_count; i++)
+		if (vms[i].cpu == me->cpu_id)
+			mine[n++] = &vms[i];
+	bool shared = n > 1 && me->timer_ticks_per_ms;
+	if (n > 1 && !me->timer_ticks_per_ms)
+		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
+	if (shared)
+		lapic_timer_start(me->timer_ticks_per_ms, QUANTUM_MS);
+	struct vm *last = NULL;
+	do {
+		left = 0;
+		for (unsigned i = 0; i < n; i++) {
+			struct vm *vm = mine[i];
+			if (!vm)
+				continue;
+			if (vm != last) {
+				if (last)
+					fpu_context_save(&last->vcpu.fpu);
+				fpu_context_load(&vm->vcpu.fpu);
+				last = vm;
+			}
+			if (vm_run_slice(vm, shared)) {
+				vm_destroy(vm);
+				mine[i] = NULL;
+				last = NULL;
+				continue;
+			}
+			left++;
+		}
+	} while (left);
+	if (shared)
+		lapic_timer_stop();
 }
 
 /* A VM pinned with cpu=N runs on CPU N, at the same time as the others;

@@ -478,47 +478,23 @@ static void vcpu_enter(struct vcpu *v)
 									     : TLB_CONTROL_FLUSH_ALL;
 		v->flush_tlb = false;
 	}
+	/* Host IF is set across VMRUN so physical interrupts (the scheduler's
+	 * timer, IPIs) exit the guest however it runs (V_INTR_MASKING: the
+	 * host's IF governs them in guest mode, APM 15.21.1). GIF keeps them
+	 * out until STGI, where a pending one is taken; then IF is cleared. */
 	svm_clgi();
+	__asm__ volatile("sti" ::: "memory");
 	svm_vmrun(v->vmcb_pa, &v->gprs, this_cpu()->host_vmcb_pa);
 	svm_stgi();
+	__asm__ volatile("cli" ::: "memory");
 	if (vm_exit_stats_enabled)
 		v->exit_tsc = rdtsc();
 }
 
-void vm_run(struct vm *vm)
+static void vm_log_stop(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
-	static bool first_vmrun_seen;
 
-	/* Under QEMU's -icount shift=0 this is the instruction count from the
-	 * Multiboot2 hand-off to here (make bench reports it). */
-	if (!first_vmrun_seen) {
-		first_vmrun_seen = true;
-		hv_log(LOG_INFO, "hv: hand-off to first VMRUN: %llu TSC ticks",
-		       (unsigned long long)tsc_ticks_since_boot());
-	}
-
-	vm->state = VM_RUNNING;
-	hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
-	for (;;) {
-		vcpu_enter(v);
-		requeue_interrupted_event(v);
-		uint64_t code = v->vmcb->control.exit_code;
-		enum exit_action a = dispatch_exit(v);
-		if (vm_exit_stats_enabled)
-			exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
-		if (vm->pending != EXIT_RESUME)
-			a = vm->pending;
-		if (a == EXIT_RESUME)
-			continue;
-		if (a == EXIT_RESET && vm->cfg.on_reset == VM_ON_RESET_RESTART) {
-			vuart_flush(&vm->uart);
-			hv_log(LOG_INFO, "vm %s reset (%s); restarting", vm->cfg.name, vm->reason);
-			vm_restart(vm);
-			continue;
-		}
-		break;
-	}
 	vuart_flush(&vm->uart);
 	vm->state = VM_STOPPED;
 	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0)
@@ -530,4 +506,55 @@ void vm_run(struct vm *vm)
 		exit_stats_summary(&v->stats, summary, sizeof(summary), 6, svm_exit_name);
 		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats.total, summary);
 	}
+}
+
+bool vm_run_slice(struct vm *vm, bool preemptible)
+{
+	struct vcpu *v = &vm->vcpu;
+	static bool first_vmrun_seen;
+	uint64_t start_tick = this_cpu()->ticks;
+
+	if (vm->state == VM_STOPPED)
+		return true;
+	if (vm->state == VM_READY) {
+		/* Under QEMU's -icount shift=0 this is the instruction count from
+		 * the Multiboot2 hand-off to here (make bench reports it). */
+		if (!first_vmrun_seen) {
+			first_vmrun_seen = true;
+			hv_log(LOG_INFO, "hv: hand-off to first VMRUN: %llu TSC ticks",
+			       (unsigned long long)tsc_ticks_since_boot());
+		}
+		vm->state = VM_RUNNING;
+		hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
+	}
+	for (;;) {
+		vcpu_enter(v);
+		requeue_interrupted_event(v);
+		uint64_t code = v->vmcb->control.exit_code;
+		enum exit_action a = dispatch_exit(v);
+		if (vm_exit_stats_enabled)
+			exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
+		if (vm->pending != EXIT_RESUME)
+			a = vm->pending;
+		if (a == EXIT_RESET && vm->cfg.on_reset == VM_ON_RESET_RESTART) {
+			vuart_flush(&vm->uart);
+			hv_log(LOG_INFO, "vm %s reset (%s); restarting", vm->cfg.name, vm->reason);
+			vm_restart(vm);
+			a = EXIT_RESUME;
+		}
+		if (a != EXIT_RESUME)
+			break;
+		/* The quantum ended (the LAPIC timer ticked while the guest ran:
+		 * its interrupt made the INTR exit, and was taken after STGI). */
+		if (preemptible && this_cpu()->ticks != start_tick)
+			return false;
+	}
+	vm_log_stop(vm);
+	return true;
+}
+
+void vm_run(struct vm *vm)
+{
+	while (!vm_run_slice(vm, false))
+		;
 }

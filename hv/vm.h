@@ -8,6 +8,7 @@
 #ifndef HV_VM_H
 #define HV_VM_H
 
+#include "arch/x86/fpu.h"
 #include "arch/x86/svm/gprs.h"
 #include "arch/x86/svm/vmcb.h"
 #include "guest-loader/vmconfig.h"
@@ -34,6 +35,7 @@ struct vcpu {
 	struct exit_stats stats;   /* per exit reason, since the VM started */
 	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
 	uint32_t pf_error;         /* #PF error code from vcpu_check_linear_access() */
+	struct fpu_context fpu;    /* FPU/SSE and DR0-3 while another VM has the core */
 };
 
 /* What an exit handler tells the run loop. */
@@ -67,6 +69,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, 
 /* Runs the VM on this CPU until it stops; prints "vm NAME started" and
  * "vm NAME stopped: REASON". */
 void vm_run(struct vm *vm);
+/* Runs the VM until it stops (true) or, if preemptible, until this CPU's
+ * scheduler tick moves on (false: call again later). Prints "vm NAME
+ * started" on its first entry and the stop lines when it stops. */
+bool vm_run_slice(struct vm *vm, bool preemptible);
 /* Gives back everything vm_create() took. */
 void vm_destroy(struct vm *vm);
 

@@ -18,16 +18,6 @@
 #define PRED_CMD_IBPB  BIT(0)
 #define XCR0_X87       1u
 
-struct fxsave_area {
-	uint16_t fcw, fsw;
-	uint8_t ftw, rsvd0;
-	uint16_t fop;
-	uint64_t fip, fdp;
-	uint32_t mxcsr, mxcsr_mask;
-	uint8_t regs[512 - 32];   /* ST0-7 / MM0-7, XMM0-15, reserved */
-} __attribute__((aligned(16)));
-_Static_assert(sizeof(struct fxsave_area) == 512, "FXSAVE area is 512 bytes");
-_Static_assert(__builtin_offsetof(struct fxsave_area, mxcsr) == 24, "MXCSR at 24");
 
 static const struct fxsave_area clean_state = { .fcw = 0x037f, .mxcsr = 0x1f80 };
 
@@ -70,4 +60,22 @@ void cpu_scrub_for_next_vm(void)
 	/* The next VM must not steer branches the last one trained. */
 	if (cpuid(0x80000000, 0).eax >= 0x80000008 && (cpuid(0x80000008, 0).ebx & CPUID_EXT8_EBX_IBPB))
 		wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+}
+
+void fpu_context_save(struct fpu_context *c)
+{
+	__asm__ volatile("fxsave %0" : "=m"(c->fx) : : "memory");
+	__asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
+			 : "=r"(c->dr[0]), "=r"(c->dr[1]), "=r"(c->dr[2]), "=r"(c->dr[3]));
+	c->valid = true;
+}
+
+void fpu_context_load(const struct fpu_context *c)
+{
+	cpu_scrub_for_next_vm();
+	if (!c->valid)
+		return;
+	__asm__ volatile("fxrstor %0" : : "m"(c->fx) : "memory");
+	__asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
+			 : : "r"(c->dr[0]), "r"(c->dr[1]), "r"(c->dr[2]), "r"(c->dr[3]));
 }

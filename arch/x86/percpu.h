@@ -21,6 +21,8 @@ struct percpu {
 	void (*volatile work)(void *);  /* for an AP: what to run next (smp_run_on) */
 	void *work_arg;
 	volatile bool work_done;
+	volatile uint64_t ticks;        /* LAPIC timer interrupts taken (scheduler quanta) */
+	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate, measured at bring-up */
 	struct cpu_tables tables;
 	struct guarded_stack *ist_stacks;
 };

@@ -145,6 +145,7 @@ uint32_t smp_boot(const struct madt_info *madt)
 	uint32_t bsp = this_cpu()->apic_id, missing = 0;
 
 	lapic_init_this_cpu();
+	this_cpu()->timer_ticks_per_ms = lapic_timer_calibrate();
 	if (!madt || madt->cpu_count <= 1) {
 		pr_info("1 CPU online (%s)", madt ? "the MADT lists no other" : "no usable MADT");
 		return 1;
@@ -195,6 +196,7 @@ void ap_main(struct percpu *pc)
 	idt_load();
 	fpu_init();
 	lapic_init_this_cpu();
+	pc->timer_ticks_per_ms = lapic_timer_calibrate();
 	bool svm_ok = svm.nasid && svm_enable_this_cpu();
 	pr_info("cpu%u (APIC ID %u) online%s", pc->cpu_id, pc->apic_id,
 		svm_ok ? ", SVM enabled" : ", without SVM");

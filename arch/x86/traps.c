@@ -4,6 +4,7 @@
  * line's on_panic= says (halt by default). Never a silent triple fault. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/traps.h"
 #include "drivers/lapic.h"
 #include "lib/ksyms.h"
@@ -164,6 +165,11 @@ static bool handle_benign(const struct trap_frame *f)
 		return true;
 	}
 	if (f->vector == VEC_IPI_WAKE) {   /* the wake-up has done its job by arriving */
+		lapic_eoi();
+		return true;
+	}
+	if (f->vector == VEC_TIMER) {      /* the run loop reads the tick count */
+		this_cpu()->ticks++;
 		lapic_eoi();
 		return true;
 	}

@@ -2,7 +2,7 @@
 # reading what it printed. Sourced by tests/integration/tests.sh.
 #
 # qemu_boot NAME ISO TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
-#           [--until-count N] [--hold SECONDS] [--reboot] [--smp N]
+#           [--until-count N] [--hold SECONDS] [--reboot] [--smp N] [--icount]
 #   Boots ISO with the serial console in $OUT/NAME.log. Returns when QEMU ends
 #   by itself, when N lines (default 1) match REGEX (QEMU is then stopped), or
 #   at TIMEOUT seconds. With --hold, QEMU must still be running SECONDS after
@@ -28,7 +28,7 @@ now_ms() { date +%s%3N; }
 qemu_boot() {
 	local name=$1 iso=$2 limit=$3
 	shift 3
-	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 hold=0 reboot=(-no-reboot) smp=2
+	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 hold=0 reboot=(-no-reboot) smp=2 icount=()
 	while [[ $# -gt 0 ]]; do
 		case $1 in
 		--uefi) firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd); shift ;;
@@ -38,6 +38,7 @@ qemu_boot() {
 		--until-count) until_count=$2; shift 2 ;;
 		--hold) hold=$2; shift 2 ;;
 		--smp) smp=$2; shift 2 ;;
+		--icount) icount=(-icount shift=0); shift ;;
 		--reboot) reboot=(); shift ;;
 		*) echo "qemu_boot: unknown option $1" >&2; return 2 ;;
 		esac
@@ -50,7 +51,7 @@ qemu_boot() {
 	# other way QEMU can end (a reset under -no-reboot, a crash).
 	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -M pc \
 		-display none -nic none "${reboot[@]}" -monitor none -serial "file:$LOG" \
-		"${firmware[@]}" -cdrom "$iso" \
+		"${firmware[@]}" "${icount[@]}" -cdrom "$iso" \
 		-trace qemu_system_shutdown_request -D "$trace" \
 		</dev/null >"$OUT/$name.qemu.out" 2>&1 &
 	local pid=$! start end

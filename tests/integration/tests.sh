@@ -222,13 +222,16 @@ test_guest_real_mode_hello() {
 	expect_clean_poweroff
 }
 
-test_guests_run_in_module_order() {
+test_guests_share_the_boot_cpu() {
+	# Several VMs on one CPU start in module order and each runs to its end;
+	# their lines may interleave (round robin), each VM's own stay in order.
 	make_iso guest_order "on_idle=poweroff" "$HELLO" "chatty_pm vm=chatty type=flat mode=protected mem=8M" \
 		"hello_real vm=hello2 type=flat mem=2M"
 	qemu_boot guest_order "$ISO" 60
-	expect_in_order '\] vm hello started$' '\] vm hello stopped: exit code 42$' \
-		'\] vm chatty started$' '^chatty\| line 1$' '^chatty\| line 20$' '\] vm chatty stopped: exit code 0$' \
-		'\] vm hello2 started$' '\] vm hello2 stopped: exit code 42$'
+	expect_in_order '\] vm hello started$' '\] vm chatty started$' '\] vm hello2 started$'
+	expect_in_order '\] vm hello started$' '^hello\| line 3 of 3$' '\] vm hello stopped: exit code 42$'
+	expect_in_order '\] vm chatty started$' '^chatty\| line 1$' '^chatty\| line 20$' '\] vm chatty stopped: exit code 0$'
+	expect_in_order '\] vm hello2 started$' '^hello2\| line 3 of 3$' '\] vm hello2 stopped: exit code 42$'
 	expect_clean_poweroff
 }
 
@@ -457,6 +460,52 @@ test_smp_pinned_guests_run_at_once() {
 	expect_clean_poweroff
 }
 
+test_scheduler_fair_on_one_core() {
+	# Three compute-bound guests pinned to one core: round robin with a 10 ms
+	# quantum. Whenever one reaches checkpoint k (k >= 8), the slowest must
+	# be at 0.75 k or more (the issue's 25% bound). Under -icount the LAPIC
+	# timer counts in instructions, so every quantum is the same amount of
+	# guest work and the result does not depend on how busy the host is.
+	make_iso sched_fair "on_idle=poweroff" "compute vm=c1 type=flat mem=1M cpu=1" \
+		"compute vm=c2 type=flat mem=1M cpu=1" "compute vm=c3 type=flat mem=1M cpu=1"
+	qemu_boot sched_fair "$ISO" 300 --smp 2 --icount
+	local c
+	for c in 1 2 3; do
+		expect_line "^c$c\\| cp 40$"
+		expect_line "\\] vm c$c stopped: exit code 0$"
+	done
+	local verdict
+	verdict=$(awk -F'[| ]+' '/^c[123]\| cp [0-9]+$/ {
+			p[$1] = $3; lead = 0; slow = 1e9; n = 0
+			for (g in p) { n++; if (p[g] > lead) lead = p[g]; if (p[g] < slow) slow = p[g] }
+			if (n < 3) slow = 0
+			if (lead >= 8 && lead < 40 && slow < 0.75 * lead) { print "unfair at " $0 ": leader " lead ", slowest " slow; exit }
+			if (lead >= 8 && lead < 40) { r = (lead - slow) / lead; if (r > worst) worst = r }
+		} END { if (!NR) print "no checkpoints"; else printf "worst spread %.0f%%\n", worst * 100 }' "$LOG")
+	[[ $verdict == worst* ]] || fail "$verdict"
+	INFO="3 guests on one core, $verdict"
+	expect_clean_poweroff
+}
+
+test_spinning_and_faulting_guests_contained() {
+	# A guest that spins with interrupts off shares a core with a well-behaved
+	# one; a triple-faulting guest runs on another core. The well-behaved
+	# guests still finish. (The spinner never stops, so QEMU is stopped
+	# once the good guests are done.)
+	make_iso contain_smp "on_idle=poweroff" "spin vm=spin type=flat mem=1M cpu=1" \
+		"chatty_pm vm=good type=flat mode=protected mem=8M cpu=1" \
+		"triple_fault vm=tf type=flat mem=1M cpu=0" "hello_real vm=hello type=flat mem=1M cpu=0"
+	qemu_boot contain_smp "$ISO" 120 --smp 2 --until '\] vm good stopped: '
+	expect_line '^spin\| spinning with interrupts off$'
+	expect_line '\] vm tf stopped: triple fault$'
+	expect_hello_lines hello
+	local i
+	for i in $(seq 1 20); do expect_line "^good\\| line $i$"; done
+	expect_line '\] vm good stopped: exit code 0$'
+	expect_no_line 'PANIC'
+	expect_end until
+}
+
 test_smp_under_uefi() {
 	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
@@ -489,12 +538,13 @@ INTEGRATION_TESTS=(
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
 	test_selftest_writetext test_selftest_writetextdirect test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
-	test_guest_real_mode_hello test_guests_run_in_module_order test_bad_module_lines_reported
+	test_guest_real_mode_hello test_guests_share_the_boot_cpu test_bad_module_lines_reported
 	test_cpu_without_svm test_cpu_without_npt test_guest_protected_mode_paging
 	test_guest_long_mode_paging_and_hypercalls test_guest_cpuid_msr_io_view
 	test_guest_svm_instructions_raise_ud test_guest_host_msrs_refused test_guest_triple_fault
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
+	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
 	test_smp_under_uefi test_bench_smoke
 	test_hostile_guest_contained
 )
