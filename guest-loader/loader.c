@@ -19,6 +19,27 @@ static bool name_taken(const struct vm *vms, unsigned n, const char *name, unsig
 	return false;
 }
 
+/* Where a VM without cpu= goes: the online CPU with SVM that has the fewest
+ * VMs so far (the lowest-numbered on a tie), so unpinned VMs spread over
+ * the cores and only share one when there are more VMs than cores. */
+static uint32_t place(const struct vm *vms, unsigned n)
+{
+	uint32_t best = 0, best_load = UINT32_MAX;
+
+	for (uint32_t c = 0; c < cpu_count; c++) {
+		if (!cpus[c] || !cpus[c]->svm_enabled)
+			continue;
+		uint32_t load = 0;
+		for (unsigned i = 0; i < n; i++)
+			load += vms[i].cpu == c;
+		if (load < best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
 unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 {
 	unsigned n = 0;
@@ -63,7 +84,7 @@ unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 			continue;
 		}
 		vms[n].index = i;
-		vms[n].cpu = cfg.cpu >= 0 ? (uint32_t)cfg.cpu : 0;
+		vms[n].cpu = cfg.cpu >= 0 ? (uint32_t)cfg.cpu : place(vms, n);
 		uint64_t npt_bytes = vms[n].npt.pages_used * PAGE_SIZE;
 		pr_info("vm %s: overhead beyond guest RAM: %llu bytes (VMCB %llu, nested page tables %llu, VM state %zu)",
 			cfg.name, (unsigned long long)(PAGE_SIZE + npt_bytes + sizeof(struct vm)),

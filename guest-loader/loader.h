@@ -5,7 +5,8 @@
 #include "boot/multiboot2.h"
 #include "hv/vm.h"
 
-/* Creates a VM for each module, in module order, into vms[0..max). A module
+/* Creates a VM for each module, in module order, into vms[0..max), and
+ * places it: on its cpu= CPU, else on the least loaded CPU. A module
  * whose command line is wrong, or whose VM cannot be built, is reported
  * with its number and command line and skipped; the others still start.
  * Returns the number of VMs created. */

@@ -215,7 +215,7 @@ test_guest_real_mode_hello() {
 	qemu_boot guest_hello "$ISO" 60
 	expect_line 'svm: AMD-V revision [0-9]+, [0-9]+ ASIDs'
 	expect_line 'svm:   present: .*NPT'
-	expect_line 'guest: vm hello: real mode, 1 MiB RAM, [0-9]+-byte image at 0x7c00, entry 0x7c00, ASID 1'
+	expect_line 'guest: vm hello: real mode, 1 MiB RAM, [0-9]+-byte image at 0x7c00, entry 0x7c00, ASID 1, cpu0$'
 	expect_in_order '\] vm hello started$' '^hello\| hello from real mode$' '^hello\| line 3 of 3$' \
 		'\] vm hello stopped: exit code 42$' 'hv: nothing left to run'
 	expect_hello_lines hello
@@ -225,8 +225,8 @@ test_guest_real_mode_hello() {
 test_guests_share_the_boot_cpu() {
 	# Several VMs on one CPU start in module order and each runs to its end;
 	# their lines may interleave (round robin), each VM's own stay in order.
-	make_iso guest_order "on_idle=poweroff" "$HELLO" "chatty_pm vm=chatty type=flat mode=protected mem=8M" \
-		"hello_real vm=hello2 type=flat mem=2M"
+	make_iso guest_order "on_idle=poweroff" "$HELLO cpu=0" "chatty_pm vm=chatty type=flat mode=protected mem=8M cpu=0" \
+		"hello_real vm=hello2 type=flat mem=2M cpu=0"
 	qemu_boot guest_order "$ISO" 60
 	expect_in_order '\] vm hello started$' '\] vm chatty started$' '\] vm hello2 started$'
 	expect_in_order '\] vm hello started$' '^hello\| line 3 of 3$' '\] vm hello stopped: exit code 42$'
@@ -377,8 +377,8 @@ test_guest_string_io() {
 test_no_state_leaks_between_vms() {
 	# Debug and SSE registers are not switched by VMRUN: the second VM must
 	# not see the marks the first one left.
-	make_iso guest_leak "on_idle=poweroff" "leak vm=first type=flat mode=real mem=1M" \
-		"leak vm=second type=flat mode=real mem=1M"
+	make_iso guest_leak "on_idle=poweroff" "leak vm=first type=flat mode=real mem=1M cpu=0" \
+		"leak vm=second type=flat mode=real mem=1M cpu=0"
 	qemu_boot guest_leak "$ISO" 60
 	expect_line '^first\| leak: dr0=00000000 xmm0=00000000$'
 	expect_line '^second\| leak: dr0=00000000 xmm0=00000000$'
@@ -506,6 +506,19 @@ test_spinning_and_faulting_guests_contained() {
 	expect_end until
 }
 
+test_unpinned_guests_spread_over_cpus() {
+	make_iso spread "on_idle=poweroff" "$HELLO" "hello_real vm=h1 type=flat mem=1M" \
+		"hello_real vm=h2 type=flat mem=1M cpu=1" "hello_real vm=h3 type=flat mem=1M"
+	qemu_boot spread "$ISO" 90 --smp 2
+	expect_line 'guest: vm hello: .*, cpu0$'
+	expect_line 'guest: vm h1: .*, cpu1$'
+	expect_line 'guest: vm h2: .*, cpu1 \(pinned\)$'
+	expect_line 'guest: vm h3: .*, cpu0$'
+	local v
+	for v in hello h1 h2 h3; do expect_hello_lines "$v"; done
+	expect_clean_poweroff
+}
+
 test_smp_under_uefi() {
 	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
@@ -545,6 +558,6 @@ INTEGRATION_TESTS=(
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
-	test_smp_under_uefi test_bench_smoke
+	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_bench_smoke
 	test_hostile_guest_contained
 )
