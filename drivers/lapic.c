@@ -1,6 +1,9 @@
-/* drivers/lapic.c - Local APIC in xAPIC mode (AMD APM Vol. 2, 16.3 "Local
- * APIC"; registers at the 4 KiB page named by MSR APIC_BASE, reached through
- * the direct map, which the MTRRs make uncached). */
+/* drivers/lapic.c - The local APIC, in whichever mode the firmware left it
+ * (AMD APM Vol. 2, 16.3 "Local APIC" and 16.11 "x2APIC"): xAPIC registers in
+ * the 4 KiB page named by MSR APIC_BASE, reached through the direct map
+ * (uncached through the MTRRs); x2APIC registers as MSRs 0x800 + offset/16,
+ * with a 32-bit ID and a 64-bit ICR. Machines with more than 255 CPUs come
+ * up in x2APIC mode; the APs are put in the boot CPU's mode. */
 #include "arch/x86/cpu.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
@@ -28,24 +31,67 @@
 #define ICR_ASSERT      BIT(14)
 #define ICR_LEVEL       BIT(15)
 
-static volatile uint32_t *lapic_reg(uint32_t off)
+#define APIC_BASE_EXTD   BIT(10)     /* x2APIC mode */
+#define CPUID1_ECX_X2APIC BIT(21)
+#define X2APIC_MSR_BASE  0x800u
+#define X2APIC_ICR       0x830u
+
+/* Decided once, on the boot CPU, and imposed on every AP. */
+static int x2apic_mode = -1;
+static bool x2apic_wanted;
+
+void lapic_want_x2apic(bool on)
 {
+	x2apic_wanted = on;
+}
+
+/* Registers by their xAPIC offset, in either mode. */
+static uint32_t lapic_read(uint32_t off)
+{
+	if (x2apic_mode == 1)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + (off >> 4));
 	hpa_t base = rdmsr(MSR_APIC_BASE) & 0x000ffffffffff000ull;
-	return (volatile uint32_t *)phys_to_virt(base + off);
+	return *(volatile uint32_t *)phys_to_virt(base + off);
+}
+
+static void lapic_write(uint32_t off, uint32_t val)
+{
+	if (x2apic_mode == 1) {
+		wrmsr(X2APIC_MSR_BASE + (off >> 4), val);
+		return;
+	}
+	hpa_t base = rdmsr(MSR_APIC_BASE) & 0x000ffffffffff000ull;
+	*(volatile uint32_t *)phys_to_virt(base + off) = val;
 }
 
 void lapic_init_this_cpu(void)
 {
 	uint64_t b = rdmsr(MSR_APIC_BASE);
 
+	if (x2apic_mode < 0)
+		x2apic_mode = ((b & APIC_BASE_EXTD) || (x2apic_wanted && (cpuid(1, 0).ecx & CPUID1_ECX_X2APIC))) ? 1 : 0;
+	/* Enable first; x2APIC can only be entered from the enabled xAPIC state. */
 	if (!(b & APIC_BASE_ENABLE))
-		wrmsr(MSR_APIC_BASE, b | APIC_BASE_ENABLE);
-	*lapic_reg(LAPIC_SVR) = SVR_ENABLE | SPURIOUS_VECTOR;
+		wrmsr(MSR_APIC_BASE, b |= APIC_BASE_ENABLE);
+	if (x2apic_mode == 1 && !(b & APIC_BASE_EXTD))
+		wrmsr(MSR_APIC_BASE, b | APIC_BASE_EXTD);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+}
+
+bool lapic_x2apic_mode(void)
+{
+	return x2apic_mode == 1;
 }
 
 uint32_t lapic_id(void)
 {
-	return *lapic_reg(LAPIC_ID) >> 24;
+	/* Before lapic_init_this_cpu() decides the mode, read it as it is now. */
+	bool x2 = x2apic_mode >= 0 ? x2apic_mode == 1 : (rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD) != 0;
+
+	if (x2)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + (LAPIC_ID >> 4));
+	hpa_t base = rdmsr(MSR_APIC_BASE) & 0x000ffffffffff000ull;
+	return *(volatile uint32_t *)phys_to_virt(base + LAPIC_ID) >> 24;
 }
 
 static void spin_us(uint64_t us)
@@ -57,11 +103,16 @@ static void spin_us(uint64_t us)
 
 static bool send_ipi(uint32_t apic_id, uint32_t icr)
 {
-	*lapic_reg(LAPIC_ICR_HI) = apic_id << 24;
-	*lapic_reg(LAPIC_ICR_LO) = icr;
+	if (x2apic_mode == 1) {
+		/* One 64-bit write, destination in 63:32; no delivery status. */
+		wrmsr(X2APIC_ICR, ((uint64_t)apic_id << 32) | icr);
+		return true;
+	}
+	lapic_write(LAPIC_ICR_HI, apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, icr);
 	/* Bounded: 100 ms is far beyond any APIC's delivery time. */
 	for (unsigned i = 0; i < 100000; i++) {
-		if (!(*lapic_reg(LAPIC_ICR_LO) & ICR_PENDING))
+		if (!(lapic_read(LAPIC_ICR_LO) & ICR_PENDING))
 			return true;
 		spin_us(1);
 	}
@@ -72,26 +123,26 @@ uint32_t lapic_timer_calibrate(void)
 {
 	const uint64_t window_us = 2000;
 
-	*lapic_reg(LAPIC_TIMER_DIV) = TIMER_DIV_16;
-	*lapic_reg(LAPIC_LVT_TIMER) = LVT_MASKED | VEC_TIMER;
-	*lapic_reg(LAPIC_TIMER_INIT) = 0xffffffffu;
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
 	spin_us(window_us);
-	uint32_t elapsed = 0xffffffffu - *lapic_reg(LAPIC_TIMER_CUR);
-	*lapic_reg(LAPIC_TIMER_INIT) = 0;
+	uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0);
 	return (uint32_t)((uint64_t)elapsed * 1000 / window_us);
 }
 
 void lapic_timer_start(uint32_t ticks_per_ms, uint32_t ms)
 {
-	*lapic_reg(LAPIC_TIMER_DIV) = TIMER_DIV_16;
-	*lapic_reg(LAPIC_LVT_TIMER) = LVT_PERIODIC | VEC_TIMER;
-	*lapic_reg(LAPIC_TIMER_INIT) = ticks_per_ms * ms;
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, ticks_per_ms * ms);
 }
 
 void lapic_timer_stop(void)
 {
-	*lapic_reg(LAPIC_LVT_TIMER) = LVT_MASKED | VEC_TIMER;
-	*lapic_reg(LAPIC_TIMER_INIT) = 0;
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 
 bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
@@ -101,7 +152,7 @@ bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 
 void lapic_eoi(void)
 {
-	*lapic_reg(LAPIC_EOI) = 0;
+	lapic_write(LAPIC_EOI, 0);
 }
 
 bool lapic_start_ap(uint32_t apic_id, uint8_t vector)

@@ -1,5 +1,5 @@
-/* drivers/lapic.h - The host's local APIC (xAPIC, memory mapped): its ID and
- * the INIT/STARTUP IPIs that wake the other CPUs. */
+/* drivers/lapic.h - The host's local APIC (xAPIC or x2APIC, as the firmware
+ * left it): its ID, its timer, and the IPIs that wake the other CPUs. */
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H
 
@@ -13,6 +13,10 @@
  * LAPIC in xAPIC mode with a spurious vector. */
 void lapic_init_this_cpu(void);
 uint32_t lapic_id(void);
+/* Asks for x2APIC mode even where the firmware left xAPIC (x2apic=on);
+ * effective if the CPU has it. Call before the first lapic_init_this_cpu(). */
+void lapic_want_x2apic(bool on);
+bool lapic_x2apic_mode(void);
 /* INIT, then two STARTUP IPIs with the trampoline at page `vector` << 12
  * (Intel SDM 3A 8.4.4.1 / AMD APM Vol. 2 16.5: 10 ms after INIT, 200 us
  * between STARTUPs). Returns false if the ICR never reported delivery. */

@@ -97,6 +97,7 @@ CHOICE_OPTION(opt_on_idle, idle_choices, on_idle, enum idle_action)
 CHOICE_OPTION(opt_on_panic, panic_choices, on_panic, enum panic_action)
 CHOICE_OPTION(opt_selftest, selftest_choices, selftest, enum selftest)
 CHOICE_OPTION(opt_exit_stats, on_off_choices, exit_stats, bool)
+CHOICE_OPTION(opt_x2apic, on_off_choices, x2apic, bool)
 
 static bool opt_console(struct hv_options *o, const char *val, char *err, size_t len)
 {
@@ -127,6 +128,7 @@ static const struct { const char *key; option_fn parse; } options[] = {
 	{ "on_panic", opt_on_panic },
 	{ "selftest", opt_selftest },
 	{ "exitstats", opt_exit_stats },
+	{ "x2apic", opt_x2apic },
 };
 
 void cmdline_defaults(struct hv_options *o)
@@ -137,6 +139,7 @@ void cmdline_defaults(struct hv_options *o)
 	o->on_panic = PANIC_HALT;
 	o->selftest = SELFTEST_NONE;
 	o->exit_stats = true;
+	o->x2apic = false;
 }
 
 static int report_problem(cmdline_report_fn report, void *ctx, const char *fmt, ...) __printf(3, 4);

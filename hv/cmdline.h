@@ -9,6 +9,8 @@
  *                                         deliberately fail, to see the dump
  *   exitstats=on|off                      per-exit counters and cycles (default on;
  *                                         off only to measure what they cost)
+ *   x2apic=on|off                         x2APIC mode even if the firmware left xAPIC
+ *                                         (default off: keep the firmware's mode)
  *
  * Unknown options and bad values are reported, never ignored silently; the
  * option keeps its default and boot goes on. Pure logic: host-tested. */
@@ -32,6 +34,7 @@ struct hv_options {
 	enum panic_action on_panic;
 	enum selftest selftest;
 	bool exit_stats;
+	bool x2apic;
 };
 
 #define CMDLINE_MSG_MAX 160

@@ -285,6 +285,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	log_set_level(options.loglevel);
 	panic_set_action(options.on_panic);
 	vm_exit_stats_enabled = options.exit_stats;
+	lapic_want_x2apic(options.x2apic);
 	bool tsc_calibrated = tsc_calibrate() != 0;
 	log_set_clock(tsc_ns_since_boot);
 
@@ -304,6 +305,8 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	fpu_init();
 	bool svm_ok = svm_setup();
 	smp_boot(read_madt());
+	if (options.x2apic && !lapic_x2apic_mode())
+		pr_warn("x2apic=on: this CPU has no x2APIC (CPUID 1 ECX[21]); the local APICs stay in xAPIC mode");
 	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));
 	run_guests(svm_ok);
 	idle();

@@ -182,8 +182,8 @@ uint32_t smp_boot(const struct madt_info *madt)
 	uint32_t with_svm = 0;
 	for (uint32_t i = 0; i < cpu_count; i++)
 		with_svm += cpus[i] && cpus[i]->svm_enabled;
-	pr_info("%u CPUs online, SVM enabled on %u%s", cpu_count, with_svm,
-		missing ? " (some CPUs left out, see above)" : "");
+	pr_info("%u CPUs online, SVM enabled on %u%s; local APICs in %s mode", cpu_count, with_svm,
+		missing ? " (some CPUs left out, see above)" : "", lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
 	return cpu_count;
 }
 

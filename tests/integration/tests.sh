@@ -427,7 +427,7 @@ test_smp_bring_up_4_cpus() {
 	for i in 1 2 3; do
 		expect_line "smp: cpu$i \\(APIC ID $i\\) online, SVM enabled$"
 	done
-	expect_line 'smp: 4 CPUs online, SVM enabled on 4$'
+	expect_line 'smp: 4 CPUs online, SVM enabled on 4; local APICs in xAPIC mode$'
 	# guests still run (on the boot CPU) and the machine powers off with APs parked
 	expect_hello_lines hello
 	expect_clean_poweroff
@@ -441,7 +441,7 @@ test_smp_pinned_guests_run_at_once() {
 		"whereami vm=w2 type=flat mode=real mem=1M cpu=2" "whereami vm=w3 type=flat mode=real mem=1M cpu=3" \
 		"whereami vm=bad type=flat mode=real mem=1M cpu=7"
 	qemu_boot smp_pinned "$ISO" 120 --smp 4
-	expect_line 'smp: 4 CPUs online, SVM enabled on 4$'
+	expect_line 'smp: 4 CPUs online, SVM enabled on 4; '
 	expect_line 'guest: module 4 "vm=bad type=flat mode=real mem=1M cpu=7": cpu=7 is not an online CPU with SVM \(4 online\); VM not started'
 	local c
 	for c in 0 1 2 3; do
@@ -522,7 +522,23 @@ test_unpinned_guests_spread_over_cpus() {
 test_smp_under_uefi() {
 	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
-	expect_line 'smp: 2 CPUs online, SVM enabled on 2$'
+	expect_line 'smp: 2 CPUs online, SVM enabled on 2; '
+	expect_clean_poweroff
+}
+
+test_x2apic_request_without_x2apic() {
+	# QEMU 7.2's TCG has no x2APIC (CPUID 1 ECX[21] stays clear), so
+	# x2apic=on must say so and everything must keep working in xAPIC mode.
+	# (The x2APIC register path itself needs a CPU that has one.)
+	make_iso smp_x2apic "on_idle=poweroff x2apic=on" \
+		"whereami vm=w1 type=flat mem=1M cpu=1" "compute vm=c1 type=flat mem=1M cpu=2" \
+		"compute vm=c2 type=flat mem=1M cpu=2"
+	qemu_boot smp_x2apic "$ISO" 180 --smp 4
+	expect_line 'hv: x2apic=on: this CPU has no x2APIC \(CPUID 1 ECX\[21\]\); the local APICs stay in xAPIC mode$'
+	expect_line 'smp: 4 CPUs online, SVM enabled on 4; local APICs in xAPIC mode$'
+	expect_line '^w1\| on cpu 1, line 8 of 8$'
+	expect_line '\] vm c1 stopped: exit code 0$'
+	expect_line '\] vm c2: [0-9]+ exits: .*INTR [0-9]+'
 	expect_clean_poweroff
 }
 
@@ -558,6 +574,6 @@ INTEGRATION_TESTS=(
 	test_guest_read_outside_ram test_guest_reset_stop_and_restart test_guest_poweroff test_guest_string_io
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
-	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_bench_smoke
+	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_x2apic_request_without_x2apic test_bench_smoke
 	test_hostile_guest_contained
 )
