@@ -136,6 +136,8 @@ void trap_dump(const char *headline, const struct trap_frame *f)
 	log_rawf("  CR0=0x%016llx CR2=0x%016llx CR3=0x%016llx CR4=0x%016llx\n",
 		 R(read_cr0()), R(read_cr2()), R(read_cr3()), R(read_cr4()));
 	log_rawf("  EFER=0x%016llx\n", R(rdmsr(MSR_EFER)));
+	if (cpus[0])   /* per-CPU data exists: say which CPU this is */
+		log_rawf("  on cpu%u (APIC ID %u)\n", this_cpu()->cpu_id, this_cpu()->apic_id);
 #undef R
 	print_stack_trace(f->rbp, f->rip);
 }

@@ -91,6 +91,7 @@ expect_register_dump() {
 	expect_line '^  RAX=0x[0-9a-f]{16} RBX=0x[0-9a-f]{16} RCX=0x[0-9a-f]{16} RDX=0x[0-9a-f]{16}$'
 	expect_line '^  R13=0x[0-9a-f]{16} R14=0x[0-9a-f]{16} R15=0x[0-9a-f]{16}$'
 	expect_line '^  CR0=0x[0-9a-f]{16} CR2=0x[0-9a-f]{16} CR3=0x[0-9a-f]{16} CR4=0x[0-9a-f]{16}$'
+	expect_line '^  on cpu0 \(APIC ID 0\)$'
 	expect_line '^  stack trace:$'
 	expect_line '^    #[0-9]+ +0xffffffff8[0-9a-f]{7} <hv_main\+0x[0-9a-f]+>$'
 	expect_line '^\*\*\* powering off \(on_panic=poweroff\)$'
