@@ -17,6 +17,9 @@
 #define SVR_ENABLE    BIT(8)
 #define SPURIOUS_VECTOR VEC_LAPIC_SPURIOUS
 
+#define LAPIC_TPR       0x080
+#define LAPIC_LVT_THERMAL 0x330      /* then 0x340 PMC, 0x350 LINT0, 0x360 LINT1, 0x370 error */
+#define LAPIC_LVT_ERROR   0x370
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR  0x390
@@ -76,6 +79,12 @@ void lapic_init_this_cpu(void)
 	if (x2apic_mode == 1 && !(b & APIC_BASE_EXTD))
 		wrmsr(MSR_APIC_BASE, b | APIC_BASE_EXTD);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+	/* Nothing the firmware left may interrupt us: accept every priority, and
+	 * mask the local sources (thermal, performance counters, LINT0/1, error)
+	 * the hypervisor does not handle. */
+	lapic_write(LAPIC_TPR, 0);
+	for (uint32_t lvt = LAPIC_LVT_THERMAL; lvt <= LAPIC_LVT_ERROR; lvt += 0x10)
+		lapic_write(lvt, LVT_MASKED);
 }
 
 bool lapic_x2apic_mode(void)
@@ -153,6 +162,11 @@ bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
+}
+
+void lapic_stop_ap(uint32_t apic_id)
+{
+	send_ipi(apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
 }
 
 bool lapic_start_ap(uint32_t apic_id, uint8_t vector)

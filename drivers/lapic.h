@@ -21,6 +21,9 @@ bool lapic_x2apic_mode(void);
  * (Intel SDM 3A 8.4.4.1 / AMD APM Vol. 2 16.5: 10 ms after INIT, 200 us
  * between STARTUPs). Returns false if the ICR never reported delivery. */
 bool lapic_start_ap(uint32_t apic_id, uint8_t vector);
+/* INIT: puts a CPU back to waiting for a STARTUP IPI (one that did not
+ * answer in time must not wake up later on reused memory). */
+void lapic_stop_ap(uint32_t apic_id);
 
 /* Vectors the hypervisor uses for its own interrupts (host IDT). */
 #define VEC_IPI_WAKE   0xf0    /* "look at your work": wakes a halted CPU */

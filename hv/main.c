@@ -133,6 +133,7 @@ static void log_boot_info(uint32_t mbi_pa)
 
 static __noreturn void idle(void)
 {
+	traps_report_nmis();
 	pr_info("nothing left to run (on_idle=%s)", idle_action_name(options.on_idle));
 	switch (options.on_idle) {
 	case IDLE_POWEROFF:
@@ -234,10 +235,15 @@ static void run_cpu_queue(void *arg)
 			}
 			left++;
 		}
+		if (shared && left == 1) {   /* alone now: no one to preempt it for */
+			lapic_timer_stop();
+			shared = false;
+		}
 	} while (left);
 	if (shared)
 		lapic_timer_stop();
 }
+
 
 /* A VM pinned with cpu=N runs on CPU N, at the same time as the others;
  * the rest run on the boot CPU. (Time-slicing several VMs on one core comes

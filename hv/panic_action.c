@@ -2,6 +2,8 @@
  * halt (the default: the dump stays on screen), poweroff (tests, so QEMU
  * ends by itself), or reset (unattended machines). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "drivers/lapic.h"
 #include "drivers/power.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -26,5 +28,13 @@ __noreturn void panic_finish(void)
 		break;
 	}
 	log_rawf("*** CPU halted (on_panic=halt)\n");
+	/* An AP that halts will never finish its VMs: tell the boot CPU, so
+	 * the rest of the machine can still reach on_idle. */
+	struct percpu *pc = cpus[0] ? this_cpu() : NULL;
+	if (pc && pc->cpu_id != 0) {
+		pc->work = NULL;
+		pc->work_done = true;
+		lapic_send_ipi(cpus[0]->apic_id, VEC_IPI_WAKE);
+	}
 	cpu_halt_forever();
 }

@@ -30,19 +30,17 @@ static uint32_t asid_alloc(void)
 {
 	uint32_t limit = MIN(svm.nasid, (uint32_t)ASID_LIMIT);
 
-	for (uint32_t a = 1; a < limit; a++) {
-		if (!(asid_used[a / 64] & BIT(a % 64))) {
-			asid_used[a / 64] |= BIT(a % 64);
+	/* Atomic: VMs are torn down on the CPU they ran on, concurrently. */
+	for (uint32_t a = 1; a < limit; a++)
+		if (!(__atomic_fetch_or(&asid_used[a / 64], BIT(a % 64), __ATOMIC_ACQ_REL) & BIT(a % 64)))
 			return a;
-		}
-	}
 	return 0;
 }
 
 static void asid_free(uint32_t a)
 {
 	if (a && a < ASID_LIMIT)
-		asid_used[a / 64] &= ~BIT(a % 64);
+		__atomic_fetch_and(&asid_used[a / 64], ~BIT(a % 64), __ATOMIC_RELEASE);
 }
 
 /* ---- shared policy -------------------------------------------------------- */
@@ -447,6 +445,7 @@ void vm_request_reset(struct vm *vm, const char *what)
 
 void vm_restart(struct vm *vm)
 {
+	cpu_scrub_for_next_vm();   /* a reset is a power-on: no FPU/DR state survives */
 	vm->reset_count++;
 	vm_load_initial_state(vm);
 }

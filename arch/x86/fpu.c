@@ -64,7 +64,7 @@ void cpu_scrub_for_next_vm(void)
 
 void fpu_context_save(struct fpu_context *c)
 {
-	__asm__ volatile("fxsave %0" : "=m"(c->fx) : : "memory");
+	__asm__ volatile("fxsave64 %0" : "=m"(c->fx) : : "memory");   /* 64-bit FIP/FDP */
 	__asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
 			 : "=r"(c->dr[0]), "=r"(c->dr[1]), "=r"(c->dr[2]), "=r"(c->dr[3]));
 	c->valid = true;
@@ -75,7 +75,7 @@ void fpu_context_load(const struct fpu_context *c)
 	cpu_scrub_for_next_vm();
 	if (!c->valid)
 		return;
-	__asm__ volatile("fxrstor %0" : : "m"(c->fx) : "memory");
+	__asm__ volatile("fxrstor64 %0" : : "m"(c->fx) : "memory");
 	__asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
 			 : : "r"(c->dr[0]), "r"(c->dr[1]), "r"(c->dr[2]), "r"(c->dr[3]));
 }

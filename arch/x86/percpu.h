@@ -18,6 +18,10 @@ struct percpu {
 	hpa_t hsave_pa;                 /* page in MSR_VM_HSAVE_PA */
 	hpa_t host_vmcb_pa;             /* VMSAVEd once, VMLOADed after every #VMEXIT */
 	uint64_t stack_top;             /* for an AP: the stack the trampoline switches to */
+	uint64_t stack_bottom;          /* for an AP: its lowest byte (stack traces stay inside) */
+	int trap_depth;                 /* traps being handled on this CPU (nested-fault guard) */
+	const char *volatile panic_message;   /* set by hv_panic() before its int3 */
+	char panic_buf[256];            /* hv_panic()'s message, formatted */
 	void (*volatile work)(void *);  /* for an AP: what to run next (smp_run_on) */
 	void *work_arg;
 	volatile bool work_done;

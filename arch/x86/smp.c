@@ -21,7 +21,6 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "lib/log.h"
-#include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/phys.h"
@@ -66,15 +65,23 @@ static hpa_t find_trampoline_page(void)
 	return 0;
 }
 
+/* Returns the table's physical address, or 0 if no pages below 4 GiB. */
 static hpa_t build_trampoline_page_table(void)
 {
-	uint64_t *pml4 = mm_alloc_page_or_panic("the AP trampoline page table");
-	uint64_t *pdpt = mm_alloc_page_or_panic("the AP trampoline page table");
-	uint64_t *pd = mm_alloc_page_or_panic("the AP trampoline page table");
+	hpa_t pa;
+
+	/* Three contiguous frames: the allocator takes such runs lowest first,
+	 * and the trampoline loads this CR3 in 32-bit mode, below 4 GiB. */
+	if (!mm_alloc_frames(3, 1, &pa))
+		return 0;
+	if (pa + 3 * PAGE_SIZE > 4 * GiB) {
+		mm_free_frames(pa, 3);
+		return 0;
+	}
+	uint64_t *pml4 = phys_to_virt(pa), *pdpt = phys_to_virt(pa + PAGE_SIZE), *pd = phys_to_virt(pa + 2 * PAGE_SIZE);
 	const uint64_t *host = phys_to_virt(read_cr3() & 0x000ffffffffff000ull);
 
-	/* The trampoline's CR3 is loaded in 32-bit mode: it must be below 4 GiB. */
-	BUG_ON(virt_to_phys(pml4) >= 4 * GiB);
+	memset(pml4, 0, 3 * PAGE_SIZE);
 	for (int i = 256; i < 512; i++)
 		pml4[i] = host[i];
 	pml4[0] = virt_to_phys(pdpt) | PTE_P_W;
@@ -85,11 +92,7 @@ static hpa_t build_trampoline_page_table(void)
 
 static void free_trampoline_page_table(hpa_t pml4_pa)
 {
-	uint64_t *pml4 = phys_to_virt(pml4_pa);
-	uint64_t *pdpt = phys_to_virt(pml4[0] & 0x000ffffffffff000ull);
-	mm_free_frames(pdpt[0] & 0x000ffffffffff000ull, 1);
-	mm_free_frames(pml4[0] & 0x000ffffffffff000ull, 1);
-	mm_free_frames(pml4_pa, 1);
+	mm_free_frames(pml4_pa, 3);
 }
 
 static void install_trampoline(hpa_t page)
@@ -111,13 +114,22 @@ static struct percpu *new_percpu(uint32_t apic_id)
 	struct percpu *pc = mm_alloc_page();
 	hpa_t stack, ist;
 
-	if (!pc || !mm_alloc_frames(AP_STACK_PAGES, 1, &stack) ||
-	    !mm_alloc_frames(3 * sizeof(struct guarded_stack) / PAGE_SIZE, 1, &ist))
+	if (!pc)
 		return NULL;
+	if (!mm_alloc_frames(AP_STACK_PAGES, 1, &stack)) {
+		mm_free_page(pc);
+		return NULL;
+	}
+	if (!mm_alloc_frames(3 * sizeof(struct guarded_stack) / PAGE_SIZE, 1, &ist)) {
+		mm_free_frames(stack, AP_STACK_PAGES);
+		mm_free_page(pc);
+		return NULL;
+	}
 	_Static_assert(sizeof(struct percpu) <= PAGE_SIZE, "struct percpu fits a page");
 	pc->cpu_id = cpu_count;
 	pc->apic_id = apic_id;
-	pc->stack_top = (uint64_t)(uintptr_t)phys_to_virt(stack) + AP_STACK_PAGES * PAGE_SIZE;
+	pc->stack_bottom = (uint64_t)(uintptr_t)phys_to_virt(stack);
+	pc->stack_top = pc->stack_bottom + AP_STACK_PAGES * PAGE_SIZE;
 	/* The guard pages of these stacks are in the direct map, so they do not
 	 * fault: unlike the boot CPU's, an AP's stack overflow is not caught. */
 	pc->ist_stacks = phys_to_virt(ist);
@@ -157,12 +169,25 @@ uint32_t smp_boot(const struct madt_info *madt)
 	}
 	install_trampoline(tramp);
 	hpa_t pt = build_trampoline_page_table();
+	if (!pt) {
+		pr_err("no page below 4 GiB for the AP trampoline's page table; running on the boot CPU only");
+		return 1;
+	}
 	((uint64_t *)((uint8_t *)phys_to_virt(tramp) + off(ap_tramp_params)))[TRAMP_PARAM_PT] = pt;
 
+	bool timed_out = false;
 	for (uint32_t i = 0; i < madt->cpu_count && cpu_count < MAX_CPUS; i++) {
 		uint32_t apic_id = madt->cpus[i].apic_id;
 		if (apic_id == bsp)
 			continue;
+		/* Online-capable only: a hot-plug slot, usually empty. */
+		if (madt->cpus[i].online_capable)
+			continue;
+		if (apic_id > 0xfe && !lapic_x2apic_mode()) {
+			pr_warn("CPU with APIC ID %u needs x2APIC mode; left out", apic_id);
+			missing++;
+			continue;
+		}
 		struct percpu *pc = new_percpu(apic_id);
 		if (!pc) {
 			pr_err("no memory for CPU with APIC ID %u; left out", apic_id);
@@ -171,14 +196,21 @@ uint32_t smp_boot(const struct madt_info *madt)
 		}
 		cpus[cpu_count] = pc;
 		if (!start_one(tramp, pc)) {
+			/* INIT puts it back to waiting for a STARTUP: a late riser must
+			 * not run on the next AP's stack. Its memory stays allocated
+			 * (it may still be reading it), and so does the trampoline's
+			 * page table. */
+			lapic_stop_ap(apic_id);
 			pr_err("CPU with APIC ID %u did not answer within %u ms; left out", apic_id, AP_WAIT_MS);
 			cpus[cpu_count] = NULL;
+			timed_out = true;
 			missing++;
 			continue;
 		}
 		cpu_count++;
 	}
-	free_trampoline_page_table(pt);
+	if (!timed_out)
+		free_trampoline_page_table(pt);
 	uint32_t with_svm = 0;
 	for (uint32_t i = 0; i < cpu_count; i++)
 		with_svm += cpus[i] && cpus[i]->svm_enabled;

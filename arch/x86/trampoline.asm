@@ -53,6 +53,7 @@ bits 32
 
 bits 64
 .lm64:
+	mov ebx, ebx                            ; the base, with bits 63:32 surely zero
 	mov ax, 0x10
 	mov ds, ax
 	mov es, ax

@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 
 static const char *const exception_names[32] = {
 	[0] = "#DE divide error", [1] = "#DB debug", [2] = "NMI", [3] = "#BP breakpoint",
@@ -25,8 +26,17 @@ static const char *const exception_names[32] = {
 };
 
 /* Set by hv_panic() just before it traps into the dump with int3. */
-static const char *volatile panic_message;
-static volatile int trap_depth;
+/* Set by hv_panic() just before it traps into the dump with int3; per CPU
+ * (a CPU's own panic), the boot-time fallback before per-CPU data exists. */
+static const char *volatile early_panic_message;
+static volatile int early_trap_depth;
+/* One dump at a time: two CPUs failing together print one after the other. */
+static struct spinlock dump_lock;
+
+static int *trap_depth_here(void)
+{
+	return cpus[0] ? &this_cpu()->trap_depth : (int *)&early_trap_depth;
+}
 
 extern uint8_t __bss_start[], __bss_end[], __text_end[];
 
@@ -91,6 +101,11 @@ static void print_stack_trace(uint64_t rbp, uint64_t rip)
 	hva_t guards[8];
 	size_t nguards = gdt_guard_pages(guards, ARRAY_SIZE(guards));
 
+	/* An AP's stack is in the direct map, not .bss: walk inside it instead. */
+	if (cpus[0] && this_cpu()->stack_bottom) {
+		lo = this_cpu()->stack_bottom;
+		hi = this_cpu()->stack_top;
+	}
 	for (int depth = 1; depth < TRACE_MAX_FRAMES && lines < TRACE_MAX_LINES; depth++) {
 		if (rbp < lo || rbp > hi - 16 || (rbp & 7) || in_guard_page(rbp, guards, nguards))
 			break;
@@ -154,11 +169,10 @@ static bool handle_benign(const struct trap_frame *f)
 {
 	if (f->vector == VEC_NMI) {
 		/* Nothing in the hypervisor sends NMIs yet: one is the platform's
-		 * (watchdog, error report). Say so, like Linux's "NMI received for
-		 * unknown reason", and go on. */
-		nmi_count++;
-		hv_log(LOG_WARN, "traps: NMI received (%llu so far) at RIP 0x%llx; ignored",
-		       (unsigned long long)nmi_count, (unsigned long long)f->rip);
+		 * (watchdog, error report). Count it and go on; it is reported
+		 * later (traps_report_nmis), because printing here could spin on a
+		 * console lock this very CPU holds. */
+		__atomic_fetch_add(&nmi_count, 1, __ATOMIC_RELAXED);
 		return true;
 	}
 	if (f->vector == VEC_PIC_SPURIOUS_MASTER || f->vector == VEC_PIC_SPURIOUS_SLAVE ||
@@ -178,6 +192,14 @@ static bool handle_benign(const struct trap_frame *f)
 	return false;
 }
 
+void traps_report_nmis(void)
+{
+	uint64_t n = __atomic_load_n(&nmi_count, __ATOMIC_RELAXED);
+
+	if (n)
+		hv_log(LOG_WARN, "traps: %llu NMI(s) received and ignored", (unsigned long long)n);
+}
+
 void trap_handle(struct trap_frame *f)
 {
 	char headline[160], detail[96] = "";
@@ -186,13 +208,17 @@ void trap_handle(struct trap_frame *f)
 	if (handle_benign(f))
 		return;
 
-	if (++trap_depth > 2)        /* faulting while dumping a fault: stop now */
+	int *depth = trap_depth_here();
+	if (++*depth > 2)        /* faulting while dumping a fault: stop now */
 		cpu_halt_forever();
-	if (trap_depth > 1)
+	if (*depth == 1)
+		spin_lock(&dump_lock);
+	if (*depth > 1)
 		log_rawf("\n*** nested trap while handling a trap\n");
 
-	if (vec == VEC_BP && panic_message) {
-		hv_snprintf(headline, sizeof(headline), "PANIC: %s", panic_message);
+	const char *message = cpus[0] ? this_cpu()->panic_message : early_panic_message;
+	if (vec == VEC_BP && message) {
+		hv_snprintf(headline, sizeof(headline), "PANIC: %s", message);
 	} else if (vec < 32) {
 		const char *name = exception_names[vec] ? exception_names[vec] : "reserved exception";
 		if (vec == VEC_PF)
@@ -205,17 +231,20 @@ void trap_handle(struct trap_frame *f)
 			    "PANIC: unexpected interrupt, vector %llu", (unsigned long long)vec);
 	}
 	trap_dump(headline, f);
+	if (*depth == 1)
+		spin_unlock(&dump_lock);   /* another CPU's dump may follow; this one ends here */
 	panic_finish();
 }
 
 __noreturn void hv_panic(const char *fmt, ...)
 {
-	static char buf[LOG_LINE_MAX];
+	static char early_buf[LOG_LINE_MAX];
+	char *buf = cpus[0] ? this_cpu()->panic_buf : early_buf;
 	va_list ap;
 
 	irq_disable();
 	va_start(ap, fmt);
-	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	hv_vsnprintf(buf, LOG_LINE_MAX, fmt, ap);
 	va_end(ap);
 	if (!idt_is_loaded()) {
 		log_rawf("\n*** PANIC (before traps were set up): %s\n", buf);
@@ -223,7 +252,10 @@ __noreturn void hv_panic(const char *fmt, ...)
 	}
 	/* Trap into the dump so it shows this function's real registers and
 	 * the callers on the stack. */
-	panic_message = buf;
+	if (cpus[0])
+		this_cpu()->panic_message = buf;
+	else
+		early_panic_message = buf;
 	__asm__ volatile("int3");
 	cpu_halt_forever();
 }

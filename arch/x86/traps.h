@@ -34,6 +34,9 @@ void idt_init(void);      /* builds and loads the IDT on the boot CPU */
 void idt_load(void);      /* loads the (shared) IDT on this CPU */
 bool idt_is_loaded(void);
 
+/* Logs how many NMIs arrived (they are only counted when they arrive). */
+void traps_report_nmis(void);
+
 /* Called by the assembly stubs for every vector. */
 void trap_handle(struct trap_frame *f);
 
