@@ -47,37 +47,14 @@ static bool string_operand(struct vcpu *v, uint64_t info1, struct string_operand
 		op->seg = ioio_seg(info1);
 	} else {
 		uint8_t b[INSN_MAX_LEN];
+		struct insn_info info;
 		size_t n = vcpu_fetch_insn(v, b);
-		enum cpu_mode mode = vcpu_cpu_mode(v);
-		bool a67 = false;
-		op->seg = SEG_DS;
-		for (size_t i = 0; i < n; i++) {
-			switch (b[i]) {
-			case 0x67: a67 = true; continue;
-			case 0x26: op->seg = SEG_ES; continue;
-			case 0x2e: op->seg = SEG_CS; continue;
-			case 0x36: op->seg = SEG_SS; continue;
-			case 0x3e: op->seg = SEG_DS; continue;
-			case 0x64: op->seg = SEG_FS; continue;
-			case 0x65: op->seg = SEG_GS; continue;
-			case 0x66: case 0xf2: case 0xf3: case 0xf0: continue;
-			default:
-				if (mode == CPU_MODE_LONG64 && (b[i] & 0xf0) == 0x40)
-					continue;   /* REX */
-				break;
-			}
-			if (b[i] < 0x6c || b[i] > 0x6f)
-				return false;   /* not INS/OUTS: the guest changed its code */
-			switch (mode) {
-			case CPU_MODE_LONG64: op->addr_size = a67 ? 4 : 8; break;
-			case CPU_MODE_PROT32: op->addr_size = a67 ? 2 : 4; break;
-			default: op->addr_size = a67 ? 4 : 2; break;
-			}
-			goto found;
-		}
-		return false;
+		if (!insn_decode(b, n, vcpu_cpu_mode(v), &info) ||
+		    (info.id != INSN_INS8 && info.id != INSN_INS && info.id != INSN_OUTS8 && info.id != INSN_OUTS))
+			return false;   /* not INS/OUTS: the guest changed its code */
+		op->addr_size = info.addr_size;
+		op->seg = info.seg >= 0 ? (unsigned)info.seg : SEG_DS;
 	}
-found:
 	if (ioio_is_in(info1))
 		op->seg = SEG_ES;
 	return true;

@@ -245,9 +245,9 @@ static void run_cpu_queue(void *arg)
 }
 
 
-/* A VM pinned with cpu=N runs on CPU N, at the same time as the others;
- * the rest run on the boot CPU. (Time-slicing several VMs on one core comes
- * with the scheduler.) Returns when every VM has stopped. */
+/* Every CPU runs the VMs placed on it (guest-loader/loader.c: cpu=N, or the
+ * least loaded CPU), all CPUs at the same time. Returns when every VM has
+ * stopped. */
 static void run_guests(bool svm_ok)
 {
 	if (!svm_ok)

@@ -552,9 +552,3 @@ bool vm_run_slice(struct vm *vm, bool preemptible)
 	vm_log_stop(vm);
 	return true;
 }
-
-void vm_run(struct vm *vm)
-{
-	while (!vm_run_slice(vm, false))
-		;
-}

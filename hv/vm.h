@@ -66,9 +66,6 @@ struct vm {
  * devices and puts the vCPU in the initial state of cfg.mode. */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, uint64_t image_size,
 	      char *err, size_t errlen);
-/* Runs the VM on this CPU until it stops; prints "vm NAME started" and
- * "vm NAME stopped: REASON". */
-void vm_run(struct vm *vm);
 /* Runs the VM until it stops (true) or, if preemptible, until this CPU's
  * scheduler tick moves on (false: call again later). Prints "vm NAME
  * started" on its first entry and the stop lines when it stops. */

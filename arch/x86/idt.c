@@ -1,5 +1,5 @@
 /* arch/x86/idt.c - The interrupt descriptor table: all 256 vectors go to a
- * stub in traps.asm; #DF, NMI and #MC run on their own IST stacks so they
+ * entry point in traps.asm; #DF, NMI and #MC run on their own IST stacks so they
  * still work after a stack overflow (AMD APM Vol. 2, 8.9.4). */
 #include "arch/x86/gdt.h"
 #include "arch/x86/traps.h"
@@ -17,7 +17,7 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
 
 #define GATE_INTERRUPT 0x8e    /* present, DPL 0, interrupt gate: IF cleared on entry */
 
-extern const uint64_t trap_stub_table[256];
+extern const uint64_t trap_entry_table[256];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static bool idt_ready;
 
@@ -44,10 +44,10 @@ void idt_load(void)
 void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
-		idt_set_gate(v, trap_stub_table[v], 0);
-	idt_set_gate(VEC_DF, trap_stub_table[VEC_DF], IST_DF);
-	idt_set_gate(VEC_NMI, trap_stub_table[VEC_NMI], IST_NMI);
-	idt_set_gate(VEC_MC, trap_stub_table[VEC_MC], IST_MC);
+		idt_set_gate(v, trap_entry_table[v], 0);
+	idt_set_gate(VEC_DF, trap_entry_table[VEC_DF], IST_DF);
+	idt_set_gate(VEC_NMI, trap_entry_table[VEC_NMI], IST_NMI);
+	idt_set_gate(VEC_MC, trap_entry_table[VEC_MC], IST_MC);
 	idt_load();
 	idt_ready = true;
 }

@@ -1,7 +1,7 @@
-; arch/x86/traps.asm - One entry stub per IDT vector, and the common path to C.
+; arch/x86/traps.asm - One entry point per IDT vector, and the common path to C.
 ;
 ; C prototype of the target: void trap_handle(struct trap_frame *f);
-; Each stub makes the frame uniform: vectors where the CPU pushes no error
+; Each entry point makes the frame uniform: vectors where the CPU pushes no error
 ; code push a 0 (AMD APM Vol. 2, 8.2 lists which do: 8, 10-14, 17, 21, 29, 30).
 %include "asm-offsets.inc"
 
@@ -10,9 +10,9 @@ extern trap_handle
 section .text
 bits 64
 
-%macro TRAP_STUB 1
+%macro TRAP_ENTRY 1
 align 16
-trap_stub_%1:
+trap_entry_%1:
 %if (%1 == 8) || (%1 >= 10 && %1 <= 14) || (%1 == 17) || (%1 == 21) || (%1 == 29) || (%1 == 30)
 	push qword %1
 %else
@@ -24,7 +24,7 @@ trap_stub_%1:
 
 %assign v 0
 %rep 256
-	TRAP_STUB v
+	TRAP_ENTRY v
 %assign v v + 1
 %endrep
 
@@ -74,11 +74,11 @@ trap_common:
 %endif
 
 section .rodata
-global trap_stub_table
+global trap_entry_table
 align 8
-trap_stub_table:
+trap_entry_table:
 %assign v 0
 %rep 256
-	dq trap_stub_ %+ v
+	dq trap_entry_ %+ v
 %assign v v + 1
 %endrep

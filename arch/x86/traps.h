@@ -1,11 +1,11 @@
-/* arch/x86/traps.h - Exception and interrupt entry: the frame the stubs build,
+/* arch/x86/traps.h - Exception and interrupt entry: the frame the entry points build,
  * the IDT, and the register dump every unexpected trap and panic prints. */
 #ifndef ARCH_X86_TRAPS_H
 #define ARCH_X86_TRAPS_H
 
 #include "lib/types.h"
 
-/* Built on the stack by arch/x86/traps.asm: GPRs pushed by the stub (r15
+/* Built on the stack by arch/x86/traps.asm: GPRs pushed by the entry point (r15
  * first pushed last), then vector and error code (0 where the CPU gives
  * none), then what the CPU pushed (AMD APM Vol. 2, 8.9.3 "Interrupt Stack Frame"). */
 struct trap_frame {
@@ -37,7 +37,7 @@ bool idt_is_loaded(void);
 /* Logs how many NMIs arrived (they are only counted when they arrive). */
 void traps_report_nmis(void);
 
-/* Called by the assembly stubs for every vector. */
+/* Called by the assembly entry points for every vector. */
 void trap_handle(struct trap_frame *f);
 
 /* Prints the full register dump and stack trace for frame f with a headline. */

@@ -184,10 +184,35 @@ static enum insn_id decode_0f(const uint8_t *b, size_t limit, size_t *pos, unsig
 	return id;
 }
 
+/* The segment register a prefix byte overrides to, or -1 (ES=0 ... GS=5). */
+static int segment_override(uint8_t b)
+{
+	switch (b) {
+	case 0x26: return 0;
+	case 0x2e: return 1;
+	case 0x36: return 2;
+	case 0x3e: return 3;
+	case 0x64: return 4;
+	case 0x65: return 5;
+	default: return -1;
+	}
+}
+
 unsigned insn_length(const uint8_t *bytes, size_t avail, enum cpu_mode mode, enum insn_id *opcode_out)
 {
+	struct insn_info info;
+	unsigned len = insn_decode(bytes, avail, mode, &info);
+
 	if (opcode_out)
-		*opcode_out = INSN_NONE;
+		*opcode_out = info.id;
+	return len;
+}
+
+unsigned insn_decode(const uint8_t *bytes, size_t avail, enum cpu_mode mode, struct insn_info *out)
+{
+	out->id = INSN_NONE;
+	out->addr_size = 0;
+	out->seg = -1;
 	if (!bytes)
 		return 0;
 
@@ -196,6 +221,7 @@ unsigned insn_length(const uint8_t *bytes, size_t avail, enum cpu_mode mode, enu
 	size_t limit = MIN(avail, (size_t)INSN_MAX_LEN);
 	bool long64 = mode == CPU_MODE_LONG64;
 	bool osz = false, asz = false, rep = false;
+	int seg = -1;
 	uint8_t rex = 0;
 	size_t i;
 
@@ -211,6 +237,8 @@ unsigned insn_length(const uint8_t *bytes, size_t avail, enum cpu_mode mode, enu
 				asz = true;
 			else if (b == 0xf3)
 				rep = true;
+			else if (segment_override(b) >= 0)
+				seg = segment_override(b);   /* the last one counts */
 			rex = 0;
 			continue;
 		}
@@ -307,7 +335,8 @@ unsigned insn_length(const uint8_t *bytes, size_t avail, enum cpu_mode mode, enu
 	i += imm;
 	if (i > limit)
 		return 0;
-	if (opcode_out)
-		*opcode_out = id;
+	out->id = id;
+	out->addr_size = addr_size / 8;
+	out->seg = seg;
 	return (unsigned)i;
 }

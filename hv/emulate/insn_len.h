@@ -91,6 +91,19 @@ enum insn_id {
  * was decoded, INSN_NONE on failure. */
 unsigned insn_length(const uint8_t *bytes, size_t avail, enum cpu_mode mode, enum insn_id *opcode_out);
 
+/* What the decoder found besides the length: the instruction, its effective
+ * address size in bytes (2, 4 or 8: the mode's default, flipped by 0x67),
+ * and the segment a prefix overrides to (ES=0 CS=1 SS=2 DS=3 FS=4 GS=5, or
+ * -1 for none). Used by string I/O emulation without decode assists. */
+struct insn_info {
+	enum insn_id id;
+	unsigned addr_size;
+	int seg;
+};
+/* insn_length() with the details; *out is filled either way (id INSN_NONE
+ * when the return value is 0). */
+unsigned insn_decode(const uint8_t *bytes, size_t avail, enum cpu_mode mode, struct insn_info *out);
+
 /* A short lower-case mnemonic for logs and the debugger ("cpuid",
  * "mov-store8", ...); "?" for an id out of range. */
 const char *insn_id_name(enum insn_id id);

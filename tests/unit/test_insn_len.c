@@ -340,8 +340,36 @@ static void test_names(void)
 		EXPECT_TRUE(strcmp(insn_id_name((enum insn_id)k), "?") != 0);
 }
 
+static void test_decode_string_io_operands(void)
+{
+	struct insn_info info;
+	const uint8_t outsb[] = { 0x6e };
+	const uint8_t es_a32_rep_outsb[] = { 0x26, 0x67, 0xf3, 0x6e };
+	const uint8_t fs_then_gs_insw[] = { 0x64, 0x65, 0x66, 0x6d };
+
+	EXPECT_EQ(insn_decode(outsb, 1, CPU_MODE_REAL, &info), 1);
+	EXPECT_EQ(info.id, INSN_OUTS8);
+	EXPECT_EQ(info.addr_size, 2);
+	EXPECT_EQ(info.seg, -1);
+	EXPECT_EQ(insn_decode(es_a32_rep_outsb, 4, CPU_MODE_REAL, &info), 4);
+	EXPECT_EQ(info.addr_size, 4);
+	EXPECT_EQ(info.seg, 0);
+	EXPECT_EQ(insn_decode(es_a32_rep_outsb, 4, CPU_MODE_PROT32, &info), 4);
+	EXPECT_EQ(info.addr_size, 2);
+	EXPECT_EQ(insn_decode(es_a32_rep_outsb, 4, CPU_MODE_LONG64, &info), 4);
+	EXPECT_EQ(info.addr_size, 4);
+	EXPECT_EQ(insn_decode(outsb, 1, CPU_MODE_LONG64, &info), 1);
+	EXPECT_EQ(info.addr_size, 8);
+	EXPECT_EQ(insn_decode(fs_then_gs_insw, 4, CPU_MODE_PROT32, &info), 4);
+	EXPECT_EQ(info.id, INSN_INS);
+	EXPECT_EQ(info.seg, 5);   /* the last override counts */
+	EXPECT_EQ(insn_decode(fs_then_gs_insw, 3, CPU_MODE_PROT32, &info), 0);
+	EXPECT_EQ(info.id, INSN_NONE);
+}
+
 int main(void)
 {
+	RUN(test_decode_string_io_operands);
 	RUN(test_every_mode);
 	RUN(test_addr16);
 	RUN(test_addr32);
