@@ -88,10 +88,10 @@ void mm_free_page(void *page)
 }
 
 static void *source_alloc(void *ctx) { (void)ctx; return mm_alloc_page(); }
-static void source_free(void *ctx, void *page) { (void)ctx; mm_free_page(page); }
-static hpa_t source_pa(void *ctx, void *page) { (void)ctx; return virt_to_phys(page); }
-static void *source_va(void *ctx, hpa_t pa) { (void)ctx; return phys_to_virt(pa); }
-const struct page_source mm_page_source = { source_alloc, source_free, source_pa, source_va, NULL };
+void mm_source_free(void *ctx, void *page) { (void)ctx; mm_free_page(page); }
+hpa_t mm_source_pa(void *ctx, void *page) { (void)ctx; return virt_to_phys(page); }
+void *mm_source_va(void *ctx, hpa_t pa) { (void)ctx; return phys_to_virt(pa); }
+const struct page_source mm_page_source = { source_alloc, mm_source_free, mm_source_pa, mm_source_va, NULL };
 
 /* "1023.9 MiB", "4.0 GiB", "636 KiB": the unit keeps one decimal readable. */
 static const char *fmt_size(char *buf, size_t len, uint64_t bytes)

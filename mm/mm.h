@@ -35,7 +35,11 @@ void mm_free_frames(hpa_t pa, uint64_t count);
  * 1 MiB for the AP trampoline, and for the debug shell). */
 const struct memmap *mm_memmap(void);
 
-/* The page-table source backed by host_pmm (for nested page tables). */
+/* The page-table source backed by host_pmm (for nested page tables), and
+ * its parts, for sources that allocate differently (mm/vmem.c). */
 extern const struct page_source mm_page_source;
+void mm_source_free(void *ctx, void *page);
+hpa_t mm_source_pa(void *ctx, void *page);
+void *mm_source_va(void *ctx, hpa_t pa);
 
 #endif

@@ -30,31 +30,18 @@ extern uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern uint8_t __data_start[], __bss_end[];
 extern uint8_t __image_start_phys[], __image_end_phys[];
 
+/* mm_page_source, except that allocation panics and checks the page lies
+ * inside the boot-time direct map (mm_alloc_page_or_panic): these tables
+ * are written before CR3 switches to them. */
 static void *pmm_table_page(void *ctx)
 {
 	(void)ctx;
 	return mm_alloc_page_or_panic("page tables");
 }
 
-static void pmm_table_free(void *ctx, void *page)
-{
-	(void)ctx;
-	mm_free_page(page);
-}
-
-static hpa_t table_pa(void *ctx, void *page)
-{
-	(void)ctx;
-	return virt_to_phys(page);
-}
-
-static void *table_va(void *ctx, hpa_t pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
-
-static const struct page_source pmm_page_source = { pmm_table_page, pmm_table_free, table_pa, table_va, NULL };
+static const struct page_source pmm_page_source = {
+	pmm_table_page, mm_source_free, mm_source_pa, mm_source_va, NULL,
+};
 static struct hpt host_hpt;
 
 static void map_or_panic(hva_t va, hpa_t pa, uint64_t size, unsigned perm, const char *what)
