@@ -104,6 +104,7 @@ $(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc
 	@mkdir -p $(@D)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) -f bin -w+all -Itests/guests/ -o $@ $<
+$(BUILD)/guests/listener.bin: tests/guests/ticker.asm
 guests: $(GUEST_BINS)
 
 # --- benchmark (not part of make test; docs/performance.md) ----------------

@@ -16,17 +16,6 @@ static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] 
 static uint32_t rd32(const uint8_t *p) { return rd16(p) | rd16(p + 2) << 16; }
 static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
-static void __printf(3, 4) set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	hv_vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Fixed size and name of each known entry type; 0 = unknown type. */
 static size_t entry_min_len(uint8_t type, const char **name)
 {
@@ -93,6 +82,21 @@ static void add_ioapic(struct madt_info *out, const uint8_t *e)
 	};
 }
 
+static void add_override(struct madt_info *out, const uint8_t *e)
+{
+	out->overrides++;
+	if (out->iso_count >= MADT_MAX_OVERRIDES) {
+		out->isos_dropped++;
+		return;
+	}
+	out->isos[out->iso_count++] = (struct madt_override){
+		.bus = (uint8_t)rd8(e + offsetof(struct acpi_madt_iso, bus)),
+		.source_irq = (uint8_t)rd8(e + offsetof(struct acpi_madt_iso, source)),
+		.gsi = rd32(e + offsetof(struct acpi_madt_iso, gsi)),
+		.flags = (uint16_t)rd16(e + offsetof(struct acpi_madt_iso, flags)),
+	};
+}
+
 int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, size_t errlen)
 {
 	const uint8_t *t = table;
@@ -101,16 +105,16 @@ int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, 
 	if (err && errlen)
 		err[0] = '\0';
 	if (!out) {
-		set_err(err, errlen, "no output buffer");
+		hv_set_err(err, errlen, "no output buffer");
 		return -1;
 	}
 	*out = (struct madt_info){ 0 };
 	if (!t) {
-		set_err(err, errlen, "no table");
+		hv_set_err(err, errlen, "no table");
 		return -1;
 	}
 	if (len < sizeof(struct acpi_madt)) {
-		set_err(err, errlen, "table length %zu is shorter than the MADT's fixed part (%zu bytes)",
+		hv_set_err(err, errlen, "table length %zu is shorter than the MADT's fixed part (%zu bytes)",
 			len, sizeof(struct acpi_madt));
 		return -1;
 	}
@@ -129,23 +133,23 @@ int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, 
 		size_t elen;
 
 		if (len - off < sizeof(struct acpi_madt_entry)) {
-			set_err(err, errlen, "entry at offset 0x%zx (type %u) has no length byte, past the table's end 0x%zx",
+			hv_set_err(err, errlen, "entry at offset 0x%zx (type %u) has no length byte, past the table's end 0x%zx",
 				off, type, len);
 			return -1;
 		}
 		elen = e[1];
 		if (elen < sizeof(struct acpi_madt_entry)) {
-			set_err(err, errlen, "entry at offset 0x%zx (type %u) has length %zu, less than 2",
+			hv_set_err(err, errlen, "entry at offset 0x%zx (type %u) has length %zu, less than 2",
 				off, type, elen);
 			return -1;
 		}
 		if (elen > len - off) {
-			set_err(err, errlen, "entry at offset 0x%zx (type %u) has length %zu, past the table's end 0x%zx",
+			hv_set_err(err, errlen, "entry at offset 0x%zx (type %u) has length %zu, past the table's end 0x%zx",
 				off, type, elen, len);
 			return -1;
 		}
 		if (elen < min_len) {
-			set_err(err, errlen, "entry at offset 0x%zx (type %u, %s) has length %zu, shorter than %zu",
+			hv_set_err(err, errlen, "entry at offset 0x%zx (type %u, %s) has length %zu, shorter than %zu",
 				off, type, name, elen, min_len);
 			return -1;
 		}
@@ -165,7 +169,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, 
 			add_ioapic(out, e);
 			break;
 		case ACPI_MADT_ISO:
-			out->overrides++;
+			add_override(out, e);
 			break;
 		case ACPI_MADT_LAPIC_NMI:
 		case ACPI_MADT_X2APIC_NMI:
@@ -182,4 +186,94 @@ int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, 
 		off += elen;
 	}
 	return 0;
+}
+
+/* Whether isos[i] is the first bus-0 override for its source: the one in
+ * force (madt_isa_irq_route() ignores later duplicates). */
+static bool first_for_source(const struct madt_info *m, uint32_t i)
+{
+	for (uint32_t j = 0; j < i; j++)
+		if (m->isos[j].bus == ACPI_MADT_BUS_ISA && m->isos[j].source_irq == m->isos[i].source_irq)
+			return false;
+	return true;
+}
+
+/* ACPI 6.5 5.2.12.5: "It is assumed that the ISA interrupts will be
+ * identity-mapped into the first I/O APIC sources", with interrupt source
+ * overrides for the exceptions, and ISA interrupts are edge triggered,
+ * active high (what "conforms to the bus" means for ISA, MPS INTI Flags table). */
+bool madt_isa_irq_route(const struct madt_info *m, uint8_t isa_irq, uint32_t *gsi,
+			bool *level_triggered, bool *active_low)
+{
+	uint32_t g = isa_irq;
+	bool level = false, low = false, found = false, ok = true;
+
+	if (!m || isa_irq >= ISA_IRQ_COUNT) {
+		ok = false;
+		goto out;
+	}
+	for (uint32_t i = 0; i < m->iso_count; i++) {
+		const struct madt_override *o = &m->isos[i];
+
+		if (o->bus != ACPI_MADT_BUS_ISA || o->source_irq != isa_irq)
+			continue;
+		g = o->gsi;
+		/* Only an explicit value changes the default; "conforms" and
+		 * the reserved encoding 2 both leave the ISA default in place:
+		 * a reserved value says nothing, and the bus default is what
+		 * an ISA device drives. */
+		switch (o->flags & ACPI_MPS_POLARITY_MASK) {
+		case ACPI_MPS_POLARITY_LOW:  low = true;  break;
+		case ACPI_MPS_POLARITY_HIGH: low = false; break;
+		default: break;
+		}
+		switch (o->flags & ACPI_MPS_TRIGGER_MASK) {
+		case ACPI_MPS_TRIGGER_LEVEL: level = true;  break;
+		case ACPI_MPS_TRIGGER_EDGE:  level = false; break;
+		default: break;
+		}
+		found = true;
+		break;
+	}
+	if (!found) {
+		/* The override we needed may be among the ones not stored. */
+		if (m->isos_dropped) {
+			ok = false;
+			goto out;
+		}
+		/* Identity mapping, unless another ISA IRQ has been moved onto
+		 * this GSI: then the GSI is that IRQ's, and this one has none. */
+		for (uint32_t i = 0; i < m->iso_count; i++) {
+			const struct madt_override *o = &m->isos[i];
+
+			if (o->bus == ACPI_MADT_BUS_ISA && o->gsi == isa_irq && first_for_source(m, i)) {
+				ok = false;
+				goto out;
+			}
+		}
+	}
+out:
+	if (gsi)
+		*gsi = g;
+	if (level_triggered)
+		*level_triggered = level;
+	if (active_low)
+		*active_low = low;
+	return ok;
+}
+
+const struct madt_ioapic *madt_ioapic_for_gsi(const struct madt_info *m, uint32_t gsi)
+{
+	const struct madt_ioapic *best = NULL;
+
+	if (!m)
+		return NULL;
+	/* Table order is not GSI order on every machine, so look at them all. */
+	for (uint32_t i = 0; i < m->ioapic_count; i++) {
+		const struct madt_ioapic *io = &m->ioapics[i];
+
+		if (io->gsi_base <= gsi && (!best || io->gsi_base > best->gsi_base))
+			best = io;
+	}
+	return best;
 }

@@ -75,7 +75,24 @@ struct acpi_madt_iso {
 	uint16_t flags;                 /* MPS INTI flags: polarity, trigger mode */
 } __packed;
 _Static_assert(offsetof(struct acpi_madt_iso, gsi) == 4, "ISO GSI");
+_Static_assert(offsetof(struct acpi_madt_iso, flags) == 8, "ISO flags");
 _Static_assert(sizeof(struct acpi_madt_iso) == 10, "ISO entry is 10 bytes");
+
+#define ACPI_MADT_BUS_ISA 0u            /* 5.2.12.5: the only bus value defined */
+
+/* MPS INTI flags, ACPI 6.5 5.2.12.5 (MPS INTI Flags table): polarity in
+ * bits 1:0, trigger mode in bits 3:2. "Conforms" means the bus's own
+ * default: for ISA, active high and edge triggered. The value 2 is reserved
+ * in both fields. */
+#define ACPI_MPS_POLARITY_MASK     0x3u
+#define ACPI_MPS_POLARITY_CONFORMS 0x0u
+#define ACPI_MPS_POLARITY_HIGH     0x1u
+#define ACPI_MPS_POLARITY_LOW      0x3u
+#define ACPI_MPS_TRIGGER_SHIFT     2
+#define ACPI_MPS_TRIGGER_MASK      (0x3u << ACPI_MPS_TRIGGER_SHIFT)
+#define ACPI_MPS_TRIGGER_CONFORMS  (0x0u << ACPI_MPS_TRIGGER_SHIFT)
+#define ACPI_MPS_TRIGGER_EDGE      (0x1u << ACPI_MPS_TRIGGER_SHIFT)
+#define ACPI_MPS_TRIGGER_LEVEL     (0x3u << ACPI_MPS_TRIGGER_SHIFT)
 
 /* Type 4, Local APIC NMI, 5.2.12.7. */
 struct acpi_madt_lapic_nmi {
@@ -121,8 +138,11 @@ _Static_assert(sizeof(struct acpi_madt_x2apic_nmi) == 12, "x2APIC NMI entry is 1
 
 /* ---- Parsed result -------------------------------------------------------- */
 
-#define MADT_MAX_CPUS    256
-#define MADT_MAX_IOAPICS 16
+#define MADT_MAX_CPUS      256
+#define MADT_MAX_IOAPICS   16
+#define MADT_MAX_OVERRIDES 16           /* one per ISA IRQ is all a sane table needs */
+
+#define ISA_IRQ_COUNT      16           /* ISA IRQs 0-15 */
 
 struct madt_cpu {
 	uint32_t apic_id;               /* xAPIC ID (< 0xFF) or x2APIC ID */
@@ -135,6 +155,14 @@ struct madt_ioapic {
 	uint8_t  id;
 	uint32_t address;
 	uint32_t gsi_base;
+};
+
+/* One interrupt source override (type 2), as found. */
+struct madt_override {
+	uint8_t  bus;                   /* ACPI_MADT_BUS_ISA; others are ignored when routing */
+	uint8_t  source_irq;            /* bus-relative IRQ */
+	uint32_t gsi;
+	uint16_t flags;                 /* ACPI_MPS_* */
 };
 
 struct madt_info {
@@ -157,6 +185,9 @@ struct madt_info {
 	uint32_t ioapics_dropped;       /* beyond MADT_MAX_IOAPICS */
 
 	uint32_t overrides;             /* interrupt source overrides seen (type 2) */
+	struct madt_override isos[MADT_MAX_OVERRIDES];   /* in table order */
+	uint32_t iso_count;
+	uint32_t isos_dropped;          /* beyond MADT_MAX_OVERRIDES: overrides == iso_count + isos_dropped */
 	uint32_t nmis;                  /* local APIC / x2APIC NMI entries (types 4, 0xA) */
 	uint32_t unknown_entries;       /* other types, skipped by their length */
 };
@@ -174,5 +205,26 @@ struct madt_info {
  * entry kept. *out is fully written either way; on error it holds what was
  * parsed before the bad entry. */
 int madt_parse(const void *table, size_t len, struct madt_info *out, char *err, size_t errlen);
+
+/* Where ISA IRQ isa_irq (0-15) arrives, ACPI 6.5 5.2.12.5: at the GSI of the
+ * same number, edge triggered, active high, unless a bus-0 interrupt source
+ * override for that source says otherwise (the first one in table order, if
+ * firmware lists several). An override's "conforms" or reserved polarity /
+ * trigger keeps the ISA default for that field. Writes *gsi,
+ * *level_triggered and *active_low (each may be NULL) and returns true;
+ * returns false, the outputs then holding the identity defaults, when m
+ * is NULL or isa_irq > 15, when no stored override matches but some were
+ * dropped (the missing one may have been this IRQ's), or when the IRQ has no override
+ * and another ISA IRQ's override takes its GSI (QEMU's IRQ0->GSI2 leaves
+ * IRQ 2 with nowhere to go: it is the 8259 cascade, absent in APIC mode). */
+bool madt_isa_irq_route(const struct madt_info *m, uint8_t isa_irq, uint32_t *gsi,
+			bool *level_triggered, bool *active_low);
+
+/* The I/O APIC whose GSI range can hold gsi: the one with the greatest
+ * gsi_base <= gsi (ACPI 6.5 5.2.12.3: each I/O APIC serves gsi_base up to
+ * gsi_base + its number of redirection entries - 1). That number is only in
+ * the I/O APIC's version register, so the caller must still check that gsi -
+ * gsi_base is below it. NULL if every I/O APIC starts above gsi. */
+const struct madt_ioapic *madt_ioapic_for_gsi(const struct madt_info *m, uint32_t gsi);
 
 #endif

@@ -18,7 +18,10 @@
 #define LCR_DLAB  0x80
 #define FCR_ENABLE_CLEAR_14 0xc7   /* enable FIFOs, clear both, trigger at 14 bytes */
 #define MCR_DTR_RTS_OUT2 0x0b
+#define LSR_DR    0x01
 #define LSR_THRE  0x20
+#define IER_ERBFI 0x01
+#define UART_RBR 0      /* receive buffer (DLAB=0) */
 
 #define UART_CLOCK_DIVISOR_115200 1   /* 1.8432 MHz / 16 / 115200 */
 #define THRE_SPIN_LIMIT 200000        /* ~10 ms at 115200 baud is far less than this */
@@ -67,6 +70,25 @@ void uart_write(const char *s, size_t len)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+void uart_write_raw(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && uart_ok; i++)
+		uart_putc(s[i]);
+}
+
+int uart_read_byte(void)
+{
+	if (!uart_ok || !(inb(uart_base + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(uart_base + UART_RBR);
+}
+
+void uart_enable_rx_interrupt(void)
+{
+	if (uart_ok)
+		outb(uart_base + UART_IER, IER_ERBFI);
 }
 
 uint16_t uart_port(void)

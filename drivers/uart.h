@@ -14,5 +14,13 @@ bool uart_init(uint16_t base);
  * so a missing or stuck UART never hangs the hypervisor. */
 void uart_write(const char *s, size_t len);
 uint16_t uart_port(void);
+/* Writes len bytes exactly as given (no "\n" to "\r\n"): a focused guest's
+ * own output, which has its own line ends. */
+void uart_write_raw(const char *s, size_t len);
+/* A received byte, or -1 when none is waiting (LSR.DR clear). */
+int uart_read_byte(void);
+/* Interrupt on received data (IER.ERBFI); the IRQ line is gated by MCR.OUT2,
+ * which uart_init() sets. */
+void uart_enable_rx_interrupt(void);
 
 #endif

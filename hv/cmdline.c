@@ -47,36 +47,6 @@ static int match_choice(const struct choice *c, const char *val, char *expected,
 	return -1;
 }
 
-/* Parses 0x-prefixed hex or decimal; false on anything else or overflow past max. */
-static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned d;
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (max - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
 /* Each option parser returns true, or false with the reason in err. */
 typedef bool (*option_fn)(struct hv_options *o, const char *val, char *err, size_t len);
 
@@ -112,13 +82,32 @@ static bool opt_console(struct hv_options *o, const char *val, char *err, size_t
 	/* A UART takes 8 ports and the probe writes to one of them, so keep away
 	 * from the motherboard devices below 0x100 and the PCI configuration
 	 * ports 0xcf8-0xcff (a write there would select a config register). */
-	if (parse_uint(val, 0xfff8, &port) && port >= 0x100 && (port + 8 <= 0xcf8 || port >= 0xd00)) {
+	if (word_to_u64(val, 0xfff8, &port) && port >= 0x100 && (port + 8 <= 0xcf8 || port >= 0xd00)) {
 		o->console_port = (uint16_t)port;
 		return true;
 	}
 	hv_snprintf(err, len, "expected %s or a UART I/O port such as 0x3f8 (0x100-0xfff8, not 0xcf8-0xcff)",
 		    expected);
 	return false;
+}
+
+static bool opt_focus(struct hv_options *o, const char *val, char *err, size_t len)
+{
+	size_t n = strnlen(val, sizeof(o->focus));
+
+	if (n == 0 || n >= sizeof(o->focus)) {
+		hv_snprintf(err, len, "expected a VM name of 1-%u characters", (unsigned)sizeof(o->focus) - 1);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = val[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+			hv_snprintf(err, len, "a VM name uses only A-Z a-z 0-9 _ -");
+			return false;
+		}
+	}
+	memcpy(o->focus, val, n + 1);
+	return true;
 }
 
 static const struct { const char *key; option_fn parse; } options[] = {
@@ -129,6 +118,7 @@ static const struct { const char *key; option_fn parse; } options[] = {
 	{ "selftest", opt_selftest },
 	{ "exitstats", opt_exit_stats },
 	{ "x2apic", opt_x2apic },
+	{ "focus", opt_focus },
 };
 
 void cmdline_defaults(struct hv_options *o)
@@ -140,6 +130,7 @@ void cmdline_defaults(struct hv_options *o)
 	o->selftest = SELFTEST_NONE;
 	o->exit_stats = true;
 	o->x2apic = false;
+	o->focus[0] = '\0';
 }
 
 static int report_problem(cmdline_report_fn report, void *ctx, const char *fmt, ...) __printf(3, 4);

@@ -11,6 +11,8 @@
  *                                         off only to measure what they cost)
  *   x2apic=on|off                         x2APIC mode even if the firmware left xAPIC
  *                                         (default off: keep the firmware's mode)
+ *   focus=NAME                            the VM that gets the console's input at boot
+ *                                         (default: the shell)
  *
  * Unknown options and bad values are reported, never ignored silently; the
  * option keeps its default and boot goes on. Pure logic: host-tested. */
@@ -35,6 +37,7 @@ struct hv_options {
 	enum selftest selftest;
 	bool exit_stats;
 	bool x2apic;
+	char focus[16];                 /* a VM name (vm=NAME's grammar), or "" for the shell */
 };
 
 #define CMDLINE_MSG_MAX 160

@@ -13,6 +13,24 @@ uint64_t exit_stats_code(unsigned slot)
 	return ~0ull;
 }
 
+void exit_stats_merge(struct exit_stats *dst, const struct exit_stats *src)
+{
+	for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++) {
+		dst->slot[i].count += src->slot[i].count;
+		dst->slot[i].cycles += src->slot[i].cycles;
+		if (src->slot[i].max_cycles > dst->slot[i].max_cycles)
+			dst->slot[i].max_cycles = src->slot[i].max_cycles;
+	}
+	dst->total += src->total;
+}
+
+void exit_stats_clear(struct exit_stats *s)
+{
+	for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
+		s->slot[i] = (struct exit_stat){ 0, 0, 0 };
+	s->total = 0;
+}
+
 void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,
 			const char *(*name_of)(uint64_t code))
 {

@@ -44,6 +44,10 @@ static inline void exit_stats_add(struct exit_stats *s, uint64_t exit_code, uint
 	s->total++;
 }
 
+/* Adds src's counts and cycles to dst (maxima: the larger). */
+void exit_stats_merge(struct exit_stats *dst, const struct exit_stats *src);
+void exit_stats_clear(struct exit_stats *s);
+
 /* Formats "IOIO 120, CPUID 3, HLT 1" (busiest first, at most `max` reasons)
  * into buf; names come from name_of(exit_code). */
 void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,

@@ -20,6 +20,8 @@
 #include "drivers/uart.h"
 #include "guest-loader/loader.h"
 #include "hv/cmdline.h"
+#include "hv/console.h"
+#include "hv/sched.h"
 #include "hv/selftest.h"
 #include "hv/version.h"
 #include "hv/vm.h"
@@ -36,32 +38,8 @@
 
 void hv_main(uint32_t magic, uint32_t mbi_pa);
 
-#define MAX_VMS 32
-
-/* One console for every CPU: a line is written whole under the lock. The
- * owner check lets a CPU that faults while holding it still print its dump. */
-static struct spinlock console_lock;
-static volatile int32_t console_owner = -1;
-
-static void console_write(const char *s, size_t len)
-{
-	int32_t me = cpus[0] ? (int32_t)this_cpu()->cpu_id : 0;
-	bool nested = console_owner == me;
-
-	if (!nested) {
-		spin_lock(&console_lock);
-		console_owner = me;
-	}
-	uart_write(s, len);
-	if (!nested) {
-		console_owner = -1;
-		spin_unlock(&console_lock);
-	}
-}
-
 static struct mb2_info boot_info;
 static struct hv_options options;
-static struct vm vms[MAX_VMS];
 
 /* Command-line problems are kept until the console is where the user asked
  * for it and the clock runs, then printed. */
@@ -143,8 +121,8 @@ static __noreturn void idle(void)
 	case IDLE_HALT:
 		break;
 	}
-	pr_info("halted");
-	cpu_halt_forever();
+	pr_info("halted; the shell still answers on the console");
+	sched_serve_console();
 }
 
 /* SVM on the boot CPU and the shared intercept policy. False, with the
@@ -189,83 +167,25 @@ static const struct madt_info *read_madt(void)
 	return &madt;
 }
 
-static unsigned vm_count;
-
-/* The scheduler's quantum: long enough that a switch (FPU/SSE and debug
- * registers saved and restored, an IBPB) is rare, short enough that VMs
- * sharing a core all make visible progress. */
-#define QUANTUM_MS 10
-
-/* Runs the VMs placed on this CPU. One runs until it stops; several share
- * the core round robin, each for a quantum (the LAPIC timer's period), in
- * module order. A stopped VM's memory is given back at once. */
-static void run_cpu_queue(void *arg)
-{
-	(void)arg;
-	struct percpu *me = this_cpu();
-	struct vm *mine[MAX_VMS];
-	unsigned n = 0, left;
-
-	for (unsigned i = 0; i < vm_count; i++)
-		if (vms[i].cpu == me->cpu_id)
-			mine[n++] = &vms[i];
-	bool shared = n > 1 && me->timer_ticks_per_ms;
-	if (n > 1 && !me->timer_ticks_per_ms)
-		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
-	if (shared)
-		lapic_timer_start(me->timer_ticks_per_ms, QUANTUM_MS);
-	struct vm *last = NULL;
-	do {
-		left = 0;
-		for (unsigned i = 0; i < n; i++) {
-			struct vm *vm = mine[i];
-			if (!vm)
-				continue;
-			if (vm != last) {
-				if (last)
-					fpu_context_save(&last->vcpu.fpu);
-				fpu_context_load(&vm->vcpu.fpu);
-				last = vm;
-			}
-			if (vm_run_slice(vm, shared)) {
-				vm_destroy(vm);
-				mine[i] = NULL;
-				last = NULL;
-				continue;
-			}
-			left++;
-		}
-		if (shared && left == 1) {   /* alone now: no one to preempt it for */
-			lapic_timer_stop();
-			shared = false;
-		}
-	} while (left);
-	if (shared)
-		lapic_timer_stop();
-}
-
-
-/* Every CPU runs the VMs placed on it (guest-loader/loader.c: cpu=N, or the
- * least loaded CPU), all CPUs at the same time. Returns when every VM has
- * stopped. */
+/* Builds the VMs, gives the console's input to focus=NAME if asked, and
+ * runs them all. Returns when every VM has stopped. */
 static void run_guests(bool svm_ok)
 {
+	char err[96];
+
 	if (!svm_ok)
 		return;
-	vm_count = guests_load(&boot_info, vms, MAX_VMS);
-	unsigned n = vm_count;
+	sched_load_guests(&boot_info);
 	if (boot_info.module_count == 0)
 		pr_info("no guest modules given");
-	for (uint32_t c = 1; c < cpu_count; c++) {
-		for (unsigned i = 0; i < n; i++) {
-			if (vms[i].cpu == c) {
-				smp_run_on(c, run_cpu_queue, NULL);
-				break;
-			}
-		}
+	if (options.focus[0]) {
+		struct vm *vm = vm_find(options.focus);
+		if (!vm)
+			pr_warn("cmdline: focus=%s: no VM has that name; the shell has the console", options.focus);
+		else if (!console_set_focus(vm, err, sizeof(err)))
+			pr_warn("cmdline: focus=%s: %s; the shell has the console", options.focus, err);
 	}
-	run_cpu_queue(NULL);
-	smp_wait_all();
+	sched_run_guests();
 }
 
 extern uint64_t mb2_saved_tsc;
@@ -310,7 +230,9 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	selftest_run(options.selftest);
 	fpu_init();
 	bool svm_ok = svm_setup();
-	smp_boot(read_madt());
+	const struct madt_info *madt = read_madt();
+	smp_boot(madt);
+	console_start_input(madt);
 	if (options.x2apic && !lapic_x2apic_mode())
 		pr_warn("x2apic=on: this CPU has no x2APIC (CPUID 1 ECX[21]); the local APICs stay in xAPIC mode");
 	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));

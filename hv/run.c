@@ -11,7 +11,9 @@
 #include "arch/x86/svm/svm.h"
 #include "drivers/tsc.h"
 #include "hv/emulate/insn_len.h"
+#include "hv/console.h"
 #include "hv/vcpu.h"
+#include "hv/vmctl.h"
 #include "lib/log.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -315,13 +317,24 @@ static enum exit_action handle_physical_event(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* HLT waits for an interrupt. With IF clear nothing can ever come (there is
+ * no NMI source for guests), so that is the guest's end. With IF set the
+ * vCPU leaves the core to the others until its CPU's next scheduler tick or
+ * until input arrives on its UART: there is no virtual interrupt
+ * controller yet, so those are the events a guest can be waiting for. */
 static enum exit_action handle_hlt(struct vcpu *v)
 {
-	/* No interrupt source exists in the VM yet, so nothing can wake it. */
-	vm_request_stop(v->vm, "error: HLT with %s and nothing to wake it (RIP 0x%llx)",
-			(v->vmcb->save.rflags & RFLAGS_IF) ? "interrupts enabled" : "interrupts disabled",
-			(unsigned long long)v->vmcb->save.rip);
-	return EXIT_STOP;
+	if (!(v->vmcb->save.rflags & RFLAGS_IF)) {
+		vm_request_stop(v->vm, "error: HLT with interrupts disabled and nothing to wake it (RIP 0x%llx)",
+				(unsigned long long)v->vmcb->save.rip);
+		return EXIT_STOP;
+	}
+	if (!vcpu_skip_instruction(v))
+		return EXIT_STOP;
+	v->halted = true;
+	v->halt_tick = this_cpu()->ticks;
+	vmctl_yield(v->vm);
+	return EXIT_RESUME;
 }
 
 static enum exit_action handle_shutdown(struct vcpu *v)
@@ -491,20 +504,24 @@ static void vcpu_enter(struct vcpu *v)
 		v->exit_tsc = rdtsc();
 }
 
-static void vm_log_stop(struct vm *vm)
+void vm_stop_now(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 
-	vuart_flush(&vm->uart);
+	console_vm_stopped(vm);
 	vm->state = VM_STOPPED;
+	vm->stop_tsc = rdtsc();
 	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
 	else
 		hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
+	exit_stats_merge(&v->stats_before, &v->stats);
+	exit_stats_clear(&v->stats);
 	if (vm_exit_stats_enabled) {
 		char summary[160];
-		exit_stats_summary(&v->stats, summary, sizeof(summary), 6, svm_exit_name);
-		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats.total, summary);
+		exit_stats_summary(&v->stats_before, summary, sizeof(summary), 6, svm_exit_name);
+		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats_before.total,
+		       summary);
 	}
 }
 
@@ -519,12 +536,12 @@ bool vm_run_slice(struct vm *vm, bool preemptible)
 	if (vm->state == VM_READY) {
 		/* Under QEMU's -icount shift=0 this is the instruction count from
 		 * the Multiboot2 hand-off to here (make bench reports it). */
-		if (!first_vmrun_seen) {
-			first_vmrun_seen = true;
+		if (!__atomic_exchange_n(&first_vmrun_seen, true, __ATOMIC_RELAXED)) {
 			hv_log(LOG_INFO, "hv: hand-off to first VMRUN: %llu TSC ticks",
 			       (unsigned long long)tsc_ticks_since_boot());
 		}
 		vm->state = VM_RUNNING;
+		vm->start_tsc = rdtsc();
 		hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
 	}
 	for (;;) {
@@ -537,18 +554,21 @@ bool vm_run_slice(struct vm *vm, bool preemptible)
 		if (vm->pending != EXIT_RESUME)
 			a = vm->pending;
 		if (a == EXIT_RESET && vm->cfg.on_reset == VM_ON_RESET_RESTART) {
-			vuart_flush(&vm->uart);
 			hv_log(LOG_INFO, "vm %s reset (%s); restarting", vm->cfg.name, vm->reason);
 			vm_restart(vm);
 			a = EXIT_RESUME;
 		}
 		if (a != EXIT_RESUME)
 			break;
+		/* The operator wants something of this VM, or its CPU does (HLT,
+		 * a keystroke for the shell): the scheduler looks. One load. */
+		if (vm->control)
+			return false;
 		/* The quantum ended (the LAPIC timer ticked while the guest ran:
 		 * its interrupt made the INTR exit, and was taken after STGI). */
 		if (preemptible && this_cpu()->ticks != start_tick)
 			return false;
 	}
-	vm_log_stop(vm);
+	vm_stop_now(vm);
 	return true;
 }

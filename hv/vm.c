@@ -9,6 +9,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/svm/permmap.h"
 #include "arch/x86/svm/svm.h"
+#include "hv/console.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -203,12 +204,6 @@ static void zero_ram(struct vm *vm)
 
 /* ---- devices ---------------------------------------------------------------- */
 
-static void uart_line(void *ctx, const char *line, size_t len)
-{
-	struct vm *vm = ctx;
-	log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
-}
-
 static void sysctl_exit(void *ctx, uint8_t code)
 {
 	vm_request_stop(ctx, "exit code %u", code);
@@ -227,7 +222,7 @@ static void sysctl_poweroff(void *ctx)
 static int register_devices(struct vm *vm)
 {
 	iobus_init(&vm->iobus);
-	vuart_init(&vm->uart, uart_line, vm);
+	console_vm_attach(vm, NULL);   /* the history ring comes once the VM exists */
 	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
 	if (iobus_register(&vm->iobus, 0x3f8, 8, &vuart_ops, &vm->uart) ||
 	    iobus_register(&vm->iobus, 0xf4, 1, &vsysctl_debug_exit_ops, &vm->sysctl) ||
@@ -402,6 +397,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, 
 		return -1;
 	}
 	vm_load_initial_state(vm);
+	/* Kept after the VM stops (the operator reads a dead guest's last
+	 * words with `log NAME`); without it the VM just has no history. */
+	hpa_t ring_pa;
+	if (mm_alloc_frames(VCONSOLE_RING_SIZE / PAGE_SIZE, 1, &ring_pa))
+		vm->con.ring = phys_to_virt(ring_pa);
 	vm->state = VM_READY;
 	return 0;
 oom:
@@ -448,4 +448,8 @@ void vm_restart(struct vm *vm)
 	cpu_scrub_for_next_vm();   /* a reset is a power-on: no FPU/DR state survives */
 	vm->reset_count++;
 	vm_load_initial_state(vm);
+	vm->vcpu.halted = false;
+	/* `exits NAME` shows counts since boot and since the last reset. */
+	exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
+	exit_stats_clear(&vm->vcpu.stats);
 }

@@ -14,8 +14,10 @@
 #include "guest-loader/vmconfig.h"
 #include "hv/exit_stats.h"
 #include "hv/iobus.h"
+#include "hv/vconsole.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
+#include "lib/spinlock.h"
 #include "lib/types.h"
 #include "mm/hpt.h"
 
@@ -32,7 +34,10 @@ struct vcpu {
 	struct guest_gprs gprs;
 	bool flush_tlb;            /* next VMRUN flushes this ASID's TLB entries */
 	uint64_t exit_tsc;         /* TSC when the last #VMEXIT returned to C */
-	struct exit_stats stats;   /* per exit reason, since the VM started */
+	struct exit_stats stats;   /* per exit reason, since the last reset (or start) */
+	struct exit_stats stats_before;   /* everything before that */
+	bool halted;               /* in HLT, waiting for its CPU's next tick or input */
+	uint64_t halt_tick;        /* that CPU's tick count when it halted */
 	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
 	uint32_t pf_error;         /* #PF error code from vcpu_check_linear_access() */
 	struct fpu_context fpu;    /* FPU/SSE and DR0-3 while another VM has the core */
@@ -55,6 +60,17 @@ struct vm {
 	struct vuart uart;
 	struct vsysctl sysctl;
 	uint32_t reset_count;
+	struct vconsole con;       /* what its UART said: ring and line (hv/console.c) */
+	bool con_was_focused;      /* the console focus at its last output byte */
+	uint64_t con_rx_dropped;   /* keystrokes lost to a full receive FIFO */
+	uint64_t start_tsc, stop_tsc;   /* first VMRUN; stop (0 while it runs) */
+	/* Operator control (hv/vmctl.h): requests and holds, and whether its
+	 * CPU has parked it. */
+	volatile uint32_t control;
+	volatile bool parked;
+	bool destroyed;            /* its memory is given back */
+	bool destroy_pending;      /* stopped while held: the last release destroys it */
+	struct spinlock ctl_lock;
 	/* Set by devices and handlers during an exit, acted on by the run loop. */
 	enum exit_action pending;
 	char reason[VM_STOP_REASON_MAX];
@@ -70,6 +86,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, 
  * scheduler tick moves on (false: call again later). Prints "vm NAME
  * started" on its first entry and the stop lines when it stops. */
 bool vm_run_slice(struct vm *vm, bool preemptible);
+/* Marks the VM stopped with the reason vm_request_stop() gave: prints
+ * "vm NAME stopped: REASON" and its exit summary. Its CPU calls it. */
+void vm_stop_now(struct vm *vm);
 /* Gives back everything vm_create() took. */
 void vm_destroy(struct vm *vm);
 

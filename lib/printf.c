@@ -372,3 +372,14 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void hv_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	hv_vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

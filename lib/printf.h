@@ -11,5 +11,8 @@
 
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+/* For parsers' one-line error messages: formats into err unless err is
+ * NULL or errlen is 0 (the caller did not ask for a reason). */
+void hv_set_err(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 
 #endif

@@ -9,4 +9,8 @@
  * the end of the string), with *start pointing at it; *p moves past it. */
 size_t word_next(const char **p, const char **start);
 
+/* Parses a whole word as an unsigned number: 0x-prefixed hex or decimal.
+ * False on anything else (empty, other characters) or a value above max. */
+bool word_to_u64(const char *s, uint64_t max, uint64_t *out);
+
 #endif

@@ -109,6 +109,29 @@ void hpt_destroy(struct hpt *h, void (*leaf)(void *ctx, hpa_t pa, uint64_t size)
 	h->pages_used = 0;
 }
 
+int hpt_walk(const struct hpt *h, hva_t va, struct hpt_step steps[HPT_WALK_MAX], bool *mapped)
+{
+	const uint64_t *table = h->root;
+	hpa_t table_pa = h->ps->pa(h->ps->ctx, h->root);
+	int n = 0;
+
+	*mapped = false;
+	for (int level = LEVELS - 1; level >= 0; level--) {
+		unsigned idx = level_index(va, level);
+		uint64_t e = table[idx];
+		steps[n++] = (struct hpt_step){ .level = level + 1, .table_pa = table_pa, .index = idx, .entry = e };
+		if (!(e & PTE_P))
+			return n;
+		if (level == 0 || (e & PTE_PS)) {
+			*mapped = true;
+			return n;
+		}
+		table_pa = e & PTE_ADDR;
+		table = h->ps->va(h->ps->ctx, table_pa);
+	}
+	return n;
+}
+
 hpa_t hpt_root(const struct hpt *h)
 {
 	return h->ps->pa(h->ps->ctx, h->root);

@@ -52,4 +52,13 @@ bool hpt_lookup(const struct hpt *h, hva_t va, hpa_t *pa, unsigned *perm, uint64
 
 hpa_t hpt_root(const struct hpt *h);
 
+/* One level of a walk: level 4 (PML4) to 1 (PT), the table's physical
+ * address, the index used in it and the entry found there. */
+struct hpt_step { int level; hpa_t table_pa; unsigned index; uint64_t entry; };
+#define HPT_WALK_MAX 4
+/* The walk for va, for the debug shell: fills steps and returns how many
+ * (the last one is the leaf, or the non-present entry that ended it).
+ * *mapped says which. */
+int hpt_walk(const struct hpt *h, hva_t va, struct hpt_step steps[HPT_WALK_MAX], bool *mapped);
+
 #endif

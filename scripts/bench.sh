@@ -42,7 +42,8 @@ qemu_common=(-accel tcg -cpu "$CPU" -smp 1 -m 512M -M pc -display none -nic none
 run_hv() {     # LOG [icount] [ISO name]
 	timeout "$TIMEOUT" qemu-system-x86_64 "${qemu_common[@]}" ${2:+-icount shift=0} \
 		-serial "file:$1" -cdrom "$OUT/${3:-bench}.iso" </dev/null >/dev/null 2>&1 || true
-	sed -i 's/\r//g' "$1"
+	# CRLF to LF, and the shell's prompt, erased before each line, gone
+	sed -i -e 's/^.*\r\x1b\[K//' -e 's/\r//g' "$1"
 }
 
 run_bare() {   # LOG [icount]

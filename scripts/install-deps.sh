@@ -18,6 +18,7 @@ declare -A need=(
 	[mformat]=mtools
 	[/usr/share/OVMF/OVMF_CODE.fd]=ovmf
 	[timeout]=coreutils
+	[python3]=python3
 )
 
 missing=()

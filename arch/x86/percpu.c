@@ -19,6 +19,7 @@ void percpu_init_boot_cpu(uint32_t apic_id)
 	boot_percpu.cpu_id = 0;
 	boot_percpu.apic_id = apic_id;
 	boot_percpu.online = true;
+	boot_percpu.online_tsc = rdtsc();
 	cpus[0] = &boot_percpu;
 	cpu_count = 1;
 	percpu_install(&boot_percpu);

@@ -4,10 +4,13 @@
 #ifndef ARCH_X86_PERCPU_H
 #define ARCH_X86_PERCPU_H
 
+#include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "lib/types.h"
 
 #define MAX_CPUS 64
+
+struct vm;
 
 struct percpu {
 	struct percpu *self;            /* %gs:0, so this_cpu() is one load */
@@ -27,6 +30,10 @@ struct percpu {
 	volatile bool work_done;
 	volatile uint64_t ticks;        /* LAPIC timer interrupts taken (scheduler quanta) */
 	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate, measured at bring-up */
+	bool timer_running;             /* the periodic tick is on (lapic_timer_start) */
+	struct vm *volatile current_vm; /* the VM in guest mode or between its exits, else NULL */
+	uint64_t online_tsc;            /* TSC when it came online */
+	volatile uint64_t idle_tsc;     /* TSC ticks spent halted, waiting for work */
 	struct cpu_tables tables;
 	struct guarded_stack *ist_stacks;
 };
@@ -39,6 +46,16 @@ static inline struct percpu *this_cpu(void)
 	struct percpu *p;
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
 	return p;
+}
+
+/* Halts until an interrupt (STI;HLT, so one that arrived since the caller
+ * looked for work still wakes it), counting the time as idle. */
+static inline void cpu_idle_wait(void)
+{
+	uint64_t start = rdtsc();
+
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	this_cpu()->idle_tsc += rdtsc() - start;
 }
 
 /* Points GS_BASE at pc (and pc->self at itself). After gdt_load(): loading

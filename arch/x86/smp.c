@@ -233,12 +233,13 @@ void ap_main(struct percpu *pc)
 	pr_info("cpu%u (APIC ID %u) online%s", pc->cpu_id, pc->apic_id,
 		svm_ok ? ", SVM enabled" : ", without SVM");
 	pc->work_done = true;   /* nothing given, nothing pending */
+	pc->online_tsc = rdtsc();
 	pc->online = true;      /* the boot CPU starts the next AP after this */
 	for (;;) {
 		/* STI;HLT: the wake-up IPI cannot slip in between the check and the
 		 * halt, since STI only takes effect after the next instruction. */
 		while (!pc->work)
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			cpu_idle_wait();
 		void (*fn)(void *) = pc->work;
 		pc->work = NULL;
 		fn(pc->work_arg);
@@ -257,13 +258,12 @@ void smp_run_on(uint32_t cpu_id, void (*fn)(void *), void *arg)
 	lapic_send_ipi(pc->apic_id, VEC_IPI_WAKE);
 }
 
-void smp_wait_all(void)
+bool smp_all_done(void)
 {
 	for (uint32_t i = 1; i < cpu_count; i++) {
 		struct percpu *pc = cpus[i];
-		if (!pc || !pc->online)
-			continue;
-		while (pc->work || !pc->work_done)
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (pc && pc->online && (pc->work || !pc->work_done))
+			return false;
 	}
+	return true;
 }

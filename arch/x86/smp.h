@@ -17,7 +17,8 @@ uint32_t smp_boot(const struct madt_info *madt);
 /* Runs fn(arg) on the online AP cpu_id and returns at once. The AP halts
  * until then, and again after; it wakes the boot CPU when fn returns. */
 void smp_run_on(uint32_t cpu_id, void (*fn)(void *), void *arg);
-/* Halts this (the boot) CPU until every AP given work has finished it. */
-void smp_wait_all(void);
+/* True when every AP given work has finished it (each wakes the boot CPU
+ * with an IPI when it does, so the boot CPU can halt between checks). */
+bool smp_all_done(void);
 
 #endif

@@ -163,6 +163,13 @@ void trap_dump(const char *headline, const struct trap_frame *f)
 #define VEC_PIC_SPURIOUS_SLAVE  0x2f
 
 static uint64_t nmi_count, spurious_count;
+static void (*irq_handlers[256])(void);
+
+void traps_set_irq_handler(uint8_t vector, void (*fn)(void))
+{
+	if (vector >= 0x30 && vector < 0xf0)
+		irq_handlers[vector] = fn;
+}
 
 /* Interrupts that are not bugs: report and carry on. Returns true if handled. */
 static bool handle_benign(const struct trap_frame *f)
@@ -181,6 +188,11 @@ static bool handle_benign(const struct trap_frame *f)
 		return true;
 	}
 	if (f->vector == VEC_IPI_WAKE) {   /* the wake-up has done its job by arriving */
+		lapic_eoi();
+		return true;
+	}
+	if (f->vector < 256 && irq_handlers[f->vector]) {
+		irq_handlers[f->vector]();
 		lapic_eoi();
 		return true;
 	}

@@ -34,6 +34,11 @@ void idt_init(void);      /* builds and loads the IDT on the boot CPU */
 void idt_load(void);      /* loads the (shared) IDT on this CPU */
 bool idt_is_loaded(void);
 
+/* Device interrupts the hypervisor takes for itself (the console's receive
+ * interrupt): fn runs with interrupts off, before the LAPIC EOI, and must be
+ * short. Vectors 0x30-0xef; set once at boot. */
+void traps_set_irq_handler(uint8_t vector, void (*fn)(void));
+
 /* Logs how many NMIs arrived (they are only counted when they arrive). */
 void traps_report_nmis(void);
 

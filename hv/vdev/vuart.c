@@ -1,9 +1,7 @@
-/* hv/vdev/vuart.c - 16550 UART model, transmit side.
- *
- * The guest's bytes end up on the operator's terminal, so they are filtered:
- * control characters other than tab become '?', so a guest cannot move the
- * cursor, clear the screen or inject escape sequences into the console. */
+/* hv/vdev/vuart.c - 16550 UART model (register map: PC16550D datasheet). */
 #include "hv/vdev/vuart.h"
+
+_Static_assert((VUART_RX_SIZE & (VUART_RX_SIZE - 1)) == 0, "receive FIFO size is a power of two");
 
 #define REG_THR_RBR_DLL 0
 #define REG_IER_DLM     1
@@ -15,49 +13,76 @@
 #define REG_SCR         7
 
 #define LCR_DLAB        0x80
+#define LSR_DR          0x01    /* data ready: the receive FIFO holds a byte */
 #define LSR_THRE_TEMT   0x60    /* transmitter always empty: output is instant */
+#define IER_ERBFI       0x01    /* interrupt on received data */
+#define IER_ETBEI       0x02    /* interrupt on transmitter empty */
 #define IIR_NO_INT      0x01
+#define IIR_THRE        0x02
+#define IIR_RDA         0x04
+#define IIR_FIFOS_ON    0xc0    /* IIR bits 7:6 read 11 when FCR enabled the FIFOs */
+#define FCR_ENABLE      0x01
+#define FCR_CLEAR_RX    0x02
 #define MSR_DCD_DSR_CTS 0xb0
 
-void vuart_init(struct vuart *u, void (*line_out)(void *ctx, const char *line, size_t len), void *ctx)
+void vuart_init(struct vuart *u, void (*tx)(void *ctx, uint8_t byte), void *ctx)
 {
-	u->line_out = line_out;
+	u->tx = tx;
 	u->ctx = ctx;
-	u->bytes_sent = 0;
+	u->bytes_sent = u->bytes_received = 0;
+	u->rx_head = u->rx_tail = 0;
 	vuart_reset(u);
 }
 
 void vuart_reset(struct vuart *u)
 {
-	u->len = 0;
-	u->ier = u->lcr = u->mcr = u->scr = 0;
+	u->ier = u->lcr = u->mcr = u->scr = u->fcr = 0;
 	u->dll = 12;   /* 9600 baud, as after a PC's power-on */
 	u->dlm = 0;
+	/* Emptying is the consumer's move (head catches up with tail); reset
+	 * runs on the VM's own CPU, which is the consumer. */
+	__atomic_store_n(&u->rx_head, __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
 }
 
-void vuart_flush(struct vuart *u)
+uint32_t vuart_rx_pending(const struct vuart *u)
 {
-	if (u->len) {
-		u->line_out(u->ctx, u->line, u->len);
-		u->len = 0;
-	}
+	return __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE) - __atomic_load_n(&u->rx_head, __ATOMIC_ACQUIRE);
 }
 
-static void transmit(struct vuart *u, uint8_t c)
+bool vuart_receive(struct vuart *u, uint8_t byte)
 {
-	u->bytes_sent++;
-	if (c == '\n') {
-		u->line_out(u->ctx, u->line, u->len);
-		u->len = 0;
-		return;
-	}
-	if (c == '\r')
-		return;
-	if ((c < 0x20 && c != '\t') || c >= 0x7f)
-		c = '?';
-	u->line[u->len++] = (char)c;
-	if (u->len == VUART_LINE_MAX)
-		vuart_flush(u);
+	uint32_t tail = u->rx_tail;
+
+	if (tail - __atomic_load_n(&u->rx_head, __ATOMIC_ACQUIRE) >= VUART_RX_SIZE)
+		return false;
+	u->rx[tail & (VUART_RX_SIZE - 1)] = byte;
+	__atomic_store_n(&u->rx_tail, tail + 1, __ATOMIC_RELEASE);   /* the byte before the index */
+	return true;
+}
+
+static uint8_t rx_take(struct vuart *u)
+{
+	uint32_t head = u->rx_head;
+
+	if (head == __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE))
+		return 0;   /* empty: a real 16550 returns the last byte again; 0 is as good */
+	uint8_t b = u->rx[head & (VUART_RX_SIZE - 1)];
+	__atomic_store_n(&u->rx_head, head + 1, __ATOMIC_RELEASE);
+	u->bytes_received++;
+	return b;
+}
+
+/* Highest-priority pending interrupt (datasheet table 4: received data
+ * outranks transmitter empty). */
+static uint8_t iir(const struct vuart *u)
+{
+	uint8_t fifo = (u->fcr & FCR_ENABLE) ? IIR_FIFOS_ON : 0;
+
+	if ((u->ier & IER_ERBFI) && vuart_rx_pending(u))
+		return fifo | IIR_RDA;
+	if (u->ier & IER_ETBEI)
+		return fifo | IIR_THRE;
+	return fifo | IIR_NO_INT;
 }
 
 static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
@@ -67,17 +92,17 @@ static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
 
 	switch (off) {
 	case REG_THR_RBR_DLL:
-		return (u->lcr & LCR_DLAB) ? u->dll : 0;   /* nothing received */
+		return (u->lcr & LCR_DLAB) ? u->dll : rx_take(u);
 	case REG_IER_DLM:
 		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
 	case REG_IIR_FCR:
-		return IIR_NO_INT;
+		return iir(u);
 	case REG_LCR:
 		return u->lcr;
 	case REG_MCR:
 		return u->mcr;
 	case REG_LSR:
-		return LSR_THRE_TEMT;
+		return LSR_THRE_TEMT | (vuart_rx_pending(u) ? LSR_DR : 0);
 	case REG_MSR:
 		return MSR_DCD_DSR_CTS;
 	default:
@@ -93,16 +118,24 @@ static void vuart_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 
 	switch (off) {
 	case REG_THR_RBR_DLL:
-		if (u->lcr & LCR_DLAB)
+		if (u->lcr & LCR_DLAB) {
 			u->dll = v;
-		else
-			transmit(u, v);
+		} else {
+			u->bytes_sent++;
+			u->tx(u->ctx, v);
+		}
 		break;
 	case REG_IER_DLM:
 		if (u->lcr & LCR_DLAB)
 			u->dlm = v;
 		else
 			u->ier = v & 0x0f;
+		break;
+	case REG_IIR_FCR:
+		u->fcr = v & 0xc9;   /* enable, DMA mode, trigger level; the clear bits self-clear */
+		if (v & FCR_CLEAR_RX)
+			__atomic_store_n(&u->rx_head, __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE),
+					 __ATOMIC_RELEASE);
 		break;
 	case REG_LCR:
 		u->lcr = v;
@@ -113,7 +146,7 @@ static void vuart_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 	case REG_SCR:
 		u->scr = v;
 		break;
-	default:   /* FCR, LSR, MSR: nothing to model for transmit-only output */
+	default:   /* LSR, MSR: read-only status */
 		break;
 	}
 }

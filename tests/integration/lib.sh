@@ -25,6 +25,12 @@ fi
 
 now_ms() { date +%s%3N; }
 
+# The serial log as a terminal shows it: CRLF line ends (and GRUB's stray
+# CRs) become plain lines, and the shell's prompt, which is erased ("\r ESC
+# [K") before each line another part prints and then drawn again, is gone
+# from the lines it was erased from.
+plain_log() { sed -e 's/^.*\r\x1b\[K//' -e 's/\r//g'; }
+
 qemu_boot() {
 	local name=$1 iso=$2 limit=$3
 	shift 3
@@ -67,7 +73,7 @@ qemu_boot() {
 			QEMU_END=exited
 			break
 		fi
-		if [[ -n $until ]] && (($(tr -d '\r' <"$LOG" | grep -cE "$until") >= until_count)); then
+		if [[ -n $until ]] && (($(plain_log <"$LOG" | grep -cE "$until") >= until_count)); then
 			QEMU_END=until
 			if [[ $hold != 0 ]]; then
 				sleep "$hold"
@@ -93,8 +99,7 @@ qemu_boot() {
 			QEMU_END=poweroff
 		fi
 	fi
-	# The serial log has CRLF line ends (and GRUB's stray CRs); tests grep plain lines.
-	sed -i 's/\r//g' "$LOG"
+	plain_log <"$LOG" >"$LOG.plain" && mv "$LOG.plain" "$LOG"
 }
 
 # --- assertions: each prints why it failed and returns non-zero ------------

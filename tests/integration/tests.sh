@@ -563,6 +563,33 @@ test_bench_smoke() {
 	INFO="cpuid round trip $INFO instructions"
 }
 
+# The shell: tests/integration/shell_tests.py types at the console (a QEMU
+# socket chardev) and checks the answers; it prints why it failed.
+shell_scenario() {   # SCENARIO ISO [--uefi]
+	local out
+	out=$(python3 tests/integration/shell_tests.py "$1" "$2" "$OUT/shell_$1.log" "${@:3}" 2>&1) ||
+		fail "$(tail -c 3000 <<<"$out")"
+}
+
+test_shell_commands() {
+	make_iso shell_commands "on_idle=halt" \
+		"ticker vm=chatty type=flat mode=protected mem=2M cpu=0" \
+		"listener vm=quiet type=flat mode=long mem=2M cpu=1" \
+		"wild_read vm=wild type=flat mode=long mem=16M cpu=1"
+	shell_scenario commands "$ISO"
+}
+
+test_shell_focus_at_boot() {
+	make_iso shell_focus "on_idle=halt focus=quiet" \
+		"listener vm=quiet type=flat mode=long mem=2M cpu=0"
+	shell_scenario focus "$ISO"
+}
+
+test_shell_under_uefi() {
+	make_iso shell_uefi "on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M"
+	shell_scenario uefi "$ISO" --uefi
+}
+
 INTEGRATION_TESTS=(
 	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
@@ -576,5 +603,6 @@ INTEGRATION_TESTS=(
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
 	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_x2apic_request_without_x2apic test_bench_smoke
+	test_shell_commands test_shell_focus_at_boot test_shell_under_uefi
 	test_hostile_guest_contained
 )

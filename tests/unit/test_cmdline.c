@@ -2,6 +2,7 @@
 /* UNIT_SRC: hv/cmdline.c lib/words.c lib/printf.c */
 #include "test.h"
 #include "hv/cmdline.h"
+#include "lib/words.h"
 
 static char last_msg[CMDLINE_MSG_MAX];
 static int msgs;
@@ -129,8 +130,44 @@ static void test_no_report_callback(void)
 	EXPECT_EQ(cmdline_parse("bogus", &o, NULL, NULL), 1);
 }
 
+static void test_focus(void)
+{
+	struct hv_options o;
+	EXPECT_EQ(parse(NULL, &o), 0);
+	EXPECT_STREQ(o.focus, "");
+	EXPECT_EQ(parse("focus=linux-1", &o), 0);
+	EXPECT_STREQ(o.focus, "linux-1");
+	EXPECT_EQ(parse("focus=", &o), 1);
+	EXPECT_STREQ(o.focus, "");
+	EXPECT_TRUE(strstr(last_msg, "focus=") != NULL);
+	EXPECT_EQ(parse("focus=a/b", &o), 1);
+	EXPECT_TRUE(strstr(last_msg, "A-Z a-z 0-9 _ -") != NULL);
+	EXPECT_EQ(parse("focus=0123456789abcdef", &o), 1);   /* 16 characters: one too many */
+	EXPECT_STREQ(o.focus, "");
+	EXPECT_EQ(parse("focus=0123456789abcde", &o), 0);
+	EXPECT_STREQ(o.focus, "0123456789abcde");
+}
+
+static void test_word_to_u64(void)
+{
+	uint64_t v = 7;
+	EXPECT_TRUE(word_to_u64("0", 10, &v) && v == 0);
+	EXPECT_TRUE(word_to_u64("0x1F", 0xff, &v) && v == 0x1f);
+	EXPECT_TRUE(word_to_u64("18446744073709551615", ~0ull, &v) && v == ~0ull);
+	EXPECT_TRUE(!word_to_u64("18446744073709551616", ~0ull, &v));   /* one past */
+	EXPECT_TRUE(!word_to_u64("0x10000000000000000", ~0ull, &v));
+	EXPECT_TRUE(!word_to_u64("11", 10, &v));                        /* above max */
+	EXPECT_TRUE(!word_to_u64("", 10, &v));
+	EXPECT_TRUE(!word_to_u64("0x", 10, &v));
+	EXPECT_TRUE(!word_to_u64("12a", 1000, &v));
+	EXPECT_TRUE(!word_to_u64("-1", 1000, &v));
+	EXPECT_TRUE(!word_to_u64("zz", 1000, &v));
+}
+
 int main(void)
 {
+	RUN(test_word_to_u64);
+	RUN(test_focus);
 	RUN(test_defaults);
 	RUN(test_all_options);
 	RUN(test_console_port_numbers);

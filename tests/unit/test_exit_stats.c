@@ -59,10 +59,54 @@ static void test_empty(void)
 	EXPECT_STREQ(buf, "");
 }
 
+static void test_merge_and_clear(void)
+{
+	struct exit_stats a, b;
+	char buf[128];
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	exit_stats_add(&a, 0x7b, 100);
+	exit_stats_add(&a, 0x7b, 300);
+	exit_stats_add(&a, 0x72, 50);
+	exit_stats_add(&b, 0x7b, 200);
+	exit_stats_add(&b, 0x72, 90);
+	exit_stats_add(&b, 0x400, 900);
+	exit_stats_add(&b, 0x12345, 7);
+	exit_stats_merge(&a, &b);
+	EXPECT_EQ(a.total, 7);
+	EXPECT_EQ(a.slot[0x7b].count, 3);
+	EXPECT_EQ(a.slot[0x7b].cycles, 600);
+	EXPECT_EQ(a.slot[0x7b].max_cycles, 300);        /* dst's max was larger */
+	EXPECT_EQ(a.slot[0x72].count, 2);
+	EXPECT_EQ(a.slot[0x72].cycles, 140);
+	EXPECT_EQ(a.slot[0x72].max_cycles, 90);         /* src's max was larger */
+	EXPECT_EQ(a.slot[EXIT_STATS_DIRECT].count, 1);  /* only in src */
+	EXPECT_EQ(a.slot[EXIT_STATS_DIRECT].max_cycles, 900);
+	EXPECT_EQ(a.slot[EXIT_STATS_SLOTS - 1].cycles, 7);
+	EXPECT_EQ(b.total, 4);                          /* src untouched */
+	EXPECT_EQ(b.slot[0x7b].count, 1);
+	exit_stats_summary(&a, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "IOIO 3, CPUID 2, NPF 1, other 1");
+
+	exit_stats_clear(&a);
+	EXPECT_EQ(a.total, 0);
+	int all_zero = 1;
+	for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
+		if (a.slot[i].count || a.slot[i].cycles || a.slot[i].max_cycles)
+			all_zero = 0;
+	EXPECT_TRUE(all_zero);
+	exit_stats_summary(&a, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "");
+	exit_stats_add(&a, 0x78, 5);                    /* counts afresh after a clear */
+	EXPECT_EQ(a.total, 1);
+	EXPECT_EQ(a.slot[0x78].max_cycles, 5);
+}
+
 int main(void)
 {
 	RUN(test_slots);
 	RUN(test_add_and_summary);
 	RUN(test_empty);
+	RUN(test_merge_and_clear);
 	TEST_MAIN_END();
 }

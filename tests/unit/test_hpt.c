@@ -179,8 +179,43 @@ static void test_host_tables_have_no_user_bit(void)
 	EXPECT_EQ(pml4[0] & 0x4, 0);
 }
 
+static void test_walk_reports_each_level(void)
+{
+	struct hpt h;
+	struct hpt_step st[HPT_WALK_MAX];
+	bool mapped;
+	reset_pool();
+	EXPECT_EQ(hpt_create_nested(&h, &ps, false), 0);
+	EXPECT_EQ(hpt_map(&h, 0, 0x40000000, 2 * MiB + 4 * KiB, HPT_R | HPT_W | HPT_X), 0);
+	/* 0x1000: a 2 MiB leaf at level 2 */
+	EXPECT_EQ(hpt_walk(&h, 0x1000, st, &mapped), 3);
+	EXPECT_TRUE(mapped);
+	EXPECT_EQ(st[0].level, 4);
+	EXPECT_EQ(st[0].table_pa, hpt_root(&h));
+	EXPECT_EQ(st[0].index, 0);
+	EXPECT_EQ(st[2].level, 2);
+	EXPECT_EQ(st[2].entry & 0x000ffffffffff000ull, 0x40000000);
+	EXPECT_EQ(st[2].entry & 0x80, 0x80);                 /* PS */
+	/* 0x201000: a 4 KiB leaf in the PT */
+	EXPECT_EQ(hpt_walk(&h, 0x200000, st, &mapped), 4);
+	EXPECT_TRUE(mapped);
+	EXPECT_EQ(st[3].level, 1);
+	EXPECT_EQ(st[3].index, 0);
+	EXPECT_EQ(st[3].entry & 0x000ffffffffff000ull, 0x40200000);
+	EXPECT_EQ(st[3].table_pa, st[2].entry & 0x000ffffffffff000ull);
+	/* past the mapping: the walk ends at the non-present entry */
+	EXPECT_EQ(hpt_walk(&h, 0x201000, st, &mapped), 4);
+	EXPECT_TRUE(!mapped);
+	EXPECT_EQ(st[3].index, 1);
+	EXPECT_EQ(st[3].entry, 0);
+	EXPECT_EQ(hpt_walk(&h, 512ull * GiB, st, &mapped), 1);   /* PML4 slot 1 is empty */
+	EXPECT_TRUE(!mapped);
+	EXPECT_EQ(st[0].index, 1);
+}
+
 int main(void)
 {
+	RUN(test_walk_reports_each_level);
 	RUN(test_nested_tables);
 	RUN(test_host_tables_have_no_user_bit);
 	RUN(test_map_4k_and_lookup);

@@ -50,9 +50,14 @@ static void ioapic(struct mb *m, uint8_t id, uint32_t addr, uint32_t gsi)
 	put8(m, 1); put8(m, 12); put8(m, id); put8(m, 0); put32(m, addr); put32(m, gsi);
 }
 
+static void iso_on(struct mb *m, uint8_t bus, uint8_t src, uint32_t gsi, uint16_t flags)
+{
+	put8(m, 2); put8(m, 10); put8(m, bus); put8(m, src); put32(m, gsi); put16(m, flags);
+}
+
 static void iso(struct mb *m, uint8_t src, uint32_t gsi, uint16_t flags)
 {
-	put8(m, 2); put8(m, 10); put8(m, 0); put8(m, src); put32(m, gsi); put16(m, flags);
+	iso_on(m, 0, src, gsi, flags);
 }
 
 static void lapic_nmi(struct mb *m, uint8_t uid, uint16_t flags, uint8_t lint)
@@ -137,6 +142,15 @@ static void qemu_like(void)
 	EXPECT_EQ(info.ioapics[0].address, 0xFEC00000u);
 	EXPECT_EQ(info.ioapics[0].gsi_base, 0);
 	EXPECT_EQ(info.overrides, 5);
+	EXPECT_EQ(info.iso_count, 5);
+	EXPECT_EQ(info.isos_dropped, 0);
+	EXPECT_EQ(info.isos[0].bus, 0);
+	EXPECT_EQ(info.isos[0].source_irq, 0);
+	EXPECT_EQ(info.isos[0].gsi, 2);
+	EXPECT_EQ(info.isos[0].flags, 0);
+	EXPECT_EQ(info.isos[4].source_irq, 11);
+	EXPECT_EQ(info.isos[4].gsi, 11);
+	EXPECT_EQ(info.isos[4].flags, 0xD);
 	EXPECT_EQ(info.nmis, 1);
 	EXPECT_EQ(info.unknown_entries, 0);
 }
@@ -325,6 +339,149 @@ static void unaligned_table(void)
 	EXPECT_EQ(madt_parse(buf + 1, m.len, &info, err, sizeof(err)), 0);
 	EXPECT_EQ(info.cpu_count, 4);
 	EXPECT_EQ(info.ioapics[0].address, 0xFEC00000u);
+}
+
+/* ---- ISA IRQ routing, I/O APIC choice ------------------------------------ */
+
+static uint32_t r_gsi;
+static bool r_level, r_low;
+
+/* madt_isa_irq_route() on the last parse, outputs poisoned first. */
+static bool route(uint8_t irq)
+{
+	r_gsi = 0xDEAD; r_level = r_low = true;
+	return madt_isa_irq_route(&info, irq, &r_gsi, &r_level, &r_low);
+}
+
+#define EXPECT_ROUTE(irq, ok, g, lvl, lo) do { EXPECT_EQ(route(irq), ok); EXPECT_EQ(r_gsi, g); \
+	EXPECT_EQ(r_level, lvl); EXPECT_EQ(r_low, lo); } while (0)
+
+static void route_no_override(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	lapic(&m, 0, 0, ACPI_MADT_ENABLED);
+	ioapic(&m, 0, 0xFEC00000u, 0);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(info.iso_count, 0);
+	EXPECT_ROUTE(4, true, 4, false, false);             /* COM1: identity, edge, high */
+	EXPECT_ROUTE(0, true, 0, false, false);
+	EXPECT_ROUTE(15, true, 15, false, false);
+	EXPECT_ROUTE(16, false, 16, false, false);          /* not an ISA IRQ */
+	EXPECT_TRUE(!madt_isa_irq_route(NULL, 4, &r_gsi, NULL, NULL));
+	EXPECT_TRUE(madt_isa_irq_route(&info, 4, NULL, NULL, NULL));
+}
+
+static void route_qemu(void)
+{
+	qemu_madt(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_ROUTE(0, true, 2, false, false);             /* the PIT: IRQ0 -> GSI2, conforms */
+	EXPECT_ROUTE(4, true, 4, false, false);
+	EXPECT_ROUTE(9, true, 9, true, false);              /* 0xD: level, active high */
+	EXPECT_ROUTE(11, true, 11, true, false);
+	EXPECT_ROUTE(2, false, 2, false, false);            /* GSI 2 is IRQ0's now */
+}
+
+static void route_override_level_low(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 0, 0xFEC00000u, 0);
+	ioapic(&m, 1, 0xFEC01000u, 24);
+	iso(&m, 4, 20, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
+	iso(&m, 4, 7, 0);                                   /* a second one: the first wins */
+	iso(&m, 3, 30, ACPI_MPS_TRIGGER_EDGE | ACPI_MPS_POLARITY_LOW);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(info.iso_count, 3);
+	EXPECT_ROUTE(4, true, 20, true, true);
+	EXPECT_ROUTE(3, true, 30, false, true);
+	EXPECT_ROUTE(7, true, 7, false, false);             /* the ignored duplicate takes no GSI */
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 30)->id, 1);
+}
+
+static void route_other_bus_ignored(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 0, 0xFEC00000u, 0);
+	iso_on(&m, 1, 4, 20, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
+	iso_on(&m, 1, 9, 5, 0);                             /* nor does it take GSI 5 */
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(info.iso_count, 2);
+	EXPECT_EQ(info.isos[0].bus, 1);
+	EXPECT_ROUTE(4, true, 4, false, false);
+	EXPECT_ROUTE(5, true, 5, false, false);
+}
+
+static void route_reserved_flags(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 0, 0xFEC00000u, 0);
+	iso(&m, 4, 4, 0x2 | 0x8);                           /* both fields reserved (10b) */
+	iso(&m, 3, 3, 0x2 | ACPI_MPS_TRIGGER_LEVEL);        /* polarity reserved, level */
+	iso(&m, 5, 5, ACPI_MPS_POLARITY_LOW | 0x8);         /* low, trigger reserved */
+	iso(&m, 6, 6, ACPI_MPS_POLARITY_HIGH | ACPI_MPS_TRIGGER_EDGE | 0xFFF0); /* upper bits: ignored */
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_ROUTE(4, true, 4, false, false);
+	EXPECT_ROUTE(3, true, 3, true, false);
+	EXPECT_ROUTE(5, true, 5, false, true);
+	EXPECT_ROUTE(6, true, 6, false, false);
+}
+
+static void route_too_many_overrides(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 0, 0xFEC00000u, 0);
+	for (unsigned i = 0; i < MADT_MAX_OVERRIDES + 3; i++)
+		iso_on(&m, 1, (uint8_t)i, i, 0);                /* fill up on another bus */
+	iso(&m, 4, 20, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(info.overrides, MADT_MAX_OVERRIDES + 4);
+	EXPECT_EQ(info.iso_count, MADT_MAX_OVERRIDES);
+	EXPECT_EQ(info.isos_dropped, 4);
+	EXPECT_EQ(info.isos[15].source_irq, 15);
+	/* IRQ 4's override was dropped: identity would be a guess, so no route. */
+	EXPECT_ROUTE(4, false, 4, false, false);
+
+	mb_init(&m, 0xFEE00000u, 1);
+	iso(&m, 4, 20, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
+	for (unsigned i = 0; i < MADT_MAX_OVERRIDES; i++)
+		iso_on(&m, 1, (uint8_t)i, i, 0);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(info.isos_dropped, 1);
+	EXPECT_ROUTE(4, true, 20, true, true);              /* kept: still known */
+}
+
+static void ioapic_for_gsi(void)
+{
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 9, 0xFEC01000u, 24);                     /* listed first: order is not GSI order */
+	ioapic(&m, 8, 0xFEC00000u, 0);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 0)->id, 8);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 4)->id, 8);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 23)->id, 8);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 24)->id, 9);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 24)->address, 0xFEC01000u);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 0xFFFFFFFFu)->id, 9);   /* entry count: the caller's check */
+	EXPECT_TRUE(madt_ioapic_for_gsi(NULL, 4) == NULL);
+
+	mb_init(&m, 0xFEE00000u, 1);
+	ioapic(&m, 1, 0xFEC01000u, 24);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_TRUE(madt_ioapic_for_gsi(&info, 4) == NULL);
+	EXPECT_EQ(madt_ioapic_for_gsi(&info, 24)->id, 1);
+
+	mb_init(&m, 0xFEE00000u, 1);
+	mb_done(&m);
+	EXPECT_EQ(parse(), 0);
+	EXPECT_TRUE(madt_ioapic_for_gsi(&info, 0) == NULL);
 }
 
 /* ---- Malformed tables ---------------------------------------------------- */
@@ -520,6 +677,15 @@ static void fuzz(void)
 		}
 		EXPECT_TRUE(info.cpu_count <= MADT_MAX_CPUS);
 		EXPECT_TRUE(info.ioapic_count <= MADT_MAX_IOAPICS);
+		EXPECT_TRUE(info.iso_count <= MADT_MAX_OVERRIDES);
+		EXPECT_EQ(info.iso_count + info.isos_dropped, info.overrides);
+		for (uint8_t irq = 0; irq < 20; irq++) {
+			uint32_t g;
+			bool lvl, lo;
+
+			if (!madt_isa_irq_route(&info, irq, &g, &lvl, &lo))
+				EXPECT_TRUE(!lvl && !lo);
+		}
 		for (uint32_t i = 0; i < info.cpu_count; i++)
 			for (uint32_t j = i + 1; j < info.cpu_count; j++)
 				EXPECT_TRUE(info.cpus[i].apic_id != info.cpus[j].apic_id);
@@ -548,6 +714,13 @@ int main(void)
 	RUN(unknown_types_skipped);
 	RUN(longer_known_entry_accepted);
 	RUN(unaligned_table);
+	RUN(route_no_override);
+	RUN(route_qemu);
+	RUN(route_override_level_low);
+	RUN(route_other_bus_ignored);
+	RUN(route_reserved_flags);
+	RUN(route_too_many_overrides);
+	RUN(ioapic_for_gsi);
 	RUN(truncated_header);
 	RUN(entry_length_zero);
 	RUN(entry_length_one);

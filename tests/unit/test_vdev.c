@@ -5,16 +5,14 @@
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
 
-static char lines[8][VUART_LINE_MAX + 1];
-static int nlines;
-static void capture_line(void *ctx, const char *line, size_t len)
+static uint8_t sent[64];
+static int nsent;
+static void capture_tx(void *ctx, uint8_t byte)
 {
 	(void)ctx;
-	if (nlines < 8) {
-		memcpy(lines[nlines], line, len);
-		lines[nlines][len] = '\0';
-	}
-	nlines++;
+	if (nsent < (int)sizeof(sent))
+		sent[nsent] = byte;
+	nsent++;
 }
 
 static int exits, resets, poweroffs, last_code;
@@ -40,7 +38,7 @@ static void test_bus_register_rules(void)
 	struct iobus bus;
 	struct vuart u;
 	iobus_init(&bus);
-	vuart_init(&u, capture_line, NULL);
+	vuart_init(&u, capture_tx, NULL);
 	EXPECT_EQ(iobus_register(&bus, 0x3f8, 8, &vuart_ops, &u), 0);
 	EXPECT_EQ(iobus_register(&bus, 0x3ff, 1, &vuart_ops, &u), -1);    /* overlaps */
 	EXPECT_EQ(iobus_register(&bus, 0x3f0, 9, &vuart_ops, &u), -1);    /* overlaps the start */
@@ -54,68 +52,214 @@ static void test_bus_register_rules(void)
 	EXPECT_EQ(iobus_read(&bus, 0x3ff, 2), 0xffff);
 }
 
-static void test_uart_lines(void)
+static void test_uart_transmit(void)
 {
 	struct iobus bus;
 	struct vuart u;
 	iobus_init(&bus);
-	vuart_init(&u, capture_line, NULL);
+	vuart_init(&u, capture_tx, NULL);
 	iobus_register(&bus, 0x3f8, 8, &vuart_ops, &u);
-	nlines = 0;
-	const char *text = "hi there\r\nsecond\n";
-	for (const char *p = text; *p; p++)
-		iobus_write(&bus, 0x3f8, 1, (uint8_t)*p);
-	EXPECT_EQ(nlines, 2);
-	EXPECT_STREQ(lines[0], "hi there");
-	EXPECT_STREQ(lines[1], "second");
-	EXPECT_EQ(iobus_read(&bus, 0x3fd, 1), 0x60);   /* LSR: THRE|TEMT */
-	iobus_write(&bus, 0x3f8, 1, 'x');
-	vuart_flush(&u);
-	EXPECT_EQ(nlines, 3);
-	EXPECT_STREQ(lines[2], "x");
-	vuart_flush(&u);
-	EXPECT_EQ(nlines, 3);
-}
-
-static void test_uart_filters_control_characters(void)
-{
-	struct vuart u;
-	vuart_init(&u, capture_line, NULL);
-	nlines = 0;
-	const uint8_t evil[] = { 0x1b, '[', '2', 'J', '\t', 0x07, 0xff, 'k', '\n' };
-	for (size_t i = 0; i < sizeof(evil); i++)
-		vuart_ops.write(&u, 0, 1, evil[i]);
-	EXPECT_STREQ(lines[0], "?[2J\t??k");
-}
-
-static void test_uart_long_line_split(void)
-{
-	struct vuart u;
-	vuart_init(&u, capture_line, NULL);
-	nlines = 0;
-	for (int i = 0; i < VUART_LINE_MAX + 5; i++)
-		vuart_ops.write(&u, 0, 1, 'a');
-	vuart_ops.write(&u, 0, 1, '\n');
-	EXPECT_EQ(nlines, 2);
-	EXPECT_EQ(strlen(lines[0]), VUART_LINE_MAX);
-	EXPECT_STREQ(lines[1], "aaaaa");
+	nsent = 0;
+	/* every byte goes straight to tx, control characters and all */
+	const uint8_t text[] = { 'h', 'i', '\r', '\n', 0x1b, 0xff, 'x' };
+	for (size_t i = 0; i < sizeof(text); i++)
+		iobus_write(&bus, 0x3f8, 1, text[i]);
+	EXPECT_EQ(nsent, sizeof(text));
+	EXPECT_TRUE(memcmp(sent, text, sizeof(text)) == 0);
+	EXPECT_EQ(u.bytes_sent, sizeof(text));
+	EXPECT_EQ(iobus_read(&bus, 0x3fd, 1), 0x60);   /* LSR: THRE|TEMT, no data */
+	EXPECT_EQ(iobus_read(&bus, 0x3fe, 1), 0xb0);   /* MSR: DCD|DSR|CTS */
 }
 
 static void test_uart_divisor_latch(void)
 {
 	struct vuart u;
-	vuart_init(&u, capture_line, NULL);
-	nlines = 0;
+	vuart_init(&u, capture_tx, NULL);
+	nsent = 0;
+	EXPECT_EQ(u.dll, 12);
 	vuart_ops.write(&u, 3, 1, 0x80);       /* DLAB */
 	vuart_ops.write(&u, 0, 1, 1);          /* DLL, not a byte to send */
-	vuart_ops.write(&u, 1, 1, 0);
+	vuart_ops.write(&u, 1, 1, 0);          /* DLM, not IER */
+	EXPECT_EQ(u.dll, 1);
+	EXPECT_EQ(u.dlm, 0);
+	EXPECT_EQ(u.ier, 0);
 	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 1);
-	vuart_ops.write(&u, 3, 1, 0x03);
-	vuart_ops.write(&u, 0, 1, '\n');
-	EXPECT_EQ(nlines, 1);
+	EXPECT_EQ(nsent, 0);
+	EXPECT_EQ(u.bytes_sent, 0);
+	vuart_ops.write(&u, 3, 1, 0x03);       /* 8N1, DLAB off */
+	EXPECT_EQ(vuart_ops.read(&u, 3, 1), 0x03);
+	vuart_ops.write(&u, 0, 1, 'z');
+	EXPECT_EQ(nsent, 1);
+	EXPECT_EQ(sent[0], 'z');
 	EXPECT_EQ(u.bytes_sent, 1);
+	EXPECT_EQ(u.dll, 1);
+}
+
+static void test_uart_scratch(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	nsent = 0;
 	vuart_ops.write(&u, 7, 1, 0x5a);
-	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0x5a);   /* scratch register */
+	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0x5a);
+	vuart_ops.write(&u, 7, 1, 0xa5);
+	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0xa5);
+	EXPECT_EQ(nsent, 0);
+}
+
+static void test_uart_receive(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* LSR.DR clear: empty */
+	EXPECT_EQ(vuart_rx_pending(&u), 0);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);          /* RBR when empty */
+	EXPECT_EQ(u.bytes_received, 0);
+
+	EXPECT_TRUE(vuart_receive(&u, 'a'));
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x61);       /* DR|THRE|TEMT */
+	EXPECT_TRUE(vuart_receive(&u, 'b'));
+	EXPECT_TRUE(vuart_receive(&u, 'c'));
+	EXPECT_EQ(vuart_rx_pending(&u), 3);
+
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'a');
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 1);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'b');
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 1);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'c');
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* drained */
+	EXPECT_EQ(vuart_rx_pending(&u), 0);
+	EXPECT_EQ(u.bytes_received, 3);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);          /* empty again */
+	EXPECT_EQ(u.bytes_received, 3);
+
+	/* with DLAB set, offset 0 is DLL and does not consume */
+	EXPECT_TRUE(vuart_receive(&u, 'd'));
+	vuart_ops.write(&u, 3, 1, 0x80);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 12);
+	EXPECT_EQ(vuart_rx_pending(&u), 1);
+	vuart_ops.write(&u, 3, 1, 0x03);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'd');
+	EXPECT_EQ(u.bytes_received, 4);
+}
+
+static void test_uart_receive_fifo_full(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	/* start the indices away from zero so the FIFO wraps */
+	for (int i = 0; i < 10; i++) {
+		vuart_receive(&u, 0);
+		vuart_ops.read(&u, 0, 1);
+	}
+	for (int i = 0; i < VUART_RX_SIZE; i++)
+		EXPECT_TRUE(vuart_receive(&u, (uint8_t)i));
+	EXPECT_EQ(vuart_rx_pending(&u), VUART_RX_SIZE);
+	EXPECT_TRUE(!vuart_receive(&u, 0xee));           /* full: dropped */
+	EXPECT_TRUE(!vuart_receive(&u, 0xef));
+	EXPECT_EQ(vuart_rx_pending(&u), VUART_RX_SIZE);
+	int in_order = 1;
+	for (int i = 0; i < VUART_RX_SIZE; i++)
+		if (vuart_ops.read(&u, 0, 1) != (uint8_t)i)
+			in_order = 0;
+	EXPECT_TRUE(in_order);
+	EXPECT_EQ(vuart_rx_pending(&u), 0);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* the dropped bytes never arrive */
+	EXPECT_TRUE(vuart_receive(&u, 'x'));              /* room again */
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'x');
+}
+
+static void test_uart_iir(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* IER=0: no interrupt pending */
+	vuart_receive(&u, 'q');
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* data, but IER=0 */
+
+	vuart_ops.write(&u, 1, 1, 0x01);                 /* ERBFI */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x04);       /* RDA */
+	vuart_ops.read(&u, 0, 1);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* drained: nothing */
+
+	vuart_ops.write(&u, 1, 1, 0x02);                 /* ETBEI */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);       /* THRE, no data */
+
+	vuart_ops.write(&u, 1, 1, 0x03);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);       /* no data: THRE */
+	vuart_receive(&u, 'r');
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x04);       /* RDA outranks THRE */
+
+	vuart_ops.write(&u, 2, 1, 0x01);                 /* FCR: FIFOs on */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc4);       /* bits 7:6 = 11 */
+	EXPECT_EQ(vuart_rx_pending(&u), 1);              /* FCR bit 1 clear: FIFO kept */
+	vuart_ops.read(&u, 0, 1);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc2);
+	vuart_ops.write(&u, 1, 1, 0x00);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc1);
+	vuart_ops.write(&u, 2, 1, 0x00);                 /* FIFOs off */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);
+}
+
+static void test_uart_fcr_clears_receive_fifo(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	vuart_receive(&u, '1');
+	vuart_receive(&u, '2');
+	vuart_receive(&u, '3');
+	EXPECT_EQ(vuart_rx_pending(&u), 3);
+	vuart_ops.write(&u, 2, 1, 0x03);                 /* enable + clear receive FIFO */
+	EXPECT_EQ(vuart_rx_pending(&u), 0);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);
+	EXPECT_EQ(u.bytes_received, 0);
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc1);       /* the clear bit self-clears; FIFOs stay on */
+	EXPECT_TRUE(vuart_receive(&u, '4'));
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), '4');
+}
+
+static void test_uart_reset(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	vuart_ops.write(&u, 3, 1, 0x80);
+	vuart_ops.write(&u, 0, 1, 1);
+	vuart_ops.write(&u, 1, 1, 2);
+	vuart_ops.write(&u, 3, 1, 0x03);
+	vuart_ops.write(&u, 1, 1, 0x0f);
+	vuart_ops.write(&u, 2, 1, 0x01);
+	vuart_ops.write(&u, 4, 1, 0x0b);
+	vuart_ops.write(&u, 7, 1, 0x77);
+	vuart_receive(&u, 'a');
+	vuart_receive(&u, 'b');
+	vuart_reset(&u);
+	EXPECT_EQ(vuart_rx_pending(&u), 0);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x60);
+	EXPECT_EQ(u.dll, 12);
+	EXPECT_EQ(u.dlm, 0);
+	EXPECT_EQ(vuart_ops.read(&u, 1, 1), 0);          /* IER */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* IIR: FIFOs off, nothing pending */
+	EXPECT_EQ(vuart_ops.read(&u, 3, 1), 0);          /* LCR */
+	EXPECT_EQ(vuart_ops.read(&u, 4, 1), 0);          /* MCR */
+	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0);          /* SCR */
+	vuart_ops.write(&u, 3, 1, 0x80);
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 12);         /* DLL back to 9600 baud */
+	vuart_ops.write(&u, 3, 1, 0x00);
+	EXPECT_TRUE(vuart_receive(&u, 'c'));             /* still works after reset */
+	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'c');
+}
+
+static void test_uart_register_masks(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	vuart_ops.write(&u, 4, 1, 0xff);
+	EXPECT_EQ(vuart_ops.read(&u, 4, 1), 0x1f);       /* MCR: 5 bits */
+	vuart_ops.write(&u, 1, 1, 0xff);
+	EXPECT_EQ(vuart_ops.read(&u, 1, 1), 0x0f);       /* IER: 4 bits */
+	vuart_ops.write(&u, 5, 1, 0x00);                 /* LSR is read-only */
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x60);
 }
 
 static void test_sysctl_ports(void)
@@ -182,10 +326,15 @@ int main(void)
 	RUN(test_acpi_poweroff_port);
 	RUN(test_bus_unclaimed_reads_all_ones);
 	RUN(test_bus_register_rules);
-	RUN(test_uart_lines);
-	RUN(test_uart_filters_control_characters);
-	RUN(test_uart_long_line_split);
+	RUN(test_uart_transmit);
 	RUN(test_uart_divisor_latch);
+	RUN(test_uart_scratch);
+	RUN(test_uart_receive);
+	RUN(test_uart_receive_fifo_full);
+	RUN(test_uart_iir);
+	RUN(test_uart_fcr_clears_receive_fifo);
+	RUN(test_uart_reset);
+	RUN(test_uart_register_masks);
 	RUN(test_sysctl_ports);
 	TEST_MAIN_END();
 }

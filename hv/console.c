@@ -1,0 +1,366 @@
+/* hv/console.c - Output routing, focus and input for the shared console
+ * (the model is in console.h). */
+#define LOG_PREFIX "console: "
+#include "arch/x86/percpu.h"
+#include "arch/x86/traps.h"
+#include "drivers/acpi_madt.h"
+#include "drivers/ioapic.h"
+#include "drivers/lapic.h"
+#include "drivers/uart.h"
+#include "hv/console.h"
+#include "hv/sched.h"
+#include "hv/shell.h"
+#include "hv/vm.h"
+#include "hv/vmctl.h"
+#include "lib/lineedit.h"
+#include "lib/log.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+#define COM1_ISA_IRQ 4
+#define VEC_CONSOLE_RX 0x40    /* any free vector; priority class above nothing we use */
+
+static struct spinlock console_lock;
+static volatile int32_t console_owner = -1;
+
+static struct vm *volatile focus;          /* NULL: the shell */
+static struct lineedit editor;
+static bool editor_ready;                  /* console_shell_start() ran */
+static bool mid_line;                      /* the last write did not end with "\n" */
+static bool polling;
+
+/* Keystrokes from the interrupt handler to console_poll(), both on the boot
+ * CPU: the handler only advances tail, the poll only head. */
+#define RX_RING 512
+static uint8_t rx_ring[RX_RING];
+static volatile uint32_t rx_head, rx_tail;
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* The lock, re-entered by its owner: a CPU that faults while printing (or a
+ * redraw called from inside a write) still gets its bytes out. */
+static bool console_lock_take(void)
+{
+	int32_t me = cpus[0] ? (int32_t)this_cpu()->cpu_id : 0;
+
+	if (console_owner == me)
+		return false;
+	spin_lock(&console_lock);
+	console_owner = me;
+	return true;
+}
+
+static void console_lock_give(bool taken)
+{
+	if (taken) {
+		console_owner = -1;
+		spin_unlock(&console_lock);
+	}
+}
+
+void console_write(const char *s, size_t len)
+{
+	bool taken = console_lock_take();
+	bool prompt = editor_ready && lineedit_prompt_visible(&editor);
+
+	/* A line from elsewhere while the operator types: erase the prompt,
+	 * print the line, draw the prompt and what was typed again. */
+	if (prompt && !mid_line)
+		lineedit_hide(&editor);
+	uart_write(s, len);
+	mid_line = len && s[len - 1] != '\n';
+	if (prompt && !mid_line)
+		lineedit_redraw(&editor);
+	console_lock_give(taken);
+}
+
+static void write_raw_locked(const char *s, size_t len)
+{
+	bool taken = console_lock_take();
+	uart_write_raw(s, len);
+	console_lock_give(taken);
+}
+
+static void editor_out(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	uart_write_raw(s, len);   /* the editor runs under the console lock */
+}
+
+/* ---- VM output ------------------------------------------------------------- */
+
+static void vm_uart_tx(void *ctx, uint8_t byte)
+{
+	console_vm_tx(ctx, byte);
+}
+
+void console_vm_attach(struct vm *vm, uint8_t *ring)
+{
+	vconsole_init(&vm->con, ring);
+	vm->con_was_focused = false;
+	vuart_init(&vm->uart, vm_uart_tx, vm);
+}
+
+void console_vm_tx(struct vm *vm, uint8_t byte)
+{
+	bool focused = focus == vm;
+	const char *line;
+	size_t len;
+
+	if (focused != vm->con_was_focused) {
+		if (focused) {
+			/* The start of this line was not shown yet: show it raw now. */
+			len = vconsole_take_partial(&vm->con, &line);
+			write_raw_locked(line, len);
+		} else {
+			/* The start of this line was shown raw: finish it there. */
+			vconsole_drop_partial(&vm->con);
+			write_raw_locked("\r\n", 2);
+		}
+		vm->con_was_focused = focused;
+	}
+	bool complete = vconsole_put(&vm->con, byte, &line, &len);
+	if (focused) {
+		char c = (char)byte;
+		write_raw_locked(&c, 1);
+	} else if (complete) {
+		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
+	}
+}
+
+void console_vm_stopped(struct vm *vm)
+{
+	const char *line;
+	size_t len = vconsole_take_partial(&vm->con, &line);
+
+	if (len && !vm->con_was_focused)
+		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
+	else if (vm->con_was_focused)
+		write_raw_locked("\r\n", 2);
+	if (focus == vm) {
+		focus = NULL;
+		hv_log(LOG_INFO, LOG_PREFIX "vm %s has stopped; input goes to the shell", vm->cfg.name);
+		if (editor_ready) {
+			bool taken = console_lock_take();
+			lineedit_show_prompt(&editor);
+			console_lock_give(taken);
+		}
+	}
+}
+
+/* ---- focus ----------------------------------------------------------------- */
+
+struct vm *console_focus(void)
+{
+	return focus;
+}
+
+bool console_set_focus(struct vm *vm, char *err, size_t errlen)
+{
+	if (vm && vm->state == VM_STOPPED) {
+		hv_snprintf(err, errlen, "vm %s has stopped", vm->cfg.name);
+		return false;
+	}
+	if (vm == focus)
+		return true;
+	bool taken = console_lock_take();
+	if (editor_ready && lineedit_prompt_visible(&editor))
+		lineedit_hide(&editor);
+	focus = vm;
+	console_lock_give(taken);
+	if (vm)
+		hv_log(LOG_INFO, LOG_PREFIX "input goes to vm %s (Ctrl-A s: the shell, Ctrl-A ?: keys)",
+		       vm->cfg.name);
+	else
+		hv_log(LOG_INFO, LOG_PREFIX "input goes to the shell (Ctrl-A 1-9: a VM, Ctrl-A ?: keys)");
+	if (!vm && editor_ready) {
+		taken = console_lock_take();
+		lineedit_show_prompt(&editor);
+		console_lock_give(taken);
+	}
+	return true;
+}
+
+static void escape_help(void)
+{
+	log_rawf("console keys: Ctrl-A s (or 0) the shell; Ctrl-A 1-9 the Nth VM; Ctrl-A n the next; "
+		 "Ctrl-A a (or Ctrl-A Ctrl-A) sends Ctrl-A to the focused VM; Ctrl-A ? this help\n");
+}
+
+/* Ctrl-A n: shell -> first VM -> ... -> last VM -> shell, over running VMs. */
+static struct vm *next_focus(void)
+{
+	unsigned start = focus ? focus->index + 1 : 0;
+
+	for (unsigned i = start; i < vm_count; i++)
+		if (vms[i].state != VM_STOPPED)
+			return &vms[i];
+	return NULL;
+}
+
+static void send_to_vm(struct vm *vm, uint8_t byte)
+{
+	if (!vuart_receive(&vm->uart, byte))
+		vm->con_rx_dropped++;
+	vmctl_wake(vm);   /* a VM halted in HLT wakes up for input */
+}
+
+static void escape_key(uint8_t key)
+{
+	char err[96];
+	struct vm *target = focus;
+
+	switch (key) {
+	case 's': case 'S': case '0':
+		target = NULL;
+		break;
+	case 'n': case 'N':
+		target = next_focus();
+		break;
+	case 'a': case 'A': case CONSOLE_ESCAPE:
+		if (focus)
+			send_to_vm(focus, CONSOLE_ESCAPE);
+		return;
+	case '?': case 'h': case 'H':
+		escape_help();
+		return;
+	default:
+		if (key >= '1' && key <= '9') {
+			unsigned n = (unsigned)(key - '1');
+			if (n >= vm_count) {
+				hv_log(LOG_WARN, LOG_PREFIX "no VM number %u (there are %u)", n + 1, vm_count);
+				return;
+			}
+			target = &vms[n];
+			break;
+		}
+		hv_log(LOG_WARN, LOG_PREFIX "Ctrl-A then 0x%02x: not a console key (Ctrl-A ? lists them)", key);
+		return;
+	}
+	if (!console_set_focus(target, err, sizeof(err)))
+		hv_log(LOG_WARN, LOG_PREFIX "%s; input stays where it was", err);
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
+static bool escape_pending;
+
+static void input_byte(uint8_t c)
+{
+	if (escape_pending) {
+		escape_pending = false;
+		escape_key(c);
+		return;
+	}
+	if (c == CONSOLE_ESCAPE) {
+		escape_pending = true;
+		return;
+	}
+	struct vm *vm = focus;
+	if (vm) {
+		send_to_vm(vm, c);
+		return;
+	}
+	if (!editor_ready)
+		return;
+	bool taken = console_lock_take();
+	bool line_done = lineedit_key(&editor, c);
+	console_lock_give(taken);
+	if (!line_done)
+		return;
+	/* The command runs without the console lock: it prints line by line
+	 * like everyone else. The prompt comes back when it is done, unless
+	 * the command gave the focus to a VM. */
+	shell_run_line(lineedit_line(&editor));
+	if (!focus) {
+		taken = console_lock_take();
+		lineedit_show_prompt(&editor);
+		console_lock_give(taken);
+	}
+}
+
+static void drain_uart(void)
+{
+	int c;
+
+	while ((c = uart_read_byte()) >= 0) {
+		uint32_t tail = rx_tail;
+		if (tail - rx_head >= RX_RING)
+			continue;   /* a paste faster than we take it: drop, like an overrun */
+		rx_ring[tail % RX_RING] = (uint8_t)c;
+		__atomic_store_n(&rx_tail, tail + 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* The receive interrupt (boot CPU): take the bytes, and make the VM this
+ * CPU is running leave guest mode so the run loop calls console_poll(). */
+static void console_rx_irq(void)
+{
+	drain_uart();
+	struct vm *vm = this_cpu()->current_vm;
+	if (vm)
+		vmctl_yield(vm);
+}
+
+bool console_input_pending(void)
+{
+	if (polling)
+		drain_uart();
+	return __atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE) != rx_head;
+}
+
+void console_poll(void)
+{
+	/* Re-entry (a command that waits, polling meanwhile) would interleave
+	 * two commands' state; the second waits for the first. */
+	static bool busy;
+
+	if (busy || !console_input_pending())
+		return;
+	busy = true;
+	while (__atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE) != rx_head) {
+		uint8_t c = rx_ring[rx_head % RX_RING];
+		__atomic_store_n(&rx_head, rx_head + 1, __ATOMIC_RELEASE);
+		input_byte(c);
+		if (polling)
+			drain_uart();
+	}
+	busy = false;
+}
+
+bool console_polling(void)
+{
+	return polling;
+}
+
+void console_start_input(const struct madt_info *madt)
+{
+	char err[128];
+
+	editor_ready = false;
+	lineedit_init(&editor, "hv> ", editor_out, shell_complete, NULL);
+	if (madt && madt->ioapic_count) {
+		ioapic_mask_all(madt);
+		if (ioapic_route_isa_irq(madt, COM1_ISA_IRQ, VEC_CONSOLE_RX, cpus[0]->apic_id, err, sizeof(err))) {
+			traps_set_irq_handler(VEC_CONSOLE_RX, console_rx_irq);
+			uart_enable_rx_interrupt();
+			pr_info("input by interrupt (ISA IRQ %u through the I/O APIC, vector 0x%x, to cpu0)",
+				COM1_ISA_IRQ, VEC_CONSOLE_RX);
+			return;
+		}
+		pr_warn("cannot route the UART's interrupt (%s); polling for input", err);
+	} else {
+		pr_warn("no I/O APIC in the MADT; polling for input");
+	}
+	polling = true;
+}
+
+void console_shell_start(void)
+{
+	bool taken = console_lock_take();
+	editor_ready = true;
+	if (!focus)
+		lineedit_show_prompt(&editor);
+	console_lock_give(taken);
+}

@@ -1,0 +1,180 @@
+/* hv/sched.c - Run queues: each CPU runs the VMs placed on it (cpu=N, or
+ * the least loaded CPU) round robin, one quantum each (the LAPIC timer's
+ * period); the timer runs only while someone needs it. Between slices the
+ * scheduler applies the operator's requests (hv/vmctl.h), and the boot CPU
+ * serves the console (hv/console.h). */
+#include "arch/x86/fpu.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
+#include "drivers/lapic.h"
+#include "guest-loader/loader.h"
+#include "hv/console.h"
+#include "hv/sched.h"
+#include "hv/vmctl.h"
+#include "lib/log.h"
+#include "lib/string.h"
+
+struct vm vms[MAX_VMS];
+unsigned vm_count;
+
+struct vm *vm_find(const char *name)
+{
+	for (unsigned i = 0; i < vm_count; i++)
+		if (strcmp(vms[i].cfg.name, name) == 0)
+			return &vms[i];
+	return NULL;
+}
+
+const char *vm_state_name(const struct vm *vm)
+{
+	if (vm->state == VM_STOPPED)
+		return "stopped";
+	if (vmctl_is_paused(vm))
+		return vm->parked ? "paused" : "pausing";
+	if (vm->state == VM_READY)
+		return "ready";
+	return vm->vcpu.halted ? "halted" : "running";
+}
+
+void sched_load_guests(const struct mb2_info *boot_info)
+{
+	vm_count = guests_load(boot_info, vms, MAX_VMS);
+	for (unsigned i = 0; i < vm_count; i++)
+		vms[i].index = i;
+}
+
+static void set_timer(struct percpu *me, bool on)
+{
+	if (on == me->timer_running || !me->timer_ticks_per_ms)
+		return;
+	if (on)
+		lapic_timer_start(me->timer_ticks_per_ms, QUANTUM_MS);
+	else
+		lapic_timer_stop();
+	me->timer_running = on;
+}
+
+/* A vCPU in HLT runs again at its CPU's next tick or when input comes. */
+static bool still_halted(struct vm *vm, const struct percpu *me)
+{
+	struct vcpu *v = &vm->vcpu;
+
+	if (v->halted && (me->ticks != v->halt_tick || vuart_rx_pending(&vm->uart)))
+		v->halted = false;
+	return v->halted;
+}
+
+static void run_cpu_queue(void *arg)
+{
+	(void)arg;
+	struct percpu *me = this_cpu();
+	struct vm *mine[MAX_VMS];
+	struct vm *last = NULL;
+	unsigned n = 0;
+	bool boot_cpu = me->cpu_id == 0;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		if (vms[i].cpu == me->cpu_id)
+			mine[n++] = &vms[i];
+	if (n > 1 && !me->timer_ticks_per_ms)
+		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
+	for (;;) {
+		/* Who could run now decides whether the tick is needed: it
+		 * preempts when VMs share the core, wakes halted vCPUs, and polls
+		 * the console when its input has no interrupt. */
+		unsigned alive = 0, ready = 0, halted = 0;
+		for (unsigned i = 0; i < n; i++) {
+			struct vm *vm = mine[i];
+			if (!vm)
+				continue;
+			alive++;
+			if (vm->control & (VM_CTL_PAUSED | VM_CTL_HOLD_MASK))
+				continue;
+			if (still_halted(vm, me))
+				halted++;
+			else
+				ready++;
+		}
+		if (!alive)
+			break;
+		set_timer(me, ready > 1 || halted || (boot_cpu && console_polling()));
+		bool ran = false, waiting = false;
+		for (unsigned i = 0; i < n; i++) {
+			struct vm *vm = mine[i];
+			if (!vm)
+				continue;
+			if (boot_cpu)
+				console_poll();
+			if (vmctl_apply_requests(vm)) {
+				vmctl_stopped(vm);
+				mine[i] = NULL;
+				last = NULL;
+				continue;
+			}
+			if (!vmctl_may_run(vm))
+				continue;
+			if (still_halted(vm, me)) {
+				waiting = true;
+				continue;
+			}
+			if (vm != last) {
+				if (last)
+					fpu_context_save(&last->vcpu.fpu);
+				fpu_context_load(&vm->vcpu.fpu);
+				last = vm;
+			}
+			me->current_vm = vm;
+			bool stopped = vm_run_slice(vm, me->timer_running);
+			me->current_vm = NULL;
+			ran = true;
+			if (stopped) {
+				vmctl_stopped(vm);
+				mine[i] = NULL;
+				last = NULL;
+			}
+		}
+		/* Nobody could run: sleep until a tick, an IPI (a kick, a resume,
+		 * input for a halted VM) or, on the boot CPU, a keystroke. A
+		 * halted vCPU the shell just resumed needs the tick to wake it. */
+		if (waiting)
+			set_timer(me, true);
+		if (!ran && !(boot_cpu && console_input_pending()))
+			cpu_idle_wait();
+	}
+	set_timer(me, false);
+}
+
+void sched_run_guests(void)
+{
+	struct percpu *me = this_cpu();
+
+	for (uint32_t c = 1; c < cpu_count; c++) {
+		for (unsigned i = 0; i < vm_count; i++) {
+			if (vms[i].cpu == c) {
+				smp_run_on(c, run_cpu_queue, NULL);
+				break;
+			}
+		}
+	}
+	console_shell_start();
+	run_cpu_queue(NULL);
+	/* The boot CPU's VMs are done; it serves the console until the
+	 * others' are (each AP wakes it when its queue is empty). */
+	set_timer(me, console_polling());
+	while (!smp_all_done()) {
+		console_poll();
+		if (!console_input_pending())
+			cpu_idle_wait();
+	}
+	set_timer(me, false);
+}
+
+void sched_serve_console(void)
+{
+	set_timer(this_cpu(), console_polling());
+	for (;;) {
+		console_poll();
+		if (!console_input_pending())
+			cpu_idle_wait();
+	}
+}

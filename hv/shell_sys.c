@@ -1,0 +1,146 @@
+/* hv/shell_sys.c - Shell commands about the machine: help, version, cpus,
+ * vms, host memory, loglevel, reboot, poweroff. */
+#include "arch/x86/percpu.h"
+#include "arch/x86/svm/svm.h"
+#include "drivers/power.h"
+#include "drivers/tsc.h"
+#include "hv/console.h"
+#include "hv/sched.h"
+#include "hv/shell_cmd.h"
+#include "hv/version.h"
+#include "hv/vmctl.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "mm/pmm.h"
+
+void cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (unsigned i = 0; i < shell_cmd_count; i++) {
+		char head[40];
+		hv_snprintf(head, sizeof(head), "%s %s", shell_cmds[i].name, shell_cmds[i].usage);
+		sh_print("  %-34s %s\n", head, shell_cmds[i].help);
+	}
+	sh_print("  Ctrl-A s, 1-9, n, a, ?        console focus: shell, VM N, next, literal Ctrl-A, keys\n");
+}
+
+void cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_print("%s %s\n", HV_NAME, HV_VERSION);
+	sh_print("up %llu ms; TSC %llu kHz; %u CPUs; SVM: %u ASIDs%s%s%s%s\n",
+		 (unsigned long long)(tsc_ns_since_boot() / 1000000), (unsigned long long)tsc_khz(), cpu_count,
+		 svm.nasid, (svm.features & SVM_FEAT_NP) ? ", nested paging" : "",
+		 (svm.features & SVM_FEAT_NRIPS) ? ", next-RIP save" : "",
+		 (svm.features & SVM_FEAT_FLUSH_BY_ASID) ? ", flush by ASID" : "",
+		 (svm.features & SVM_FEAT_DECODE_ASSIST) ? ", decode assists" : "");
+}
+
+/* Idle share since the previous `cpus`, per CPU. */
+static uint64_t last_idle[MAX_CPUS], last_tsc[MAX_CPUS];
+
+static unsigned permille(uint64_t part, uint64_t whole)
+{
+	return whole ? (unsigned)((part > whole ? whole : part) * 1000 / whole) : 0;
+}
+
+void cmd_cpus(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t now = rdtsc();
+
+	sh_print("cpu  apic  state    running       idle%%(boot)  idle%%(last)  vms\n");
+	for (uint32_t c = 0; c < cpu_count; c++) {
+		struct percpu *pc = cpus[c];
+		if (!pc)
+			continue;
+		char placed[80] = "-";
+		size_t used = 0;
+		for (unsigned i = 0; i < vm_count && used < sizeof(placed); i++)
+			if (vms[i].cpu == c)
+				used += (size_t)hv_snprintf(placed + used, sizeof(placed) - used, "%s%s", used ? "," : "",
+							   vms[i].cfg.name);
+		struct vm *running = pc->current_vm;
+		uint64_t idle = pc->idle_tsc;
+		unsigned boot = permille(idle, now - pc->online_tsc);
+		unsigned last = last_tsc[c] ? permille(idle - last_idle[c], now - last_tsc[c]) : boot;
+		last_idle[c] = idle;
+		last_tsc[c] = now;
+		sh_print("%-4u %-5u %-8s %-13s %3u.%u        %3u.%u       %s\n", c, pc->apic_id,
+			 pc->online ? "online" : "offline", running ? running->cfg.name : "-", boot / 10, boot % 10,
+			 last / 10, last % 10, placed);
+	}
+}
+
+void cmd_vms(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t now = rdtsc();
+
+	if (vm_count == 0) {
+		sh_print("no VMs\n");
+		return;
+	}
+	sh_print("#   name             state     cpu  vcpus  memory     uptime(ms)     exits  resets  focus\n");
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint64_t up = 0;
+		if (vm->start_tsc)
+			up = sh_tsc_ms((vm->stop_tsc ? vm->stop_tsc : now) - vm->start_tsc);
+		uint64_t exits = vm->vcpu.stats_before.total + vm->vcpu.stats.total;
+		sh_print("%-3u %-16s %-9s %-4u %-6u %5llu MiB  %10llu  %8llu  %6u  %s\n", i + 1, vm->cfg.name,
+			 vm_state_name(vm), vm->cpu, 1u, (unsigned long long)(vm->cfg.mem_size / MiB),
+			 (unsigned long long)up, (unsigned long long)exits, vm->reset_count,
+			 console_focus() == vm ? "yes" : "-");
+	}
+}
+
+void cmd_host_mem(void)
+{
+	uint64_t total = host_pmm.usable_frames, free = host_pmm.free_frames;
+	uint64_t guests = 0;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		if (!vms[i].destroyed)
+			guests += vms[i].cfg.mem_size / PAGE_SIZE;
+	sh_print("host memory: %llu KiB usable, %llu KiB free, %llu KiB in use (%llu KiB guest RAM, %llu KiB hypervisor)\n",
+		 (unsigned long long)(total * 4), (unsigned long long)(free * 4),
+		 (unsigned long long)((total - free) * 4), (unsigned long long)(guests * 4),
+		 (unsigned long long)((total - free - (guests < total - free ? guests : total - free)) * 4));
+	sh_print("page frames: %llu usable, %llu free, %llu used\n", (unsigned long long)total,
+		 (unsigned long long)free, (unsigned long long)(total - free));
+}
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+void cmd_loglevel(int argc, char **argv)
+{
+	if (argc == 1) {
+		sh_print("loglevel %s\n", level_names[log_get_level()]);
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(level_names); i++) {
+		char digit[2] = { (char)('0' + i), '\0' };
+		if (strcmp(argv[1], level_names[i]) == 0 || strcmp(argv[1], digit) == 0) {
+			log_set_level((enum log_level)i);
+			sh_print("loglevel %s\n", level_names[i]);
+			return;
+		}
+	}
+	sh_error("bad log level '%s' (error, warn, info, debug or 0-3)", argv[1]);
+}
+
+void cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_print("rebooting\n");
+	power_reset();
+}
+
+void cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_print("powering off\n");
+	power_off();
+}

@@ -1,0 +1,514 @@
+/* hv/shell_vm.c - Shell commands about one VM: its vCPU and VMCB, its
+ * memory and nested page table, its exits, its life (pause, resume, reset,
+ * stop), its console and log.
+ *
+ * Reading a vCPU that runs on another CPU would give a mix of two moments,
+ * so those commands hold it (hv/vmctl.h) for the few microseconds they
+ * read, and let it go before they print what they copied. */
+#include "arch/x86/percpu.h"
+#include "arch/x86/svm/svm.h"
+#include "hv/console.h"
+#include "hv/sched.h"
+#include "hv/shell_cmd.h"
+#include "hv/vcpu.h"
+#include "hv/vmctl.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/guest_walk.h"
+#include "mm/hpt.h"
+
+#define R(x) ((unsigned long long)(x))
+
+/* The named VM, held; NULL after printing why not. */
+static struct vm *hold_vm(const char *name)
+{
+	char err[120];
+	struct vm *vm = sh_vm(name);
+
+	if (vm && !vmctl_hold(vm, err, sizeof(err))) {
+		sh_error("%s", err);
+		return NULL;
+	}
+	return vm;
+}
+
+/* A consistent copy of a vCPU's state, taken while held. */
+struct vcpu_snapshot {
+	struct vmcb vmcb;
+	struct guest_gprs gprs;
+	bool halted;
+	bool paused;
+	uint32_t cpu;
+};
+
+static struct vcpu_snapshot snap;   /* 4 KiB: not on the stack */
+
+static struct vm *snapshot(int argc, char **argv)
+{
+	struct vm *vm = sh_vm(argv[1]);
+
+	if (!vm || !sh_vcpu_index(vm, argc, argv, 2))
+		return NULL;
+	if (!(vm = hold_vm(argv[1])))
+		return NULL;
+	memcpy(&snap.vmcb, vm->vcpu.vmcb, sizeof(snap.vmcb));
+	snap.gprs = vm->vcpu.gprs;
+	snap.halted = vm->vcpu.halted;
+	snap.paused = vmctl_is_paused(vm);
+	snap.cpu = vm->cpu;
+	vmctl_release(vm);
+	return vm;
+}
+
+static const char *mode_name(const struct vmcb_save *s)
+{
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L))
+		return "64-bit long mode";
+	if (s->efer & EFER_LMA)
+		return "compatibility mode";
+	if (!(s->cr0 & 1))
+		return "real mode";
+	if (s->rflags & BIT(17))
+		return "virtual-8086 mode";
+	return (s->cs.attrib & VMCB_ATTR_DB) ? "32-bit protected mode" : "16-bit protected mode";
+}
+
+static void print_seg(const char *name, const struct vmcb_seg *g)
+{
+	sh_print("  %-4s sel 0x%04x base 0x%016llx limit 0x%08x attr 0x%03x\n", name, g->selector, R(g->base),
+		 g->limit, g->attrib);
+}
+
+static void print_event(const char *what, uint64_t e)
+{
+	static const char *const types[8] = { "interrupt", "?", "NMI", "exception", "software interrupt",
+					      "?", "?", "?" };
+	if (!svm_event_valid(e)) {
+		sh_print("  %-22s none\n", what);
+		return;
+	}
+	sh_print("  %-22s vector %u (%s)%s 0x%x\n", what, svm_event_vector(e), types[svm_event_type(e) & 7],
+		 (e & BIT(11)) ? " error code" : "", (unsigned)(e >> 32));
+}
+
+void cmd_vcpu(int argc, char **argv)
+{
+	struct vm *vm = snapshot(argc, argv);
+	if (!vm)
+		return;
+	const struct vmcb_save *s = &snap.vmcb.save;
+	const struct vmcb_control *c = &snap.vmcb.control;
+	const struct guest_gprs *g = &snap.gprs;
+
+	sh_print("vm %s vcpu 0 on cpu%u: %s, %s, CPL %u\n", vm->cfg.name, snap.cpu, vm_state_name(vm),
+		 mode_name(s), s->cpl);
+	sh_print("  RIP 0x%016llx  RSP 0x%016llx  RFLAGS 0x%016llx\n", R(s->rip), R(s->rsp), R(s->rflags));
+	sh_print("  RAX 0x%016llx  RBX 0x%016llx  RCX 0x%016llx  RDX 0x%016llx\n", R(s->rax), R(g->rbx), R(g->rcx),
+		 R(g->rdx));
+	sh_print("  RSI 0x%016llx  RDI 0x%016llx  RBP 0x%016llx  R8  0x%016llx\n", R(g->rsi), R(g->rdi),
+		 R(g->rbp), R(g->r8));
+	sh_print("  R9  0x%016llx  R10 0x%016llx  R11 0x%016llx  R12 0x%016llx\n", R(g->r9), R(g->r10),
+		 R(g->r11), R(g->r12));
+	sh_print("  R13 0x%016llx  R14 0x%016llx  R15 0x%016llx\n", R(g->r13), R(g->r14), R(g->r15));
+	sh_print("  CR0 0x%llx  CR2 0x%llx  CR3 0x%llx  CR4 0x%llx  CR8 0x%x  EFER 0x%llx\n", R(s->cr0), R(s->cr2),
+		 R(s->cr3), R(s->cr4), c->int_ctl & INT_CTL_V_TPR_MASK, R(s->efer));
+	print_seg("CS", &s->cs);
+	print_seg("SS", &s->ss);
+	print_seg("DS", &s->ds);
+	print_seg("ES", &s->es);
+	print_seg("FS", &s->fs);
+	print_seg("GS", &s->gs);
+	print_seg("TR", &s->tr);
+	print_seg("LDTR", &s->ldtr);
+	sh_print("  GDTR base 0x%016llx limit 0x%04x  IDTR base 0x%016llx limit 0x%04x\n", R(s->gdtr.base),
+		 s->gdtr.limit, R(s->idtr.base), s->idtr.limit);
+	sh_print("  DR6 0x%llx  DR7 0x%llx\n", R(s->dr6), R(s->dr7));
+	sh_print("events:\n");
+	print_event("pending injection", c->event_inj);
+	print_event("interrupted delivery", c->exit_int_info);
+	sh_print("  %-22s %s\n", "interrupt shadow", (c->int_state & INT_STATE_SHADOW) ? "yes" : "no");
+	sh_print("  %-22s %s\n", "virtual interrupt", (c->int_ctl & INT_CTL_V_IRQ) ? "pending" : "none");
+	sh_print("  %-22s %s\n", "halted (HLT)", snap.halted ? "yes" : "no");
+	sh_print("last exit: %s (0x%llx) info1 0x%llx info2 0x%llx\n", svm_exit_name(c->exit_code),
+		 R(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
+}
+
+void cmd_vmcb(int argc, char **argv)
+{
+	struct vm *vm = snapshot(argc, argv);
+	if (!vm)
+		return;
+	const struct vmcb_control *c = &snap.vmcb.control;
+	const struct vmcb_save *s = &snap.vmcb.save;
+
+	sh_print("vm %s vcpu 0 VMCB at host-physical 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb_pa));
+	sh_print("control area:\n");
+	sh_print("  intercept CR 0x%08x DR 0x%08x exceptions 0x%08x\n", c->intercept_cr, c->intercept_dr,
+		 c->intercept_exceptions);
+	sh_print("  intercept misc1 0x%08x misc2 0x%08x misc3 0x%08x\n", c->intercept_misc1, c->intercept_misc2,
+		 c->intercept_misc3);
+	sh_print("  pause filter count %u threshold %u\n", c->pause_filter_count, c->pause_filter_threshold);
+	sh_print("  IOPM 0x%llx  MSRPM 0x%llx  TSC offset 0x%llx\n", R(c->iopm_base_pa), R(c->msrpm_base_pa),
+		 R(c->tsc_offset));
+	sh_print("  ASID %u  TLB control %u\n", c->guest_asid, c->tlb_control);
+	sh_print("  int_ctl 0x%08x: V_TPR %u V_IRQ %u V_INTR_PRIO %u V_IGN_TPR %u V_INTR_MASKING %u; V_INTR_VECTOR 0x%x\n",
+		 c->int_ctl, c->int_ctl & INT_CTL_V_TPR_MASK, !!(c->int_ctl & INT_CTL_V_IRQ),
+		 (unsigned)((c->int_ctl & INT_CTL_V_INTR_PRIO_MASK) >> INT_CTL_V_INTR_PRIO_SHIFT),
+		 !!(c->int_ctl & INT_CTL_V_IGN_TPR), !!(c->int_ctl & INT_CTL_V_INTR_MASKING),
+		 c->int_vector & INT_VECTOR_MASK);
+	sh_print("  int_state 0x%llx (interrupt shadow %s)\n", R(c->int_state),
+		 (c->int_state & INT_STATE_SHADOW) ? "yes" : "no");
+	sh_print("  exit code 0x%llx (%s) info1 0x%llx info2 0x%llx\n", R(c->exit_code),
+		 svm_exit_name(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
+	sh_print("  exit_int_info 0x%llx  event_inj 0x%llx\n", R(c->exit_int_info), R(c->event_inj));
+	sh_print("  nested_ctl 0x%llx (NP %s)  nested CR3 0x%llx\n", R(c->nested_ctl),
+		 (c->nested_ctl & NESTED_CTL_NP_ENABLE) ? "on" : "off", R(c->nested_cr3));
+	sh_print("  virt_ext 0x%llx  clean 0x%x  next RIP 0x%llx  insn bytes %u\n", R(c->virt_ext), c->clean,
+		 R(c->next_rip), c->insn_len);
+	sh_print("save area:\n");
+	print_seg("ES", &s->es);
+	print_seg("CS", &s->cs);
+	print_seg("SS", &s->ss);
+	print_seg("DS", &s->ds);
+	print_seg("FS", &s->fs);
+	print_seg("GS", &s->gs);
+	print_seg("GDTR", &s->gdtr);
+	print_seg("LDTR", &s->ldtr);
+	print_seg("IDTR", &s->idtr);
+	print_seg("TR", &s->tr);
+	sh_print("  CPL %u  EFER 0x%llx  CR0 0x%llx  CR2 0x%llx  CR3 0x%llx  CR4 0x%llx\n", s->cpl, R(s->efer),
+		 R(s->cr0), R(s->cr2), R(s->cr3), R(s->cr4));
+	sh_print("  DR6 0x%llx  DR7 0x%llx  RFLAGS 0x%llx  RIP 0x%llx  RSP 0x%llx  RAX 0x%llx\n", R(s->dr6),
+		 R(s->dr7), R(s->rflags), R(s->rip), R(s->rsp), R(s->rax));
+	sh_print("  STAR 0x%llx  LSTAR 0x%llx  CSTAR 0x%llx  SFMASK 0x%llx  KernelGSbase 0x%llx\n", R(s->star),
+		 R(s->lstar), R(s->cstar), R(s->sfmask), R(s->kernel_gs_base));
+	sh_print("  SYSENTER CS 0x%llx ESP 0x%llx EIP 0x%llx\n", R(s->sysenter_cs), R(s->sysenter_esp),
+		 R(s->sysenter_eip));
+	sh_print("  G_PAT 0x%llx  DBGCTL 0x%llx  SPEC_CTRL 0x%llx\n", R(s->g_pat), R(s->dbgctl), R(s->spec_ctrl));
+}
+
+/* ---- memory ------------------------------------------------------------------ */
+
+#define MEM_DEFAULT_LEN 64
+#define MEM_MAX_LEN 4096
+
+static bool read64(void *ctx, gpa_t gpa, uint64_t *val) { return vm_read_gpa(ctx, gpa, val, 8); }
+static bool read32(void *ctx, gpa_t gpa, uint32_t *val) { return vm_read_gpa(ctx, gpa, val, 4); }
+
+static const char *level_name(int level, bool legacy32)
+{
+	static const char *const names[] = { "?", "PT", "PD", "PDPT", "PML4", "PML5" };
+	if (legacy32 && level == 2)
+		return "PD";
+	return level >= 1 && level <= 5 ? names[level] : "?";
+}
+
+/* The entry's index in its table, by paging mode (APM Vol. 2, 5.3-5.4). */
+static unsigned walk_index(uint64_t gva, int level, bool legacy32, bool pae32)
+{
+	if (legacy32)
+		return (unsigned)((gva >> (level == 2 ? 22 : 12)) & 0x3ff);
+	if (pae32 && level == 3)
+		return (unsigned)((gva >> 30) & 3);
+	return (unsigned)((gva >> (12 + 9 * (level - 1))) & 0x1ff);
+}
+
+/* Prints the guest's page walk for gva; true with *gpa when it maps. */
+static bool show_guest_walk(struct vm *vm, uint64_t gva, gpa_t *gpa)
+{
+	const struct vmcb_save *s = &vm->vcpu.vmcb->save;
+	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	struct walk_step steps[WALK_MAX_STEPS];
+	int n = 0;
+	bool paging = s->cr0 & BIT(31), lma = s->efer & EFER_LMA, pae = s->cr4 & BIT(5);
+	bool legacy32 = paging && !pae, pae32 = paging && pae && !lma;
+
+	enum walk_result r = guest_walk(&p, gva, read64, read32, vm, gpa, steps, &n);
+	sh_print("gva 0x%llx: %s, CR3 0x%llx\n", R(gva),
+		 !paging ? "paging off" : lma ? ((s->cr4 & BIT(12)) ? "5-level paging" : "4-level paging")
+		 : pae ? "PAE paging" : "32-bit paging", R(s->cr3));
+	for (int i = 0; i < n; i++)
+		sh_print("  %-4s table 0x%llx [%u] = 0x%016llx\n", level_name(steps[i].level, legacy32),
+			 R(steps[i].table_gpa), walk_index(gva, steps[i].level, legacy32, pae32), R(steps[i].entry));
+	if (r != WALK_OK) {
+		sh_error("gva 0x%llx does not translate: %s", R(gva), walk_result_name(r));
+		return false;
+	}
+	sh_print("  -> gpa 0x%llx\n", R(*gpa));
+	return true;
+}
+
+static void hex_dump(struct vm *vm, uint64_t addr, gpa_t gpa, uint64_t len, bool virt)
+{
+	for (uint64_t off = 0; off < len; off += 16) {
+		uint8_t b[16];
+		unsigned n = (unsigned)(len - off < 16 ? len - off : 16);
+		if (!vm_read_gpa(vm, gpa + off, b, n)) {
+			sh_error("gpa 0x%llx is outside the guest's RAM (%llu MiB)", R(gpa + off),
+				 R(vm->cfg.mem_size / MiB));
+			return;
+		}
+		char hex[16 * 3 + 1], text[17];
+		for (unsigned i = 0; i < 16; i++) {
+			hv_snprintf(hex + i * 3, 4, i < n ? "%02x " : "   ", b[i]);
+			text[i] = i < n ? (b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.') : ' ';
+		}
+		text[16] = '\0';
+		sh_print("%s%016llx: %s |%s|\n", virt ? "gva " : "", R(addr + off), hex, text);
+	}
+}
+
+void cmd_mem(int argc, char **argv)
+{
+	uint64_t addr, len = MEM_DEFAULT_LEN;
+	bool virt;
+
+	if (argc == 1) {
+		cmd_host_mem();
+		return;
+	}
+	if (argc == 2) {
+		sh_error("mem takes NAME GPA|gva:ADDR [LEN], or nothing for host memory");
+		return;
+	}
+	struct vm *vm = sh_vm(argv[1]);
+	if (!vm)
+		return;
+	const char *a = argv[2];
+	virt = strncmp(a, "gva:", 4) == 0;
+	if (!sh_number(virt ? a + 4 : a, &addr, virt ? "the guest-virtual address" : "the guest-physical address"))
+		return;
+	if (argc == 4 && !sh_number(argv[3], &len, "the length"))
+		return;
+	if (len == 0 || len > MEM_MAX_LEN) {
+		sh_error("length %llu: from 1 to %u bytes", R(len), MEM_MAX_LEN);
+		return;
+	}
+	if (!(vm = hold_vm(argv[1])))
+		return;
+	gpa_t gpa = addr;
+	if (virt) {
+		/* One walk for the start; a dump that crosses into the next page
+		 * is translated page by page. */
+		if (show_guest_walk(vm, addr, &gpa)) {
+			for (uint64_t done = 0; done < len;) {
+				uint64_t chunk = PAGE_SIZE - ((addr + done) & (PAGE_SIZE - 1));
+				if (chunk > len - done)
+					chunk = len - done;
+				if (done) {
+					struct guest_paging p = { vm->vcpu.vmcb->save.cr0, vm->vcpu.vmcb->save.cr3,
+								  vm->vcpu.vmcb->save.cr4, vm->vcpu.vmcb->save.efer };
+					if (guest_walk(&p, addr + done, read64, read32, vm, &gpa, NULL, NULL) != WALK_OK) {
+						sh_error("gva 0x%llx does not translate", R(addr + done));
+						break;
+					}
+				}
+				hex_dump(vm, addr + done, gpa, chunk, true);
+				done += chunk;
+			}
+		}
+	} else {
+		hex_dump(vm, addr, gpa, len, false);
+	}
+	vmctl_release(vm);
+}
+
+void cmd_npt(int argc, char **argv)
+{
+	struct hpt_step steps[HPT_WALK_MAX];
+	uint64_t gpa;
+	bool mapped;
+	(void)argc;
+
+	struct vm *vm = sh_vm(argv[1]);
+	if (!vm || !sh_number(argv[2], &gpa, "the guest-physical address"))
+		return;
+	if (gpa >> 48) {
+		sh_error("gpa 0x%llx is beyond 48 bits", R(gpa));
+		return;
+	}
+	if (!(vm = hold_vm(argv[1])))
+		return;
+	int n = hpt_walk(&vm->npt, gpa, steps, &mapped);
+	vmctl_release(vm);
+	static const char *const names[] = { "?", "PT", "PD", "PDPT", "PML4" };
+	sh_print("vm %s gpa 0x%llx: nested CR3 0x%llx\n", vm->cfg.name, R(gpa), R(steps[0].table_pa));
+	for (int i = 0; i < n; i++) {
+		uint64_t e = steps[i].entry;
+		sh_print("  %-4s table 0x%llx [%u] = 0x%016llx%s%s%s%s%s\n", names[steps[i].level], R(steps[i].table_pa),
+			 steps[i].index, R(e), (e & 1) ? " P" : " not present", (e & 2) ? " W" : "", (e & 4) ? " U" : "",
+			 (e & BIT(7)) ? " PS" : "", (e & BIT(63)) ? " NX" : "");
+	}
+	if (!mapped) {
+		sh_print("  -> not mapped: an access would exit with NPF\n");
+		return;
+	}
+	const struct hpt_step *leaf = &steps[n - 1];
+	uint64_t size = 4096ull << (9 * (leaf->level - 1));
+	uint64_t hpa = (leaf->entry & 0x000ffffffffff000ull & ~(size - 1)) | (gpa & (size - 1));
+	sh_print("  -> hpa 0x%llx (%s page, %s%s)\n", R(hpa),
+		 size == GiB ? "1 GiB" : size == 2 * MiB ? "2 MiB" : "4 KiB", (leaf->entry & 2) ? "read-write" : "read-only",
+		 (leaf->entry & BIT(63)) ? ", no execute" : ", executable");
+}
+
+/* ---- exits ------------------------------------------------------------------- */
+
+void cmd_exits(int argc, char **argv)
+{
+	struct vm *vm = sh_vm(argv[1]);
+	if (!vm)
+		return;
+	if (argc == 3) {
+		if (strcmp(argv[2], "reset") != 0) {
+			sh_error("exits NAME [reset]: '%s' is not 'reset'", argv[2]);
+			return;
+		}
+		if (!(vm = hold_vm(argv[1])))
+			return;
+		exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
+		exit_stats_clear(&vm->vcpu.stats);
+		vmctl_release(vm);
+		sh_print("vm %s: exit counts since the last reset cleared\n", vm->cfg.name);
+		return;
+	}
+	/* Counters are written by the VM's CPU as we read: each value is a
+	 * whole 64-bit word, the table as a whole is a moment or two apart. */
+	static struct exit_stats recent, total;
+	recent = vm->vcpu.stats;
+	total = vm->vcpu.stats_before;
+	exit_stats_merge(&total, &recent);
+	sh_print("vm %s: %llu exits since boot, %llu since the last reset (%u resets); cycles are TSC ticks in the hypervisor per exit\n",
+		 vm->cfg.name, R(total.total), R(recent.total), vm->reset_count);
+	sh_print("reason            since-boot   mean-cyc    max-cyc | since-reset   mean-cyc    max-cyc\n");
+	bool shown[EXIT_STATS_SLOTS] = { false };
+	for (;;) {   /* busiest first */
+		unsigned best = EXIT_STATS_SLOTS;
+		for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
+			if (!shown[i] && total.slot[i].count &&
+			    (best == EXIT_STATS_SLOTS || total.slot[i].count > total.slot[best].count))
+				best = i;
+		if (best == EXIT_STATS_SLOTS)
+			break;
+		shown[best] = true;
+		const struct exit_stat *t = &total.slot[best], *r = &recent.slot[best];
+		const char *name = best == EXIT_STATS_SLOTS - 1 ? "other" : svm_exit_name(exit_stats_code(best));
+		sh_print("%-16s %11llu %10llu %10llu | %11llu %10llu %10llu\n", name, R(t->count),
+			 R(t->cycles / t->count), R(t->max_cycles), R(r->count), R(r->count ? r->cycles / r->count : 0),
+			 R(r->max_cycles));
+	}
+	if (!total.total)
+		sh_print("(no exits yet)\n");
+}
+
+/* ---- life ---------------------------------------------------------------------- */
+
+static struct vm *running_vm(const char *name)
+{
+	struct vm *vm = sh_vm(name);
+
+	if (vm && vm->state == VM_STOPPED) {
+		sh_error("vm %s has stopped", vm->cfg.name);
+		return NULL;
+	}
+	return vm;
+}
+
+void cmd_pause(int argc, char **argv)
+{
+	char err[120];
+	(void)argc;
+	struct vm *vm = running_vm(argv[1]);
+
+	if (!vm)
+		return;
+	if (vmctl_is_paused(vm)) {
+		sh_error("vm %s is already paused", vm->cfg.name);
+		return;
+	}
+	if (!vmctl_pause(vm, err, sizeof(err))) {
+		sh_error("%s (it stays marked paused; resume undoes it)", err);
+		return;
+	}
+	sh_print("vm %s paused at RIP 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb->save.rip));
+}
+
+void cmd_resume(int argc, char **argv)
+{
+	(void)argc;
+	struct vm *vm = running_vm(argv[1]);
+
+	if (!vm)
+		return;
+	if (!vmctl_is_paused(vm)) {
+		sh_error("vm %s is not paused", vm->cfg.name);
+		return;
+	}
+	vmctl_resume(vm);
+	sh_print("vm %s resumed\n", vm->cfg.name);
+}
+
+void cmd_reset(int argc, char **argv)
+{
+	(void)argc;
+	struct vm *vm = running_vm(argv[1]);
+
+	if (vm) {
+		vmctl_request(vm, VM_CTL_RESET);
+		sh_print("vm %s: reset requested%s\n", vm->cfg.name,
+			 vmctl_is_paused(vm) ? " (it restarts when resumed)" : "");
+	}
+}
+
+void cmd_stop(int argc, char **argv)
+{
+	(void)argc;
+	struct vm *vm = running_vm(argv[1]);
+
+	if (vm) {
+		vmctl_request(vm, VM_CTL_STOP);
+		sh_print("vm %s: stop requested\n", vm->cfg.name);
+	}
+}
+
+/* ---- console ------------------------------------------------------------------- */
+
+void cmd_console(int argc, char **argv)
+{
+	char err[96];
+
+	if (argc == 1) {
+		struct vm *f = console_focus();
+		sh_print("console input goes to %s%s\n", f ? "vm " : "the shell", f ? f->cfg.name : "");
+		return;
+	}
+	struct vm *vm = sh_vm(argv[1]);
+	if (vm && !console_set_focus(vm, err, sizeof(err)))
+		sh_error("%s", err);
+}
+
+static void log_out(void *ctx, const char *s, size_t len)
+{
+	bool *ends_nl = ctx;
+
+	sh_print("%.*s", (int)len, s);
+	*ends_nl = len && s[len - 1] == '\n';
+}
+
+void cmd_log(int argc, char **argv)
+{
+	(void)argc;
+	struct vm *vm = sh_vm(argv[1]);
+	bool ends_nl = true;
+
+	if (!vm)
+		return;
+	if (!vm->con.ring) {
+		sh_error("vm %s keeps no output history (no memory for its ring)", vm->cfg.name);
+		return;
+	}
+	uint64_t all = vm->con.written;
+	sh_print("--- log %s: last %llu of %llu bytes ---\n", vm->cfg.name,
+		 R(all < VCONSOLE_RING_SIZE ? all : VCONSOLE_RING_SIZE), R(all));
+	vconsole_replay(&vm->con, log_out, &ends_nl);
+	sh_print("%s--- end of log %s ---\n", ends_nl ? "" : "\n", vm->cfg.name);
+}

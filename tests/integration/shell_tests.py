@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""shell_tests - the operator's seat, driven like an operator drives it.
+
+    python3 tests/integration/shell_tests.py SCENARIO ISO LOG [--uefi]
+
+Boots ISO in QEMU with the console on a socket (hvconsole.Console), types
+at the shell and at the guests, and checks what comes back. Exit status 0
+when every check held; otherwise the first failure is printed (with the end
+of the console output) and the status is 1. The scenarios and the ISOs they
+expect are built by tests/integration/tests.sh (test_shell_*).
+
+Scenarios:
+  commands  three guests (ticker "chatty" on cpu0, listener "quiet" and
+            wild_read "wild" on cpu1): every command, focus switching with
+            Ctrl-A, line editing, tab completion, bad input, poweroff.
+  focus     boots with focus=quiet: input goes to the VM at once; Ctrl-A s
+            brings the shell; reboot ends QEMU.
+  uefi      the same console under OVMF: input by interrupt, vms, poweroff.
+"""
+import re
+import sys
+import time
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from hvconsole import Console, ExpectError  # noqa: E402
+
+PROMPT = "hv> "
+VM_LINE = re.compile(r"^[A-Za-z0-9_-]+\| ")
+LOG_LINE = re.compile(r"^\[ *\d+\.\d{6}\] ")
+UP = "\x1b[A"
+CTRL_U = "\x15"
+
+
+class Check(AssertionError):
+    pass
+
+
+def check(cond, what, context=""):
+    if not cond:
+        raise Check(what + ("\n--- output ---\n" + context if context else ""))
+
+
+def run(c, line, timeout=15):
+    """Types line at the prompt; returns the command's own output lines
+    (without other VMs' lines and log lines that arrived meanwhile)."""
+    c.sendline(line)
+    # The echo ends the prompt's line ("hv> " may already be behind the
+    # expect cursor); the output runs to the next prompt.
+    m = c.expect(r"(?ms)" + re.escape(line) + r"\n(.*?)^" + re.escape(PROMPT), timeout)
+    return [l for l in m.group(1).split("\n") if l and not VM_LINE.match(l) and not LOG_LINE.match(l)
+            and not l.startswith(PROMPT)]
+
+
+def field(lines, pattern, what):
+    for l in lines:
+        m = re.search(pattern, l)
+        if m:
+            return m
+    raise Check(f"{what}: no line matches /{pattern}/\n--- output ---\n" + "\n".join(lines))
+
+
+def seen(c, pattern, timeout=10):
+    """Waits until pattern appears anywhere in the output, wherever the
+    expect cursor is (for lines from another CPU, whose order is free)."""
+    deadline = time.time() + timeout
+    while not re.search(pattern, c.text):
+        if time.time() > deadline:
+            raise Check(f"/{pattern}/ never appeared in {timeout} s", c.text[-1500:])
+        time.sleep(0.1)
+
+
+def one_line_error(c, line, pattern):
+    out = run(c, line)
+    errors = [l for l in out if l.startswith("error: ")]
+    check(len(out) == 1 and len(errors) == 1 and re.search(pattern, errors[0]),
+          f"'{line}' should answer with one line matching /{pattern}/", "\n".join(out))
+
+
+def scenario_commands(c):
+    c.expect(r"vm chatty started", 30)
+    c.expect(r"chatty\| tick 2", 30)
+    seen(c, r"vm wild stopped: error: read of guest-physical", 30)
+    c.expect_exact(PROMPT)
+
+    # help: one line per command
+    out = run(c, "help")
+    for name in ("help", "version", "cpus", "vms", "vcpu", "vmcb", "mem", "npt", "exits", "pause",
+                 "resume", "reset", "stop", "console", "log", "loglevel", "reboot", "poweroff"):
+        field(out, r"^  " + name + r"\b", "help lists " + name)
+
+    field(run(c, "version"), r"^svm-hv \d+\.\d+ \(", "version")
+
+    out = run(c, "cpus")
+    field(out, r"^cpu\s+apic\s+state\s+running\s+idle%\(boot\)", "cpus header")
+    field(out, r"^0\s+\d+\s+online\s+(chatty|-)\s+\d+\.\d\s+\d+\.\d\s+chatty$", "cpu0 runs chatty")
+    field(out, r"^1\s+\d+\s+online\s+(quiet|-)\s+\d+\.\d\s+\d+\.\d\s+quiet,wild$", "cpu1 has quiet and wild")
+
+    out = run(c, "vms")
+    field(out, r"^#\s+name\s+state\s+cpu\s+vcpus\s+memory\s+uptime\(ms\)\s+exits", "vms header")
+    m = field(out, r"^1\s+chatty\s+(running|halted)\s+0\s+1\s+2 MiB\s+(\d+)\s+(\d+)\s+0", "vms: chatty")
+    check(int(m.group(2)) > 0 and int(m.group(3)) > 0, "chatty has uptime and exits", "\n".join(out))
+    field(out, r"^2\s+quiet\s+(running|halted)\s+1\s+1\s+2 MiB", "vms: quiet")
+    field(out, r"^3\s+wild\s+stopped\s+1\s+1\s+16 MiB", "vms: wild")
+
+    # vcpu / vmcb of a running guest
+    out = run(c, "vcpu chatty")
+    field(out, r"^vm chatty vcpu 0 on cpu0: (running|halted), 32-bit protected mode, CPL 0", "vcpu headline")
+    field(out, r"^  RIP 0x00000000001[0-9a-f]{5}  RSP ", "vcpu RIP")
+    field(out, r"^  RAX 0x[0-9a-f]{16}  RBX ", "vcpu GPRs")
+    field(out, r"^  CR0 0x11  CR2 0x0  CR3 0x0  CR4 0x0  CR8 0x0  EFER 0x1000", "vcpu CRs")
+    field(out, r"^  CS   sel 0x0008 base 0x0000000000000000 limit 0xffffffff", "vcpu CS")
+    field(out, r"^  pending injection\s+none", "vcpu events")
+    field(out, r"^last exit: \S+", "vcpu last exit")
+    out = run(c, "vmcb quiet")
+    field(out, r"^control area:", "vmcb control")
+    field(out, r"^  intercept misc1 0x[0-9a-f]{8} misc2", "vmcb intercepts")
+    field(out, r"^  nested_ctl 0x1 \(NP on\)  nested CR3 0x[0-9a-f]+", "vmcb NPT")
+    field(out, r"^save area:", "vmcb save")
+    field(out, r"^  CPL 0  EFER 0x1500", "vmcb EFER of a long-mode guest")
+
+    # memory: physical, and virtual through the long-mode guest's tables
+    out = run(c, "mem chatty 0x100000 32")
+    field(out, r"^0000000000100000: [0-9a-f]{2} ", "mem hex dump")
+    field(out, r"^0000000000100010: ", "mem second line")
+    out = run(c, "mem quiet gva:0x100000 16")
+    field(out, r"^gva 0x100000: 4-level paging, CR3 0x[0-9a-f]+", "gva walk mode")
+    field(out, r"^  PML4 table 0x[0-9a-f]+ \[0\] = 0x", "gva walk PML4")
+    field(out, r"^  PD   table 0x[0-9a-f]+ \[0\] = 0x[0-9a-f]*[89a-f][0-9a-f]$", "gva walk PD (2 MiB page, PS)")
+    field(out, r"^  -> gpa 0x100000", "gva walk result")
+    field(out, r"^gva 0000000000100000: 56 ", "gva dump (push rsi)")
+    out = run(c, "npt chatty 0x1000")
+    field(out, r"^  PML4 table 0x[0-9a-f]+ \[0\] = 0x[0-9a-f]{16} P W U", "npt PML4")
+    field(out, r"^  -> hpa 0x[0-9a-f]+ \((2 MiB|4 KiB) page, read-write, executable\)", "npt leaf")
+    field(run(c, "npt chatty 0x10000000"), r"not mapped: an access would exit with NPF", "npt hole")
+    field(run(c, "mem"), r"^host memory: \d+ KiB usable, \d+ KiB free", "host mem")
+
+    # exits with cycles, for the exits the ticker causes and the NPF of wild
+    out = run(c, "exits chatty")
+    field(out, r"^vm chatty: \d+ exits since boot, \d+ since the last reset", "exits headline")
+    for reason in ("IOIO", "CPUID", "HLT", "INTR"):
+        m = field(out, r"^" + reason + r"\s+(\d+)\s+(\d+)\s+(\d+) \|", "exits " + reason)
+        check(int(m.group(1)) > 0 and int(m.group(2)) > 0 and int(m.group(3)) > 0,
+              reason + " has a count and cycles", "\n".join(out))
+    field(run(c, "exits wild"), r"^NPF\s+1\s+[1-9]\d*\s+[1-9]\d*", "exits NPF")
+    field(run(c, "exits chatty reset"), r"since the last reset cleared", "exits reset")
+    m = field(run(c, "exits chatty"), r"(\d+) exits since boot, (\d+) since the last reset", "exits after reset")
+    check(int(m.group(2)) < int(m.group(1)), "since-reset count below since-boot count")
+
+    # pause: RIP stable; resume: it goes on; reset: it restarts
+    field(run(c, "pause chatty"), r"^vm chatty paused at RIP 0x", "pause")
+    rip1 = field(run(c, "vcpu chatty"), r"RIP (0x[0-9a-f]+)", "paused RIP").group(1)
+    time.sleep(0.5)
+    out = run(c, "vcpu chatty")
+    field(out, r"^vm chatty vcpu 0 on cpu0: paused", "vcpu says paused")
+    rip2 = field(out, r"RIP (0x[0-9a-f]+)", "paused RIP again").group(1)
+    check(rip1 == rip2, f"RIP stable while paused ({rip1} then {rip2})")
+    field(run(c, "vms"), r"^1\s+chatty\s+paused", "vms shows paused")
+    one_line_error(c, "pause chatty", r"already paused")
+    field(run(c, "resume chatty"), r"^vm chatty resumed", "resume")
+    m = c.expect(r"chatty\| tick (\d+)", 10)
+    c.expect(r"chatty\| tick %d" % (int(m.group(1)) + 1), 10)
+    field(run(c, "reset chatty"), r"^vm chatty: reset requested", "reset")
+    c.expect(r"vm chatty reset \(by the operator\); restarting", 10)
+    c.expect(r"chatty\| ticker: tick every 10 rounds", 10)
+    c.expect(r"chatty\| tick 1\n", 10)
+    field(run(c, "vms"), r"^1\s+chatty\s+(running|halted)\s+0\s+1\s+2 MiB\s+\d+\s+\d+\s+1", "reset counted")
+
+    # focus: Ctrl-A moves the input; the focused VM's output is raw
+    c.ctrl_a("2")
+    c.expect(r"console: input goes to vm quiet", 10)
+    c.send("hello quiet\r")
+    c.expect(r"(?m)^echo: hello quiet$", 10)
+    c.expect(r"chatty\| tick \d+", 10)          # the others still appear prefixed
+    c.ctrl_a("s")
+    c.expect(r"console: input goes to the shell", 10)
+    out = run(c, "log quiet")
+    field(out, r"^--- log quiet: last \d+ of \d+ bytes ---", "log header")
+    field(out, r"^listener: type a line to hear it back", "log replays the banner")
+    field(out, r"^echo: hello quiet", "log replays the echo")
+    field(out, r"^--- end of log quiet ---", "log footer")
+    field(run(c, "log wild"), r"^wild_read: long mode", "log of a stopped VM")
+    c.ctrl_a("1")
+    c.expect(r"console: input goes to vm chatty", 10)
+    c.expect(r"(?m)^tick \d+$", 10)              # raw, no prefix
+    c.ctrl_a("n")
+    c.expect(r"console: input goes to vm quiet", 10)
+    c.ctrl_a("n")
+    c.expect(r"console: input goes to the shell", 10)   # wild has stopped: skipped
+    c.ctrl_a("?")
+    c.expect(r"console keys: Ctrl-A s \(or 0\) the shell", 10)
+    c.ctrl_a("x")
+    c.expect(r"Ctrl-A then 0x78: not a console key", 10)
+    c.ctrl_a("9")
+    c.expect(r"no VM number 9 \(there are 3\)", 10)
+    c.ctrl_a("3")
+    c.expect(r"vm wild has stopped; input stays where it was", 10)
+    c.expect_exact(PROMPT)
+    c.sendline("console quiet")
+    c.expect(r"console: input goes to vm quiet", 10)
+    c.send("via console\r")
+    c.expect(r"(?m)^echo: via console$", 10)
+    c.ctrl_a("0")
+    c.expect(r"console: input goes to the shell", 10)
+
+    # line editing: backspace, Ctrl-U, history, tab completion
+    c.expect_exact(PROMPT)
+    c.send("vmx\x7fs\r")
+    c.expect(r"(?m)^#\s+name\s+state", 10)
+    c.send("garbage" + CTRL_U + "version\r")
+    c.expect(r"(?m)^svm-hv \d", 10)
+    c.send(UP + "\r")
+    c.expect(r"(?m)^svm-hv \d", 10)
+    c.send("ver\t\r")
+    c.expect(r"(?m)^svm-hv \d", 10)
+    c.send("exits ch\t\r")
+    c.expect(r"(?m)^vm chatty: \d+ exits since boot", 10)
+
+    # bad input: one line each, and the hypervisor goes on
+    one_line_error(c, "vsm", r"unknown command 'vsm'")
+    one_line_error(c, "mem chatty zz", r"bad number 'zz'")
+    one_line_error(c, "vcpu nope", r"no VM named 'nope'")
+    one_line_error(c, "vcpu chatty 1", r"has 1 vCPU")
+    one_line_error(c, "vcpu wild", r"vm wild has stopped and its memory was given back")
+    one_line_error(c, "npt chatty", r"npt takes NAME GPA")
+    one_line_error(c, "loglevel loud", r"bad log level 'loud'")
+    one_line_error(c, "resume quiet", r"vm quiet is not paused")
+    field(run(c, "loglevel"), r"^loglevel info$", "loglevel shows")
+    field(run(c, "loglevel debug"), r"^loglevel debug$", "loglevel sets")
+    field(run(c, "loglevel info"), r"^loglevel info$", "loglevel back")
+    c.expect(r"chatty\| tick \d+", 10)
+
+    # stop: the VM ends with the stop line; the others go on
+    field(run(c, "stop chatty"), r"^vm chatty: stop requested", "stop")
+    c.expect(r"vm chatty stopped: stopped by the operator", 10)
+    one_line_error(c, "stop chatty", r"vm chatty has stopped")
+    c.ctrl_a("2")
+    c.send("still here\r")
+    c.expect(r"(?m)^echo: still here$", 10)
+    c.ctrl_a("s")
+    c.expect_exact(PROMPT)
+    c.sendline("poweroff")
+    c.expect(r"powering off", 10)
+    end = c.wait_exit(20)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    check("PANIC" not in c.text, "no panic")
+
+
+def scenario_focus(c):
+    c.expect(r"console: input goes to vm quiet", 30)
+    c.expect(r"vm quiet started", 30)
+    c.expect(r"listener: type a line to hear it back", 30)    # raw: quiet has the focus
+    c.send("typed at boot\r")
+    c.expect(r"(?m)^echo: typed at boot$", 10)
+    check(not re.search(r"(?m)^hv> $", c.text), "no prompt while a VM has the focus", c.text[-2000:])
+    c.ctrl_a("s")
+    c.expect(r"console: input goes to the shell", 10)
+    c.expect_exact(PROMPT)
+    field(run(c, "vms"), r"^1\s+quiet\s+(running|halted)\s+0\s+1\s+2 MiB\s+\d+\s+\d+\s+0\s+-", "vms")
+    c.sendline("reboot")
+    c.expect(r"rebooting", 10)
+    end = c.wait_exit(20)
+    check(end == "exited", f"QEMU ended by {end}, expected a reset (exited under -no-reboot)")
+
+
+def scenario_uefi(c):
+    c.expect(r"console: input by interrupt", 60)
+    c.expect(r"vm quiet started", 60)
+    c.expect_exact(PROMPT, 30)
+    field(run(c, "vms"), r"^1\s+quiet\s+(running|halted)", "vms under OVMF")
+    c.ctrl_a("1")
+    c.send("uefi\r")
+    c.expect(r"(?m)^echo: uefi$", 10)
+    c.ctrl_a("s")
+    c.expect_exact(PROMPT)
+    c.sendline("poweroff")
+    end = c.wait_exit(20)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+
+
+SCENARIOS = {"commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+
+
+def main(argv):
+    if len(argv) < 4 or argv[1] not in SCENARIOS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    uefi = "--uefi" in argv[4:]
+    try:
+        with Console(argv[2], argv[3], uefi=uefi, timeout=240) as c:
+            SCENARIOS[argv[1]](c)
+    except (ExpectError, Check) as e:
+        print(f"FAIL {argv[1]}: {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
