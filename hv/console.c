@@ -18,7 +18,6 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define COM1_ISA_IRQ 4
 #define VEC_CONSOLE_RX 0x40    /* any free vector; priority class above nothing we use */
 
 static struct spinlock console_lock;
@@ -340,18 +339,25 @@ void console_start_input(const struct madt_info *madt)
 
 	editor_ready = false;
 	lineedit_init(&editor, "hv> ", editor_out, shell_complete, NULL);
-	if (madt && madt->ioapic_count) {
+	/* The PC's standard wiring: COM1 and COM3 share IRQ 4, COM2 and COM4
+	 * IRQ 3; a UART elsewhere has no IRQ we could know. */
+	uint16_t port = uart_port();
+	unsigned irq = (port == 0x3f8 || port == 0x3e8) ? 4 : (port == 0x2f8 || port == 0x2e8) ? 3 : 0;
+
+	if (madt && madt->ioapic_count)
 		ioapic_mask_all(madt);
-		if (ioapic_route_isa_irq(madt, COM1_ISA_IRQ, VEC_CONSOLE_RX, cpus[0]->apic_id, err, sizeof(err))) {
-			traps_set_irq_handler(VEC_CONSOLE_RX, console_rx_irq);
-			uart_enable_rx_interrupt();
-			pr_info("input by interrupt (ISA IRQ %u through the I/O APIC, vector 0x%x, to cpu0)",
-				COM1_ISA_IRQ, VEC_CONSOLE_RX);
-			return;
-		}
-		pr_warn("cannot route the UART's interrupt (%s); polling for input", err);
+	if (!irq) {
+		pr_warn("the UART at 0x%x has no standard IRQ; polling for input every %u ms", port, QUANTUM_MS);
+	} else if (!madt || !madt->ioapic_count) {
+		pr_warn("no I/O APIC in the MADT; polling for input every %u ms", QUANTUM_MS);
+	} else if (!ioapic_route_isa_irq(madt, (uint8_t)irq, VEC_CONSOLE_RX, cpus[0]->apic_id, err, sizeof(err))) {
+		pr_warn("cannot route the UART's interrupt (%s); polling for input every %u ms", err, QUANTUM_MS);
 	} else {
-		pr_warn("no I/O APIC in the MADT; polling for input");
+		traps_set_irq_handler(VEC_CONSOLE_RX, console_rx_irq);
+		uart_enable_rx_interrupt();
+		pr_info("input by interrupt (ISA IRQ %u through the I/O APIC, vector 0x%x, to cpu0)", irq,
+			VEC_CONSOLE_RX);
+		return;
 	}
 	polling = true;
 }

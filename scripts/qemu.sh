@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/qemu.sh [--uefi] [--mem SIZE] [--smp N] [--cpu MODEL] ISO [QEMU ARGS...]
 # Boots ISO in QEMU with software emulation of AMD SVM (TCG: there is no KVM
-# here), serial console on this terminal (Ctrl-A X quits).
+# here), serial console on this terminal. QEMU's escape key is Ctrl-]
+# (Ctrl-] x quits, Ctrl-] c is its monitor), so that Ctrl-A, the hypervisor's
+# console key, reaches the hypervisor.
 set -euo pipefail
 uefi=0 mem=1G smp=2 cpu=EPYC-Rome,+svm,+npt
 while [[ $# -gt 0 ]]; do
@@ -20,5 +22,5 @@ if [[ $uefi -eq 1 ]]; then
 	firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
 fi
 exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
-	-M pc -display none -no-reboot -serial mon:stdio \
+	-M pc -display none -no-reboot -serial mon:stdio -echr 0x1d \
 	"${firmware[@]}" -cdrom "$iso" "$@"

@@ -16,6 +16,9 @@ Scenarios:
   focus     boots with focus=quiet: input goes to the VM at once; Ctrl-A s
             brings the shell; reboot ends QEMU.
   uefi      the same console under OVMF: input by interrupt, vms, poweroff.
+  default   build/hv.iso as `make run` boots it: the demo guests' results,
+            the shell, the echo guest, poweroff. Prints "banner after S s,
+            power-off after S s" for the caller.
 """
 import re
 import sys
@@ -277,7 +280,34 @@ def scenario_uefi(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
-SCENARIOS = {"commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+def scenario_default(c):
+    start = time.time()
+    c.expect(r"hv: svm-hv .* starting", 60)
+    banner = time.time() - start
+    for line in (r"hello\| hello from real mode", r"vm hello stopped: exit code 42",
+                 r"vm chatty stopped: exit code 0", r"vm lm stopped: exit code 4",
+                 r"probe\| all checks passed", r"vm probe stopped: exit code 0"):
+        seen(c, line, 60)
+    seen(c, r"vm echo started", 10)
+    c.expect_exact(PROMPT, 10)
+    out = run(c, "vms")
+    for n, name in enumerate(("hello", "chatty", "lm", "probe"), 1):
+        field(out, r"^%d\s+%s\s+stopped" % (n, name), "vms: " + name)
+    field(out, r"^5\s+echo\s+(running|halted)", "vms: echo")
+    c.ctrl_a("5")
+    c.expect(r"console: input goes to vm echo", 10)
+    c.send("anyone there?\r")
+    c.expect(r"(?m)^echo: anyone there\?$", 10)
+    c.ctrl_a("s")
+    c.expect_exact(PROMPT, 10)
+    off = time.time()
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print(f"banner after {banner:.1f}s, power-off {time.time() - off:.1f}s after the command")
+
+
+SCENARIOS = {"default": scenario_default, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):
