@@ -27,6 +27,7 @@ static struct vm *volatile focus;          /* NULL: the shell */
 static struct lineedit editor;
 static bool editor_ready;                  /* console_shell_start() ran */
 static bool mid_line;                      /* the last write did not end with "\n" */
+static bool raw_open;                      /* the focused VM's raw output is mid-line */
 static bool polling;
 
 /* Keystrokes from the interrupt handler to console_poll(), both on the boot
@@ -58,6 +59,17 @@ static void console_lock_give(bool taken)
 	}
 }
 
+/* The focused VM left its line unfinished (maybe inside an escape
+ * sequence): cancel the sequence (CAN), reset the colours, end the line, so
+ * what follows starts clean. Under the console lock. */
+static void close_raw_line(void)
+{
+	if (raw_open) {
+		uart_write_raw("\x18\x1b[0m\r\n", 7);
+		raw_open = false;
+	}
+}
+
 void console_write(const char *s, size_t len)
 {
 	bool taken = console_lock_take();
@@ -67,6 +79,7 @@ void console_write(const char *s, size_t len)
 	 * print the line, draw the prompt and what was typed again. */
 	if (prompt && !mid_line)
 		lineedit_hide(&editor);
+	close_raw_line();
 	uart_write(s, len);
 	mid_line = len && s[len - 1] != '\n';
 	if (prompt && !mid_line)
@@ -74,11 +87,23 @@ void console_write(const char *s, size_t len)
 	console_lock_give(taken);
 }
 
+/* A focused VM's bytes, as they are. */
 static void write_raw_locked(const char *s, size_t len)
 {
 	bool taken = console_lock_take();
 	uart_write_raw(s, len);
+	if (len)
+		raw_open = s[len - 1] != '\n';
 	console_lock_give(taken);
+}
+
+/* Shows the prompt unless it is up already or a VM has the focus. */
+static void show_prompt_locked(void)
+{
+	if (editor_ready && !focus && !lineedit_prompt_visible(&editor)) {
+		close_raw_line();
+		lineedit_show_prompt(&editor);
+	}
 }
 
 static void editor_out(void *ctx, const char *s, size_t len)
@@ -113,9 +138,9 @@ void console_vm_tx(struct vm *vm, uint8_t byte)
 			len = vconsole_take_partial(&vm->con, &line);
 			write_raw_locked(line, len);
 		} else {
-			/* The start of this line was shown raw: finish it there. */
+			/* The start of this line was shown raw (and closed when
+			 * the focus moved): the rest starts a new line. */
 			vconsole_drop_partial(&vm->con);
-			write_raw_locked("\r\n", 2);
 		}
 		vm->con_was_focused = focused;
 	}
@@ -135,16 +160,20 @@ void console_vm_stopped(struct vm *vm)
 
 	if (len && !vm->con_was_focused)
 		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
-	else if (vm->con_was_focused)
-		write_raw_locked("\r\n", 2);
-	if (focus == vm) {
+	/* vm->state is VM_STOPPED already, so console_set_focus() cannot give
+	 * it the focus after this check: both happen under the lock. */
+	bool taken = console_lock_take();
+	bool had_focus = focus == vm;
+	if (had_focus) {
+		close_raw_line();
 		focus = NULL;
+	}
+	console_lock_give(taken);
+	if (had_focus) {
 		hv_log(LOG_INFO, LOG_PREFIX "vm %s has stopped; input goes to the shell", vm->cfg.name);
-		if (editor_ready) {
-			bool taken = console_lock_take();
-			lineedit_show_prompt(&editor);
-			console_lock_give(taken);
-		}
+		taken = console_lock_take();
+		show_prompt_locked();
+		console_lock_give(taken);
 	}
 }
 
@@ -157,15 +186,19 @@ struct vm *console_focus(void)
 
 bool console_set_focus(struct vm *vm, char *err, size_t errlen)
 {
-	if (vm && vm->state == VM_STOPPED) {
+	bool taken = console_lock_take();
+	if (vm && __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED) {
+		console_lock_give(taken);
 		hv_snprintf(err, errlen, "vm %s has stopped", vm->cfg.name);
 		return false;
 	}
-	if (vm == focus)
+	if (vm == focus) {
+		console_lock_give(taken);
 		return true;
-	bool taken = console_lock_take();
+	}
 	if (editor_ready && lineedit_prompt_visible(&editor))
 		lineedit_hide(&editor);
+	close_raw_line();
 	focus = vm;
 	console_lock_give(taken);
 	if (vm)
@@ -173,9 +206,9 @@ bool console_set_focus(struct vm *vm, char *err, size_t errlen)
 		       vm->cfg.name);
 	else
 		hv_log(LOG_INFO, LOG_PREFIX "input goes to the shell (Ctrl-A 1-9: a VM, Ctrl-A ?: keys)");
-	if (!vm && editor_ready) {
+	if (!vm) {
 		taken = console_lock_take();
-		lineedit_show_prompt(&editor);
+		show_prompt_locked();
 		console_lock_give(taken);
 	}
 	return true;
@@ -205,6 +238,8 @@ static void send_to_vm(struct vm *vm, uint8_t byte)
 	vmctl_wake(vm);   /* a VM halted in HLT wakes up for input */
 }
 
+static void editor_key(uint8_t c);
+
 static void escape_key(uint8_t key)
 {
 	char err[96];
@@ -218,8 +253,12 @@ static void escape_key(uint8_t key)
 		target = next_focus();
 		break;
 	case 'a': case 'A': case CONSOLE_ESCAPE:
+		/* The key itself: for the focused VM, or the shell's editor
+		 * (where Ctrl-A is Home). */
 		if (focus)
 			send_to_vm(focus, CONSOLE_ESCAPE);
+		else
+			editor_key(CONSOLE_ESCAPE);
 		return;
 	case '?': case 'h': case 'H':
 		escape_help();
@@ -245,6 +284,24 @@ static void escape_key(uint8_t key)
 
 static bool escape_pending;
 
+static void editor_key(uint8_t c)
+{
+	if (!editor_ready)
+		return;
+	bool taken = console_lock_take();
+	bool line_done = lineedit_key(&editor, c);
+	console_lock_give(taken);
+	if (!line_done)
+		return;
+	/* The command runs without the console lock: it prints line by line
+	 * like everyone else. The prompt comes back when it is done, unless
+	 * the command gave the focus to a VM. */
+	shell_run_line(lineedit_line(&editor));
+	taken = console_lock_take();
+	show_prompt_locked();
+	console_lock_give(taken);
+}
+
 static void input_byte(uint8_t c)
 {
 	if (escape_pending) {
@@ -257,26 +314,10 @@ static void input_byte(uint8_t c)
 		return;
 	}
 	struct vm *vm = focus;
-	if (vm) {
+	if (vm)
 		send_to_vm(vm, c);
-		return;
-	}
-	if (!editor_ready)
-		return;
-	bool taken = console_lock_take();
-	bool line_done = lineedit_key(&editor, c);
-	console_lock_give(taken);
-	if (!line_done)
-		return;
-	/* The command runs without the console lock: it prints line by line
-	 * like everyone else. The prompt comes back when it is done, unless
-	 * the command gave the focus to a VM. */
-	shell_run_line(lineedit_line(&editor));
-	if (!focus) {
-		taken = console_lock_take();
-		lineedit_show_prompt(&editor);
-		console_lock_give(taken);
-	}
+	else
+		editor_key(c);
 }
 
 static void drain_uart(void)
@@ -366,7 +407,6 @@ void console_shell_start(void)
 {
 	bool taken = console_lock_take();
 	editor_ready = true;
-	if (!focus)
-		lineedit_show_prompt(&editor);
+	show_prompt_locked();
 	console_lock_give(taken);
 }

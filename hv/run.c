@@ -508,9 +508,9 @@ void vm_stop_now(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 
-	console_vm_stopped(vm);
-	vm->state = VM_STOPPED;
 	vm->stop_tsc = rdtsc();
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);   /* before the focus check */
+	console_vm_stopped(vm);
 	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
 	else

@@ -64,6 +64,28 @@ static bool still_halted(struct vm *vm, const struct percpu *me)
 	return v->halted;
 }
 
+/* The FPU/SSE and DR0-3 registers hold *last's state; make them vm's. */
+static void switch_fpu(struct vm **last, struct vm *vm)
+{
+	if (vm == *last)
+		return;
+	if (*last)
+		fpu_context_save(&(*last)->vcpu.fpu);
+	fpu_context_load(&vm->vcpu.fpu);
+	*last = vm;
+}
+
+/* Nothing to run here: halt until a tick, an IPI (a kick, a resume, input
+ * for a halted VM) or, on the boot CPU, a keystroke. A boot CPU that polls
+ * the console but has no timer to wake it cannot halt. */
+static void wait_for_work(struct percpu *me, bool boot_cpu)
+{
+	if (boot_cpu && console_polling() && !me->timer_running)
+		cpu_relax();
+	else
+		cpu_idle_wait();
+}
+
 static void run_cpu_queue(void *arg)
 {
 	(void)arg;
@@ -79,6 +101,7 @@ static void run_cpu_queue(void *arg)
 	if (n > 1 && !me->timer_ticks_per_ms)
 		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
 	for (;;) {
+		me->resched = false;   /* this pass sees every change made so far */
 		/* Who could run now decides whether the tick is needed: it
 		 * preempts when VMs share the core, wakes halted vCPUs, and polls
 		 * the console when its input has no interrupt. */
@@ -98,17 +121,22 @@ static void run_cpu_queue(void *arg)
 		if (!alive)
 			break;
 		set_timer(me, ready > 1 || halted || (boot_cpu && console_polling()));
-		bool ran = false, waiting = false;
-		for (unsigned i = 0; i < n; i++) {
+		bool ran = false, waiting = false, rescan = false;
+		for (unsigned i = 0; i < n && !rescan; i++) {
 			struct vm *vm = mine[i];
 			if (!vm)
 				continue;
 			if (boot_cpu)
 				console_poll();
+			/* A reset scrubs the FPU registers, so they must be this
+			 * VM's; a stopped VM's are simply dropped. */
+			if (vm->control & VM_CTL_RESET)
+				switch_fpu(&last, vm);
 			if (vmctl_apply_requests(vm)) {
 				vmctl_stopped(vm);
 				mine[i] = NULL;
-				last = NULL;
+				if (last == vm)
+					last = NULL;
 				continue;
 			}
 			if (!vmctl_may_run(vm))
@@ -117,13 +145,16 @@ static void run_cpu_queue(void *arg)
 				waiting = true;
 				continue;
 			}
-			if (vm != last) {
-				if (last)
-					fpu_context_save(&last->vcpu.fpu);
-				fpu_context_load(&vm->vcpu.fpu);
-				last = vm;
+			switch_fpu(&last, vm);
+			/* Ordering 3 (hv/vmctl.c kick): publish the VM, then look
+			 * for a change the shell made since this pass began (a
+			 * resumed VM the timer decision above did not count). */
+			__atomic_store_n(&me->current_vm, vm, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&me->resched, __ATOMIC_SEQ_CST)) {
+				me->current_vm = NULL;
+				rescan = true;
+				continue;
 			}
-			me->current_vm = vm;
 			bool stopped = vm_run_slice(vm, me->timer_running);
 			me->current_vm = NULL;
 			ran = true;
@@ -133,13 +164,11 @@ static void run_cpu_queue(void *arg)
 				last = NULL;
 			}
 		}
-		/* Nobody could run: sleep until a tick, an IPI (a kick, a resume,
-		 * input for a halted VM) or, on the boot CPU, a keystroke. A
-		 * halted vCPU the shell just resumed needs the tick to wake it. */
+		/* A halted vCPU the shell just resumed needs the tick to wake it. */
 		if (waiting)
 			set_timer(me, true);
-		if (!ran && !(boot_cpu && console_input_pending()))
-			cpu_idle_wait();
+		if (!ran && !rescan && !me->resched && !(boot_cpu && console_input_pending()))
+			wait_for_work(me, boot_cpu);
 	}
 	set_timer(me, false);
 }
@@ -164,17 +193,18 @@ void sched_run_guests(void)
 	while (!smp_all_done()) {
 		console_poll();
 		if (!console_input_pending())
-			cpu_idle_wait();
+			wait_for_work(me, true);
 	}
 	set_timer(me, false);
 }
 
 void sched_serve_console(void)
 {
+	console_shell_start();   /* also when no VM could run (no SVM) */
 	set_timer(this_cpu(), console_polling());
 	for (;;) {
 		console_poll();
 		if (!console_input_pending())
-			cpu_idle_wait();
+			wait_for_work(this_cpu(), true);
 	}
 }

@@ -62,7 +62,8 @@ void cmd_cpus(int argc, char **argv)
 				used += (size_t)hv_snprintf(placed + used, sizeof(placed) - used, "%s%s", used ? "," : "",
 							   vms[i].cfg.name);
 		struct vm *running = pc->current_vm;
-		uint64_t idle = pc->idle_tsc;
+		uint64_t since = pc->idle_since;   /* a halt still in progress counts too */
+		uint64_t idle = pc->idle_tsc + (since && since < now ? now - since : 0);
 		unsigned boot = permille(idle, now - pc->online_tsc);
 		unsigned last = last_tsc[c] ? permille(idle - last_idle[c], now - last_tsc[c]) : boot;
 		last_idle[c] = idle;

@@ -429,7 +429,18 @@ void cmd_pause(int argc, char **argv)
 		sh_error("%s (it stays marked paused; resume undoes it)", err);
 		return;
 	}
-	sh_print("vm %s paused at RIP 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb->save.rip));
+	/* It may have stopped on its own meanwhile: read it under a hold. */
+	if (!vmctl_hold(vm, err, sizeof(err))) {
+		sh_error("%s", err);
+		return;
+	}
+	uint64_t rip = vm->vcpu.vmcb->save.rip;
+	bool stopped = vm->state == VM_STOPPED;
+	vmctl_release(vm);
+	if (stopped)
+		sh_error("vm %s stopped before it could be paused", vm->cfg.name);
+	else
+		sh_print("vm %s paused at RIP 0x%llx\n", vm->cfg.name, R(rip));
 }
 
 void cmd_resume(int argc, char **argv)
@@ -486,19 +497,29 @@ void cmd_console(int argc, char **argv)
 		sh_error("%s", err);
 }
 
+/* The replay comes in pieces; lines are printed whole, so another CPU's
+ * line never lands in the middle of one. */
+struct log_lines { char line[VCONSOLE_LINE_MAX]; size_t len; };
+
 static void log_out(void *ctx, const char *s, size_t len)
 {
-	bool *ends_nl = ctx;
+	struct log_lines *l = ctx;
 
-	sh_print("%.*s", (int)len, s);
-	*ends_nl = len && s[len - 1] == '\n';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\n')
+			l->line[l->len++] = s[i];
+		if (s[i] == '\n' || l->len == sizeof(l->line)) {
+			sh_print("%.*s\n", (int)l->len, l->line);
+			l->len = 0;
+		}
+	}
 }
 
 void cmd_log(int argc, char **argv)
 {
 	(void)argc;
 	struct vm *vm = sh_vm(argv[1]);
-	bool ends_nl = true;
+	static struct log_lines lines;
 
 	if (!vm)
 		return;
@@ -509,6 +530,9 @@ void cmd_log(int argc, char **argv)
 	uint64_t all = vm->con.written;
 	sh_print("--- log %s: last %llu of %llu bytes ---\n", vm->cfg.name,
 		 R(all < VCONSOLE_RING_SIZE ? all : VCONSOLE_RING_SIZE), R(all));
-	vconsole_replay(&vm->con, log_out, &ends_nl);
-	sh_print("%s--- end of log %s ---\n", ends_nl ? "" : "\n", vm->cfg.name);
+	lines.len = 0;
+	vconsole_replay(&vm->con, log_out, &lines);
+	if (lines.len)
+		sh_print("%.*s\n", (int)lines.len, lines.line);
+	sh_print("--- end of log %s ---\n", vm->cfg.name);
 }

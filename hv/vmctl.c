@@ -23,8 +23,13 @@ static void kick(struct vm *vm)
 	if (!pc || pc == this_cpu())
 		return;   /* this CPU is not in guest mode while the shell runs */
 	/* Whatever that CPU runs now must leave its run loop, so that its
-	 * scheduler gets to this VM even if it is not the one in guest mode. */
-	struct vm *running = pc->current_vm;
+	 * scheduler gets to this VM even if it is not the one in guest mode.
+	 * Ordering 3: resched is written before current_vm is read; the
+	 * scheduler writes current_vm before it reads resched. So either it
+	 * sees resched and looks again before entering the guest, or we see
+	 * the VM it entered and make it yield. */
+	__atomic_store_n(&pc->resched, true, __ATOMIC_SEQ_CST);
+	struct vm *running = __atomic_load_n(&pc->current_vm, __ATOMIC_SEQ_CST);
 	if (running)
 		__atomic_or_fetch(&running->control, VM_CTL_YIELD, __ATOMIC_SEQ_CST);
 	lapic_send_ipi(pc->apic_id, VEC_IPI_WAKE);

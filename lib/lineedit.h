@@ -5,7 +5,8 @@
  * echoes and redraws it through an output callback, and reports when a whole
  * line has been entered. It knows printable ASCII, Enter (CR, LF, CRLF or
  * LFCR as one), Backspace/DEL, Delete, Left/Right, Home/End (also Ctrl-A and
- * Ctrl-E), Up/Down through a small history, Ctrl-U, Ctrl-C, Ctrl-L and Tab
+ * Ctrl-E; on the hypervisor's console Ctrl-A is the focus key, and Ctrl-A a
+ * hands one to the editor), Up/Down through a small history, Ctrl-U, Ctrl-C, Ctrl-L and Tab
  * completion through a callback. Other escape sequences are swallowed whole;
  * other control bytes are ignored. The console is raw: lines end in "\r\n".
  *

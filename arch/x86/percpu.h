@@ -34,6 +34,8 @@ struct percpu {
 	struct vm *volatile current_vm; /* the VM in guest mode or between its exits, else NULL */
 	uint64_t online_tsc;            /* TSC when it came online */
 	volatile uint64_t idle_tsc;     /* TSC ticks spent halted, waiting for work */
+	volatile uint64_t idle_since;   /* TSC when the halt in progress began, else 0 */
+	volatile bool resched;          /* the shell changed a VM here: scheduler, look again */
 	struct cpu_tables tables;
 	struct guarded_stack *ist_stacks;
 };
@@ -52,10 +54,13 @@ static inline struct percpu *this_cpu(void)
  * looked for work still wakes it), counting the time as idle. */
 static inline void cpu_idle_wait(void)
 {
+	struct percpu *me = this_cpu();
 	uint64_t start = rdtsc();
 
+	me->idle_since = start;
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	this_cpu()->idle_tsc += rdtsc() - start;
+	me->idle_tsc += rdtsc() - start;
+	me->idle_since = 0;
 }
 
 /* Points GS_BASE at pc (and pc->self at itself). After gdt_load(): loading

@@ -9,7 +9,8 @@ wait=on, so the guest starts only once we are connected and no byte is lost.
 Every byte received is appended to log_path as it arrives (a failed test
 leaves the full log). expect() matches against *normalised* text: per line,
 "\\r\\x1b[K" (the shell erasing its prompt to print another line) starts a
-new line, so an erased prompt stays visible as a line of its own; then all
+new line, so an erased prompt stays visible as a line of its own, ending in
+ERASED (" <erased>"); then all
 ANSI CSI sequences and all "\\r" are dropped. Each expect searches only output after
 the previous match's end (an offset in the normalised text, so a match in the
 unfinished last line stays put however that line is later redrawn).
@@ -33,15 +34,20 @@ _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _CSI_TAIL = re.compile(r"\x1b(\[[0-?]*[ -/]*)?\Z")  # an escape cut off mid-way
 
 
+ERASED = " <erased>"
+
+
 def normalise(text: str) -> str:
     """Normalised view of console text (see the module docstring)."""
     out = []
     for line in text.split("\n"):
         # An erased prompt ("hv> " + what was typed) stays, as a line of its
-        # own: the view only grows as bytes arrive, and a prompt seen once
-        # can be matched even after a guest's line erased it.
-        pieces = [p for p in line.split("\r\x1b[K") if p] or [""]
-        out.extend(_CSI.sub("", p).replace("\r", "") for p in pieces)
+        # own marked ERASED: the view only grows as bytes arrive, a prompt
+        # seen once can be matched even after a guest's line erased it, and
+        # a half-typed command is never taken for the Enter that ends it.
+        pieces = line.split("\r\x1b[K")
+        kept = [p + ERASED for p in pieces[:-1] if p] + [pieces[-1]]
+        out.extend(_CSI.sub("", p).replace("\r", "") for p in kept)
     return _CSI_TAIL.sub("", "\n".join(out))
 
 
@@ -57,7 +63,11 @@ class UnexpectedOutput(ExpectError):
 
 class Console:
     def __init__(self, iso, log_path, smp=2, mem="1G", cpu="EPYC-Rome,+svm,+npt",
-                 uefi=False, extra_args=(), timeout=60, on_data=None):
+                 uefi=False, extra_args=(), timeout=60, on_data=None,
+                 serial_args=("-serial", "chardev:con")):
+        # serial_args attaches the chardev "con" (the socket) to a UART:
+        # COM1 by default, or e.g. ("-serial", "null", "-device",
+        # "isa-serial,chardev=con,iobase=0x2e0,irq=5") for another one.
         if not os.path.isfile(iso):
             raise FileNotFoundError(f"no ISO at {iso}")
         self.deadline = time.monotonic() + timeout
@@ -79,7 +89,7 @@ class Console:
                "-m", str(mem), "-M", "pc", "-display", "none", "-nic", "none",
                "-no-reboot", "-monitor", "none",
                "-chardev", f"socket,id=con,path={sock_path},server=on,wait=on",
-               "-serial", "chardev:con", *extra_args, "-cdrom", str(iso),
+               *serial_args, *extra_args, "-cdrom", str(iso),
                "-trace", "qemu_system_shutdown_request", "-D", self._trace]
         if uefi:
             cmd[1:1] = ["-bios", "/usr/share/OVMF/OVMF_CODE.fd"]

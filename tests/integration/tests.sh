@@ -437,16 +437,19 @@ test_hostile_guest_contained() {
 }
 
 test_smp_bring_up_4_cpus() {
-	qemu_boot smp4 build/hv.iso 90 --smp 4
+	qemu_boot smp4 build/hv.iso 90 --smp 4 --until '\] vm probe stopped: '
+	expect_end until
 	expect_line 'hv: MADT: 4 CPUs \(0 disabled\), 1 I/O APICs, local APIC at 0xfee00000$'
 	local i
 	for i in 1 2 3; do
 		expect_line "smp: cpu$i \\(APIC ID $i\\) online, SVM enabled$"
 	done
 	expect_line 'smp: 4 CPUs online, SVM enabled on 4; local APICs in xAPIC mode$'
-	# guests still run (on the boot CPU) and the machine powers off with APs parked
+	# the default guests run, placed over the four CPUs
 	expect_hello_lines hello
-	expect_clean_poweroff
+	expect_line '\] vm probe stopped: exit code 0$'
+	expect_line 'guest: vm probe: .*, cpu3$'
+	expect_no_line 'PANIC|nested trap'
 }
 
 test_smp_pinned_guests_run_at_once() {
@@ -536,10 +539,12 @@ test_unpinned_guests_spread_over_cpus() {
 }
 
 test_smp_under_uefi() {
-	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2
+	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2 --until '\] vm probe stopped: '
+	expect_end until
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
 	expect_line 'smp: 2 CPUs online, SVM enabled on 2; '
-	expect_clean_poweroff
+	expect_line '\] vm probe stopped: exit code 0$'
+	expect_no_line 'PANIC|nested trap'
 }
 
 test_x2apic_request_without_x2apic() {
@@ -600,6 +605,16 @@ test_shell_focus_at_boot() {
 	shell_scenario focus "$ISO"
 }
 
+test_shell_without_svm() {
+	make_iso shell_nosvm "on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M"
+	shell_scenario nosvm "$ISO"
+}
+
+test_shell_polling_for_input() {
+	make_iso shell_polling "console=0x2e0 on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M"
+	shell_scenario polling "$ISO"
+}
+
 test_shell_under_uefi() {
 	make_iso shell_uefi "on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M"
 	shell_scenario uefi "$ISO" --uefi
@@ -618,6 +633,7 @@ INTEGRATION_TESTS=(
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
 	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_x2apic_request_without_x2apic test_bench_smoke
-	test_shell_commands test_shell_focus_at_boot test_shell_under_uefi
+	test_shell_commands test_shell_focus_at_boot test_shell_under_uefi test_shell_without_svm
+	test_shell_polling_for_input
 	test_hostile_guest_contained
 )
