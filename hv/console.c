@@ -146,8 +146,12 @@ void console_vm_tx(struct vm *vm, uint8_t byte)
 	}
 	bool complete = vconsole_put(&vm->con, byte, &line, &len);
 	if (focused) {
-		char c = (char)byte;
-		write_raw_locked(&c, 1);
+		/* A lone "\n" (many small guests send no "\r") would leave the
+		 * cursor in its column: make it "\r\n", as a tty's ONLCR does. */
+		char crlf[2] = { '\r', (char)byte };
+		bool lone_nl = byte == '\n' && vm->con_last_raw != '\r';
+		vm->con_last_raw = byte;
+		write_raw_locked(lone_nl ? crlf : crlf + 1, lone_nl ? 2 : 1);
 	} else if (complete) {
 		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
 	}

@@ -120,8 +120,11 @@ void shell_run_line(const char *line)
 		return;
 	}
 	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
-		sh_error("%s takes %s%s (%s)", c->name, c->usage[0] ? c->usage : "no arguments",
-			 argc - 1 < c->min_args ? "" : "; too many arguments", c->help);
+		if (!c->usage[0])
+			sh_error("%s takes no arguments (%s)", c->name, c->help);
+		else
+			sh_error("%s takes %s%s (%s)", c->name, c->usage,
+				 argc - 1 < c->min_args ? "" : ": too many arguments", c->help);
 		return;
 	}
 	c->run(argc, argv);

@@ -22,7 +22,7 @@ void cmd_help(int argc, char **argv)
 		hv_snprintf(head, sizeof(head), "%s %s", shell_cmds[i].name, shell_cmds[i].usage);
 		sh_print("  %-34s %s\n", head, shell_cmds[i].help);
 	}
-	sh_print("  Ctrl-A s, 1-9, n, a, ?        console focus: shell, VM N, next, literal Ctrl-A, keys\n");
+	sh_print("  %-34s %s\n", "Ctrl-A s|1-9|n|a|?", "console focus: the shell, VM N, the next, a literal Ctrl-A, these keys");
 }
 
 void cmd_version(int argc, char **argv)

@@ -466,7 +466,7 @@ void cmd_reset(int argc, char **argv)
 	if (vm) {
 		vmctl_request(vm, VM_CTL_RESET);
 		sh_print("vm %s: reset requested%s\n", vm->cfg.name,
-			 vmctl_is_paused(vm) ? " (it restarts when resumed)" : "");
+			 vmctl_is_paused(vm) ? " (it stays paused until resume)" : "");
 	}
 }
 

@@ -62,6 +62,7 @@ struct vm {
 	uint32_t reset_count;
 	struct vconsole con;       /* what its UART said: ring and line (hv/console.c) */
 	bool con_was_focused;      /* the console focus at its last output byte */
+	uint8_t con_last_raw;      /* its last byte written raw (focused) */
 	uint64_t con_rx_dropped;   /* keystrokes lost to a full receive FIFO */
 	uint64_t start_tsc, stop_tsc;   /* first VMRUN; stop (0 while it runs) */
 	/* Operator control (hv/vmctl.h): requests and holds, and whether its
