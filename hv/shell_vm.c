@@ -213,44 +213,82 @@ static unsigned walk_index(uint64_t gva, int level, bool legacy32, bool pae32)
 	return (unsigned)((gva >> (12 + 9 * (level - 1))) & 0x1ff);
 }
 
-/* Prints the guest's page walk for gva; true with *gpa when it maps. */
-static bool show_guest_walk(struct vm *vm, uint64_t gva, gpa_t *gpa)
+/* What `mem` copies while it holds the VM: the walk and the bytes. It
+ * prints after letting the VM go, so a slow serial line never keeps a
+ * guest off its CPU for longer than the copy. */
+static struct mem_copy {
+	struct guest_paging paging;
+	struct walk_step steps[WALK_MAX_STEPS];
+	int nsteps;
+	enum walk_result walk;      /* of the first address (gva: only) */
+	gpa_t first_gpa;
+	uint8_t bytes[MEM_MAX_LEN];
+	uint64_t got;               /* bytes copied before a failure */
+	bool no_ram, no_translation;
+	uint64_t fail_addr;         /* the gpa outside RAM, or the gva that did not translate */
+} mc;
+
+static void copy_guest_memory(struct vm *vm, uint64_t addr, uint64_t len, bool virt)
 {
 	const struct vmcb_save *s = &vm->vcpu.vmcb->save;
-	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
-	struct walk_step steps[WALK_MAX_STEPS];
-	int n = 0;
-	bool paging = s->cr0 & BIT(31), lma = s->efer & EFER_LMA, pae = s->cr4 & BIT(5);
-	bool legacy32 = paging && !pae, pae32 = paging && pae && !lma;
 
-	enum walk_result r = guest_walk(&p, gva, read64, read32, vm, gpa, steps, &n);
-	sh_print("gva 0x%llx: %s, CR3 0x%llx\n", R(gva),
-		 !paging ? "paging off" : lma ? ((s->cr4 & BIT(12)) ? "5-level paging" : "4-level paging")
-		 : pae ? "PAE paging" : "32-bit paging", R(s->cr3));
-	for (int i = 0; i < n; i++)
-		sh_print("  %-4s table 0x%llx [%u] = 0x%016llx\n", level_name(steps[i].level, legacy32),
-			 R(steps[i].table_gpa), walk_index(gva, steps[i].level, legacy32, pae32), R(steps[i].entry));
-	if (r != WALK_OK) {
-		sh_error("gva 0x%llx does not translate: %s", R(gva), walk_result_name(r));
-		return false;
+	mc.paging = (struct guest_paging){ .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	mc.got = 0;
+	mc.no_ram = mc.no_translation = false;
+	mc.nsteps = 0;
+	mc.walk = WALK_OK;
+	mc.first_gpa = addr;
+	if (virt) {
+		mc.walk = guest_walk(&mc.paging, addr, read64, read32, vm, &mc.first_gpa, mc.steps, &mc.nsteps);
+		if (mc.walk != WALK_OK)
+			return;
 	}
-	sh_print("  -> gpa 0x%llx\n", R(*gpa));
-	return true;
-}
-
-static void hex_dump(struct vm *vm, uint64_t addr, gpa_t gpa, uint64_t len, bool virt)
-{
-	for (uint64_t off = 0; off < len; off += 16) {
-		uint8_t b[16];
-		unsigned n = (unsigned)(len - off < 16 ? len - off : 16);
-		if (!vm_read_gpa(vm, gpa + off, b, n)) {
-			sh_error("gpa 0x%llx is outside the guest's RAM (%llu MiB)", R(gpa + off),
-				 R(vm->cfg.mem_size / MiB));
+	/* Page by page: in a gva dump each page is translated on its own. */
+	while (mc.got < len) {
+		uint64_t at = addr + mc.got;
+		uint64_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+		gpa_t gpa = mc.got ? at : mc.first_gpa;
+		if (chunk > len - mc.got)
+			chunk = len - mc.got;
+		if (virt && mc.got && guest_walk(&mc.paging, at, read64, read32, vm, &gpa, NULL, NULL) != WALK_OK) {
+			mc.no_translation = true;
+			mc.fail_addr = at;
 			return;
 		}
+		if (!vm_read_gpa(vm, gpa, mc.bytes + mc.got, chunk)) {
+			mc.no_ram = true;
+			mc.fail_addr = gpa;
+			return;
+		}
+		mc.got += chunk;
+	}
+}
+
+static void print_walk(uint64_t gva)
+{
+	const struct guest_paging *p = &mc.paging;
+	bool paging = p->cr0 & BIT(31), lma = p->efer & EFER_LMA, pae = p->cr4 & BIT(5);
+	bool legacy32 = paging && !pae, pae32 = paging && pae && !lma;
+
+	sh_print("gva 0x%llx: %s, CR3 0x%llx\n", R(gva),
+		 !paging ? "paging off" : lma ? ((p->cr4 & BIT(12)) ? "5-level paging" : "4-level paging")
+		 : pae ? "PAE paging" : "32-bit paging", R(p->cr3));
+	for (int i = 0; i < mc.nsteps; i++)
+		sh_print("  %-4s table 0x%llx [%u] = 0x%016llx\n", level_name(mc.steps[i].level, legacy32),
+			 R(mc.steps[i].table_gpa), walk_index(gva, mc.steps[i].level, legacy32, pae32),
+			 R(mc.steps[i].entry));
+	if (mc.walk == WALK_OK)
+		sh_print("  -> gpa 0x%llx\n", R(mc.first_gpa));
+}
+
+static void print_dump(uint64_t addr, bool virt)
+{
+	for (uint64_t off = 0; off < mc.got; off += 16) {
+		unsigned n = (unsigned)(mc.got - off < 16 ? mc.got - off : 16);
+		const uint8_t *b = mc.bytes + off;
 		char hex[16 * 3 + 1], text[17];
 		for (unsigned i = 0; i < 16; i++) {
-			hv_snprintf(hex + i * 3, 4, i < n ? "%02x " : "   ", b[i]);
+			hv_snprintf(hex + i * 3, 4, i < n ? "%02x " : "   ", i < n ? b[i] : 0);
 			text[i] = i < n ? (b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.') : ' ';
 		}
 		text[16] = '\0';
@@ -286,31 +324,18 @@ void cmd_mem(int argc, char **argv)
 	}
 	if (!(vm = hold_vm(argv[1])))
 		return;
-	gpa_t gpa = addr;
-	if (virt) {
-		/* One walk for the start; a dump that crosses into the next page
-		 * is translated page by page. */
-		if (show_guest_walk(vm, addr, &gpa)) {
-			for (uint64_t done = 0; done < len;) {
-				uint64_t chunk = PAGE_SIZE - ((addr + done) & (PAGE_SIZE - 1));
-				if (chunk > len - done)
-					chunk = len - done;
-				if (done) {
-					struct guest_paging p = { vm->vcpu.vmcb->save.cr0, vm->vcpu.vmcb->save.cr3,
-								  vm->vcpu.vmcb->save.cr4, vm->vcpu.vmcb->save.efer };
-					if (guest_walk(&p, addr + done, read64, read32, vm, &gpa, NULL, NULL) != WALK_OK) {
-						sh_error("gva 0x%llx does not translate", R(addr + done));
-						break;
-					}
-				}
-				hex_dump(vm, addr + done, gpa, chunk, true);
-				done += chunk;
-			}
-		}
-	} else {
-		hex_dump(vm, addr, gpa, len, false);
-	}
+	copy_guest_memory(vm, addr, len, virt);
 	vmctl_release(vm);
+	if (virt)
+		print_walk(addr);
+	print_dump(addr, virt);
+	if (mc.walk != WALK_OK)
+		sh_error("gva 0x%llx does not translate: %s", R(addr), walk_result_name(mc.walk));
+	else if (mc.no_translation)
+		sh_error("gva 0x%llx does not translate", R(mc.fail_addr));
+	else if (mc.no_ram)
+		sh_error("gpa 0x%llx is outside the guest's RAM (%llu MiB)", R(mc.fail_addr),
+			 R(vm->cfg.mem_size / MiB));
 }
 
 void cmd_npt(int argc, char **argv)

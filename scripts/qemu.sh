@@ -21,6 +21,7 @@ firmware=()
 if [[ $uefi -eq 1 ]]; then
 	firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
 fi
+echo "qemu.sh: Ctrl-] x quits QEMU; Ctrl-A is the hypervisor's console key (Ctrl-A ? lists them)" >&2
 exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-M pc -display none -no-reboot -serial mon:stdio -echr 0x1d \
 	"${firmware[@]}" -cdrom "$iso" "$@"

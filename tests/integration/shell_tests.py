@@ -128,6 +128,12 @@ def scenario_commands(c):
     out = run(c, "mem chatty 0x100000 32")
     field(out, r"^0000000000100000: [0-9a-f]{2} ", "mem hex dump")
     field(out, r"^0000000000100010: ", "mem second line")
+    out = run(c, "mem chatty 0x1ffff0 32")            # the last 16 bytes of RAM, then the end
+    check(len(out) == 2 and out[0].startswith("00000000001ffff0: ")
+          and re.search(r"^error: gpa 0x200000 is outside the guest's RAM \(2 MiB\)", out[1]),
+          "mem across the end of RAM: one line, then the error", "\n".join(out))
+    one_line_error(c, "mem chatty 0x10000000", r"gpa 0x10000000 is outside the guest's RAM")
+    one_line_error(c, "mem chatty 0x1000 0", r"length 0: from 1 to 4096 bytes")
     out = run(c, "mem quiet gva:0x100000 16")
     field(out, r"^gva 0x100000: 4-level paging, CR3 0x[0-9a-f]+", "gva walk mode")
     field(out, r"^  PML4 table 0x[0-9a-f]+ \[0\] = 0x", "gva walk PML4")
