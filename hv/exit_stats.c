@@ -31,8 +31,13 @@ void exit_stats_clear(struct exit_stats *s)
 	s->total = 0;
 }
 
-void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,
-			const char *(*name_of)(uint64_t code))
+static uint64_t count2(const struct exit_stats *a, const struct exit_stats *b, unsigned i)
+{
+	return a->slot[i].count + (b ? b->slot[i].count : 0);
+}
+
+void exit_stats_summary2(const struct exit_stats *a, const struct exit_stats *b, char *buf, size_t len,
+			 unsigned max, const char *(*name_of)(uint64_t code))
 {
 	bool shown[EXIT_STATS_SLOTS] = { false };
 	size_t used = 0;
@@ -43,14 +48,20 @@ void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsig
 	for (unsigned n = 0; n < max && used < len; n++) {
 		unsigned best = EXIT_STATS_SLOTS;
 		for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
-			if (!shown[i] && s->slot[i].count &&
-			    (best == EXIT_STATS_SLOTS || s->slot[i].count > s->slot[best].count))
+			if (!shown[i] && count2(a, b, i) &&
+			    (best == EXIT_STATS_SLOTS || count2(a, b, i) > count2(a, b, best)))
 				best = i;
 		if (best == EXIT_STATS_SLOTS)
 			break;
 		shown[best] = true;
 		const char *name = best == EXIT_STATS_SLOTS - 1 ? "other" : name_of(exit_stats_code(best));
 		used += (size_t)hv_snprintf(buf + used, len - used, "%s%s %llu", n ? ", " : "", name,
-					    (unsigned long long)s->slot[best].count);
+					    (unsigned long long)count2(a, b, best));
 	}
+}
+
+void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,
+			const char *(*name_of)(uint64_t code))
+{
+	exit_stats_summary2(s, NULL, buf, len, max, name_of);
 }

@@ -52,5 +52,9 @@ void exit_stats_clear(struct exit_stats *s);
  * into buf; names come from name_of(exit_code). */
 void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,
 			const char *(*name_of)(uint64_t code));
+/* The same for the sum of a and b (b may be NULL): a VM's counts before and
+ * since its last reset, without merging them. */
+void exit_stats_summary2(const struct exit_stats *a, const struct exit_stats *b, char *buf, size_t len,
+			 unsigned max, const char *(*name_of)(uint64_t code));
 
 #endif

@@ -515,13 +515,11 @@ void vm_stop_now(struct vm *vm)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
 	else
 		hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
-	exit_stats_merge(&v->stats_before, &v->stats);
-	exit_stats_clear(&v->stats);
 	if (vm_exit_stats_enabled) {
 		char summary[160];
-		exit_stats_summary(&v->stats_before, summary, sizeof(summary), 6, svm_exit_name);
-		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name, (unsigned long long)v->stats_before.total,
-		       summary);
+		exit_stats_summary2(&v->stats_before, &v->stats, summary, sizeof(summary), 6, svm_exit_name);
+		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name,
+		       (unsigned long long)(v->stats_before.total + v->stats.total), summary);
 	}
 }
 

@@ -102,8 +102,27 @@ static void test_merge_and_clear(void)
 	EXPECT_EQ(a.slot[0x78].max_cycles, 5);
 }
 
+static void test_summary_of_two(void)
+{
+	static struct exit_stats a, b;
+	char buf[128];
+	for (int i = 0; i < 5; i++)
+		exit_stats_add(&a, 0x7b, 10);
+	for (int i = 0; i < 3; i++)
+		exit_stats_add(&b, 0x7b, 10);
+	for (int i = 0; i < 7; i++)
+		exit_stats_add(&b, 0x72, 10);
+	exit_stats_summary2(&a, &b, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "IOIO 8, CPUID 7");      /* 5 + 3 outranks 7 */
+	exit_stats_summary2(&b, NULL, buf, sizeof(buf), 8, name_of);
+	EXPECT_STREQ(buf, "CPUID 7, IOIO 3");
+	EXPECT_EQ(a.total, 5);                     /* neither input changes */
+	EXPECT_EQ(b.total, 10);
+}
+
 int main(void)
 {
+	RUN(test_summary_of_two);
 	RUN(test_slots);
 	RUN(test_add_and_summary);
 	RUN(test_empty);
