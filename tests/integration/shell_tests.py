@@ -18,6 +18,9 @@ Scenarios:
   uefi      the same console under OVMF: input by interrupt, vms, poweroff.
   polling   the console on a UART with no standard IRQ (0x2e0): input is
             polled on cpu0's tick; the shell and the focus keys still work.
+  garbage   6000 random bytes (control characters, broken escape
+            sequences, Ctrl-A with any key) at the shell and at a VM: the
+            hypervisor and the guests go on, and the shell answers after.
   nosvm     a CPU without SVM: no VM can run, the shell still answers.
   default   build/hv.iso as `make run` boots it: the demo guests' results,
             the shell, the echo guest, poweroff. Prints "banner after S s,
@@ -316,6 +319,34 @@ def scenario_default(c):
     print(f"banner after {banner:.1f}s, power-off {time.time() - off:.1f}s after the command")
 
 
+def scenario_garbage(c):
+    import random
+    rnd = random.Random(6)
+    c.expect(r"vm quiet started", 30)
+    c.expect_exact(PROMPT, 10)
+    # Never Ctrl-A then ']' or the like matters to us; Ctrl-A with any key
+    # must be harmless (focus moves, unknown keys are reported).
+    shell_only = bytes(b for b in (rnd.randrange(256) for _ in range(4000)) if b != 0x01)
+    c.send(shell_only, char_delay=0.0003)
+    mixed = bytes(rnd.randrange(256) for _ in range(2000))
+    c.send(mixed, char_delay=0.0003)
+    c.ctrl_a("s")
+    c.send("\x03")                                   # abandon whatever line is half typed
+    c.expect(r"console: input goes to the shell|\^C", 20)
+    out = run(c, "version", 30)
+    field(out, r"^svm-hv \d+\.\d+ ", "the shell answers after the garbage")
+    field(run(c, "vms"), r"^1\s+quiet\s+(running|halted)", "the guest still runs")
+    c.ctrl_a("1")
+    c.send("\rstill ok\r")
+    c.expect(r"(?m)^echo: still ok$", 10)
+    c.ctrl_a("s")
+    check("PANIC" not in c.text, "no panic")
+    c.expect_exact(PROMPT, 10)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+
+
 def scenario_nosvm(c):
     c.expect(r"hv: cannot run guests: this CPU does not support AMD-V", 60)
     c.expect(r"the shell still answers", 30)
@@ -343,7 +374,7 @@ def scenario_polling(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
-SCENARIOS = {"default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

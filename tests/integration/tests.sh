@@ -615,6 +615,11 @@ test_shell_polling_for_input() {
 	shell_scenario polling "$ISO"
 }
 
+test_shell_survives_garbage() {
+	make_iso shell_garbage "on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M cpu=1"
+	shell_scenario garbage "$ISO"
+}
+
 test_shell_under_uefi() {
 	make_iso shell_uefi "on_idle=halt" "listener vm=quiet type=flat mode=long mem=2M"
 	shell_scenario uefi "$ISO" --uefi
@@ -634,6 +639,6 @@ INTEGRATION_TESTS=(
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
 	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_x2apic_request_without_x2apic test_bench_smoke
 	test_shell_commands test_shell_focus_at_boot test_shell_under_uefi test_shell_without_svm
-	test_shell_polling_for_input
+	test_shell_polling_for_input test_shell_survives_garbage
 	test_hostile_guest_contained
 )
