@@ -86,9 +86,13 @@ unsigned guests_load(const struct mb2_info *info, struct vm *vms, unsigned max)
 		vms[n].index = i;
 		vms[n].cpu = cfg.cpu >= 0 ? (uint32_t)cfg.cpu : place(vms, n);
 		uint64_t npt_bytes = vms[n].npt.pages_used * PAGE_SIZE;
-		pr_info("vm %s: overhead beyond guest RAM: %llu bytes (VMCB %llu, nested page tables %llu, VM state %zu)",
-			cfg.name, (unsigned long long)(PAGE_SIZE + npt_bytes + sizeof(struct vm)),
-			(unsigned long long)PAGE_SIZE, (unsigned long long)npt_bytes, sizeof(struct vm));
+		/* The output ring and the final-state page stay after it stops. */
+		uint64_t kept = (vms[n].con.ring ? VCONSOLE_RING_SIZE : 0) + (vms[n].final_vmcb ? PAGE_SIZE : 0);
+		pr_info("vm %s: overhead beyond guest RAM: %llu bytes (VMCB %llu, nested page tables %llu, VM state %zu, "
+			"output history and final state %llu)",
+			cfg.name, (unsigned long long)(PAGE_SIZE + npt_bytes + sizeof(struct vm) + kept),
+			(unsigned long long)PAGE_SIZE, (unsigned long long)npt_bytes, sizeof(struct vm),
+			(unsigned long long)kept);
 		pr_info("vm %s: %s mode, %llu MiB RAM, %llu-byte image at 0x%llx, entry 0x%llx, ASID %u, cpu%u%s", cfg.name,
 			vm_mode_name(cfg.mode), (unsigned long long)(cfg.mem_size / MiB), (unsigned long long)size,
 			(unsigned long long)cfg.load_addr, (unsigned long long)cfg.entry, vms[n].asid, vms[n].cpu,

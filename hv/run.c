@@ -509,7 +509,13 @@ void vm_stop_now(struct vm *vm)
 	struct vcpu *v = &vm->vcpu;
 
 	vm->stop_tsc = rdtsc();
-	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);   /* before the focus check */
+	if (vm->final_vmcb) {   /* for `vcpu`/`vmcb` after the VMCB is freed */
+		__builtin_memcpy(vm->final_vmcb, v->vmcb, sizeof(*v->vmcb));
+		vm->final_gprs = v->gprs;
+	}
+	/* Published after the copy (the shell reads it once it sees STOPPED),
+	 * and before the focus check in console_vm_stopped(). */
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 	console_vm_stopped(vm);
 	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0)
 		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);

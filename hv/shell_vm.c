@@ -49,6 +49,15 @@ static struct vm *snapshot(int argc, char **argv)
 
 	if (!vm || !sh_vcpu_index(vm, argc, argv, 2))
 		return NULL;
+	/* A stopped VM: the state it stopped in, kept for this. */
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED && vm->final_vmcb) {
+		memcpy(&snap.vmcb, vm->final_vmcb, sizeof(snap.vmcb));
+		snap.gprs = vm->final_gprs;
+		snap.halted = false;
+		snap.paused = false;
+		snap.cpu = vm->cpu;
+		return vm;
+	}
 	if (!(vm = hold_vm(argv[1])))
 		return NULL;
 	memcpy(&snap.vmcb, vm->vcpu.vmcb, sizeof(snap.vmcb));
@@ -102,6 +111,8 @@ void cmd_vcpu(int argc, char **argv)
 
 	sh_print("vm %s vcpu 0 on cpu%u: %s, %s, CPL %u\n", vm->cfg.name, snap.cpu, vm_state_name(vm),
 		 mode_name(s), s->cpl);
+	if (vm->state == VM_STOPPED)
+		sh_print("  as it stopped: %s\n", vm->reason);
 	sh_print("  RIP 0x%016llx  RSP 0x%016llx  RFLAGS 0x%016llx\n", R(s->rip), R(s->rsp), R(s->rflags));
 	sh_print("  RAX 0x%016llx  RBX 0x%016llx  RCX 0x%016llx  RDX 0x%016llx\n", R(s->rax), R(g->rbx), R(g->rcx),
 		 R(g->rdx));
@@ -141,7 +152,10 @@ void cmd_vmcb(int argc, char **argv)
 	const struct vmcb_control *c = &snap.vmcb.control;
 	const struct vmcb_save *s = &snap.vmcb.save;
 
-	sh_print("vm %s vcpu 0 VMCB at host-physical 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb_pa));
+	if (vm->state == VM_STOPPED)
+		sh_print("vm %s vcpu 0 VMCB as it stopped (%s); its page is given back\n", vm->cfg.name, vm->reason);
+	else
+		sh_print("vm %s vcpu 0 VMCB at host-physical 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb_pa));
 	sh_print("control area:\n");
 	sh_print("  intercept CR 0x%08x DR 0x%08x exceptions 0x%08x\n", c->intercept_cr, c->intercept_dr,
 		 c->intercept_exceptions);

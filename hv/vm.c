@@ -402,6 +402,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const uint8_t *image, 
 	hpa_t ring_pa;
 	if (mm_alloc_frames(VCONSOLE_RING_SIZE / PAGE_SIZE, 1, &ring_pa))
 		vm->con.ring = phys_to_virt(ring_pa);
+	vm->final_vmcb = mm_alloc_page();
 	vm->state = VM_READY;
 	return 0;
 oom:

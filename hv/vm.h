@@ -65,6 +65,11 @@ struct vm {
 	uint8_t con_last_raw;      /* its last byte written raw (focused) */
 	uint64_t con_rx_dropped;   /* keystrokes lost to a full receive FIFO */
 	uint64_t start_tsc, stop_tsc;   /* first VMRUN; stop (0 while it runs) */
+	/* The vCPU as it stopped, kept (with the output ring) after its memory
+	 * is given back, so the shell can show a dead guest's registers. NULL
+	 * if there was no page for it. */
+	struct vmcb *final_vmcb;
+	struct guest_gprs final_gprs;
 	/* Operator control (hv/vmctl.h): requests and holds, and whether its
 	 * CPU has parked it. */
 	volatile uint32_t control;

@@ -235,7 +235,14 @@ def scenario_commands(c):
     one_line_error(c, "mem chatty zz", r"bad number 'zz'")
     one_line_error(c, "vcpu nope", r"no VM named 'nope'")
     one_line_error(c, "vcpu chatty 1", r"has 1 vCPU")
-    one_line_error(c, "vcpu wild", r"vm wild has stopped and its memory was given back")
+    one_line_error(c, "mem wild 0x1000", r"vm wild has stopped and its memory was given back")
+    out = run(c, "vcpu wild")                          # a dead guest's registers, as it stopped
+    field(out, r"^vm wild vcpu 0 on cpu1: stopped, 64-bit long mode, CPL 0", "vcpu of a stopped VM")
+    field(out, r"^  as it stopped: error: read of guest-physical 0x[0-9a-f]+, outside its RAM \(RIP 0x1000e0\)",
+          "vcpu says why it stopped")
+    field(out, r"^  RIP 0x00000000001000e0 ", "the RIP it stopped at")
+    field(out, r"^last exit: NPF \(0x400\)", "its last exit")
+    field(run(c, "vmcb wild"), r"^vm wild vcpu 0 VMCB as it stopped \(error: ", "vmcb of a stopped VM")
     one_line_error(c, "npt chatty", r"npt takes NAME GPA")
     one_line_error(c, "loglevel loud", r"bad log level 'loud'")
     one_line_error(c, "resume quiet", r"vm quiet is not paused")
