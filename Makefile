@@ -49,12 +49,13 @@ $(BUILD)/asm-offsets.inc: arch/x86/asm-offsets.c
 	$(Q)$(KCC) $(KCFLAGS) -MF $(BUILD)/asm-offsets.d -MT $@ -S $< -o $(BUILD)/asm-offsets.s
 	$(Q)sed -n 's/^[[:space:]]*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/%define \1 \2/p' $(BUILD)/asm-offsets.s > $@
 
-# The banner names the build; only main.c depends on it. The file changes
-# only when the version does, so main.c is rebuilt exactly then.
+# The banner and the shell's `version` name the build; only main.c and
+# shell_sys.c depend on it. The file changes only when the version does, so
+# they are rebuilt exactly then.
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 $(shell mkdir -p $(BUILD); [ "$$(cat $(BUILD)/git-version 2>/dev/null)" = "$(GIT_VERSION)" ] || echo "$(GIT_VERSION)" > $(BUILD)/git-version)
-$(BUILD)/hv/main.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
-$(BUILD)/hv/main.c.o: $(BUILD)/git-version
+$(BUILD)/hv/main.c.o $(BUILD)/hv/shell_sys.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
+$(BUILD)/hv/main.c.o $(BUILD)/hv/shell_sys.c.o: $(BUILD)/git-version
 
 # Two-pass link: the first image (no symbol table) gives the addresses of the
 # functions; the second adds them in .rodata, after .text, so no code moves.

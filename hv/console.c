@@ -28,6 +28,7 @@ static struct lineedit editor;
 static bool editor_ready;                  /* console_shell_start() ran */
 static bool mid_line;                      /* the last write did not end with "\n" */
 static bool raw_open;                      /* the focused VM's raw output is mid-line */
+static bool prompt_to_redraw;              /* erased for output that has not ended its line yet */
 static bool polling;
 
 /* Keystrokes from the interrupt handler to console_poll(), both on the boot
@@ -37,6 +38,19 @@ static uint8_t rx_ring[RX_RING];
 static volatile uint32_t rx_head, rx_tail;
 
 /* ---- output ---------------------------------------------------------------- */
+
+/* What the operator must see whatever the log level: where the keys go,
+ * why a key did nothing. */
+static void __printf(1, 2) say(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_rawf(LOG_PREFIX "%s\n", msg);
+}
 
 /* The lock, re-entered by its owner: a CPU that faults while printing (or a
  * redraw called from inside a write) still gets its bytes out. */
@@ -73,17 +87,22 @@ static void close_raw_line(void)
 void console_write(const char *s, size_t len)
 {
 	bool taken = console_lock_take();
-	bool prompt = editor_ready && lineedit_prompt_visible(&editor);
 
 	/* A line from elsewhere while the operator types: erase the prompt,
-	 * print the line, draw the prompt and what was typed again. */
-	if (prompt && !mid_line)
+	 * print the line, draw the prompt and what was typed again once the
+	 * line is complete (it may come in pieces). */
+	if (editor_ready && lineedit_prompt_visible(&editor)) {
 		lineedit_hide(&editor);
+		prompt_to_redraw = true;
+	}
 	close_raw_line();
 	uart_write(s, len);
-	mid_line = len && s[len - 1] != '\n';
-	if (prompt && !mid_line)
+	if (len)
+		mid_line = s[len - 1] != '\n';
+	if (prompt_to_redraw && !mid_line && !focus) {
 		lineedit_redraw(&editor);
+		prompt_to_redraw = false;
+	}
 	console_lock_give(taken);
 }
 
@@ -128,9 +147,17 @@ void console_vm_attach(struct vm *vm, uint8_t *ring)
 
 void console_vm_tx(struct vm *vm, uint8_t byte)
 {
-	bool focused = focus == vm;
 	const char *line;
 	size_t len;
+
+	/* The common case, a VM without the focus, takes no lock per byte;
+	 * one that has or had the focus decides under the lock, so a focus
+	 * change cannot slip between the check and its raw write. */
+	bool taken = false, focused = false;
+	if (focus == vm || vm->con_was_focused) {
+		taken = console_lock_take();
+		focused = focus == vm;
+	}
 
 	if (focused != vm->con_was_focused) {
 		if (focused) {
@@ -152,18 +179,23 @@ void console_vm_tx(struct vm *vm, uint8_t byte)
 		bool lone_nl = byte == '\n' && vm->con_last_raw != '\r';
 		vm->con_last_raw = byte;
 		write_raw_locked(lone_nl ? crlf : crlf + 1, lone_nl ? 2 : 1);
-	} else if (complete) {
-		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
 	}
+	console_lock_give(taken);
+	if (!focused && complete)
+		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
 }
 
-void console_vm_stopped(struct vm *vm)
+void console_vm_flush(struct vm *vm)
 {
 	const char *line;
 	size_t len = vconsole_take_partial(&vm->con, &line);
 
 	if (len && !vm->con_was_focused)
 		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
+}
+
+void console_vm_stopped(struct vm *vm)
+{
 	/* vm->state is VM_STOPPED already, so console_set_focus() cannot give
 	 * it the focus after this check: both happen under the lock. */
 	bool taken = console_lock_take();
@@ -174,7 +206,7 @@ void console_vm_stopped(struct vm *vm)
 	}
 	console_lock_give(taken);
 	if (had_focus) {
-		hv_log(LOG_INFO, LOG_PREFIX "vm %s has stopped; input goes to the shell", vm->cfg.name);
+		say("vm %s has stopped; input goes to the shell", vm->cfg.name);
 		taken = console_lock_take();
 		show_prompt_locked();
 		console_lock_give(taken);
@@ -206,10 +238,9 @@ bool console_set_focus(struct vm *vm, char *err, size_t errlen)
 	focus = vm;
 	console_lock_give(taken);
 	if (vm)
-		hv_log(LOG_INFO, LOG_PREFIX "input goes to vm %s (Ctrl-A s: the shell, Ctrl-A ?: keys)",
-		       vm->cfg.name);
+		say("input goes to vm %s (Ctrl-A s: the shell, Ctrl-A ?: keys)", vm->cfg.name);
 	else
-		hv_log(LOG_INFO, LOG_PREFIX "input goes to the shell (Ctrl-A 1-9: a VM, Ctrl-A ?: keys)");
+		say("input goes to the shell (Ctrl-A 1-9: a VM, Ctrl-A ?: keys)");
 	if (!vm) {
 		taken = console_lock_take();
 		show_prompt_locked();
@@ -220,8 +251,13 @@ bool console_set_focus(struct vm *vm, char *err, size_t errlen)
 
 static void escape_help(void)
 {
-	log_rawf("console keys: Ctrl-A s (or 0) the shell; Ctrl-A 1-9 the Nth VM; Ctrl-A n the next; "
-		 "Ctrl-A a (or Ctrl-A Ctrl-A) sends Ctrl-A to the focused VM; Ctrl-A ? this help\n");
+	/* One line per call: the logger takes lines of up to LOG_LINE_MAX. */
+	log_rawf("console keys:\n");
+	log_rawf("  Ctrl-A s (or 0)   the shell\n");
+	log_rawf("  Ctrl-A 1-9        the Nth VM (as `vms` numbers them)\n");
+	log_rawf("  Ctrl-A n          the next VM that has not stopped, then the shell\n");
+	log_rawf("  Ctrl-A a          a Ctrl-A for the focused VM (or Home at the shell)\n");
+	log_rawf("  Ctrl-A ?          this list\n");
 }
 
 /* Ctrl-A n: shell -> first VM -> ... -> last VM -> shell, over running VMs. */
@@ -237,9 +273,19 @@ static struct vm *next_focus(void)
 
 static void send_to_vm(struct vm *vm, uint8_t byte)
 {
-	if (!vuart_receive(&vm->uart, byte))
+	if (vuart_receive(&vm->uart, byte)) {
+		vm->con_rx_full = false;
+	} else {
 		vm->con_rx_dropped++;
-	vmctl_wake(vm);   /* a VM halted in HLT wakes up for input */
+		if (!vm->con_rx_full)   /* once per overflow, not per key */
+			say("vm %s is not reading its UART: its %u-byte input buffer is full, keys are dropped",
+			    vm->cfg.name, VUART_RX_SIZE);
+		vm->con_rx_full = true;
+	}
+	/* Only a VM waiting in HLT needs waking; a running one reads the
+	 * FIFO when it polls (a kick per key would keep its CPU rescheduling). */
+	if (vm->vcpu.halted)
+		vmctl_wake(vm);
 }
 
 static void editor_key(uint8_t c);
@@ -271,17 +317,20 @@ static void escape_key(uint8_t key)
 		if (key >= '1' && key <= '9') {
 			unsigned n = (unsigned)(key - '1');
 			if (n >= vm_count) {
-				hv_log(LOG_WARN, LOG_PREFIX "no VM number %u (there are %u)", n + 1, vm_count);
+				say("no VM number %u (there are %u)", n + 1, vm_count);
 				return;
 			}
 			target = &vms[n];
 			break;
 		}
-		hv_log(LOG_WARN, LOG_PREFIX "Ctrl-A then 0x%02x: not a console key (Ctrl-A ? lists them)", key);
+		if (key > 0x20 && key < 0x7f)
+			say("Ctrl-A %c: not a console key (Ctrl-A ? lists them)", key);
+		else
+			say("Ctrl-A then 0x%02x: not a console key (Ctrl-A ? lists them)", key);
 		return;
 	}
 	if (!console_set_focus(target, err, sizeof(err)))
-		hv_log(LOG_WARN, LOG_PREFIX "%s; input stays where it was", err);
+		say("%s; input stays where it was", err);
 }
 
 /* ---- input ----------------------------------------------------------------- */
@@ -306,10 +355,40 @@ static void editor_key(uint8_t c)
 	console_lock_give(taken);
 }
 
+/* After Ctrl-A, an arrow or function key is a whole escape sequence
+ * (ESC [ ... final, or ESC O x): swallowed, so no "[A" lands in the line. */
+enum { SKIP_NONE, SKIP_INTRO, SKIP_CSI, SKIP_SS3 };
+static int skip_sequence;
+
+static bool skipping_sequence(uint8_t c)
+{
+	switch (skip_sequence) {
+	case SKIP_INTRO:
+		skip_sequence = c == '[' ? SKIP_CSI : c == 'O' ? SKIP_SS3 : SKIP_NONE;
+		return skip_sequence != SKIP_NONE;
+	case SKIP_CSI:
+		if (c >= 0x40 && c <= 0x7e)
+			skip_sequence = SKIP_NONE;
+		return true;
+	case SKIP_SS3:
+		skip_sequence = SKIP_NONE;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void input_byte(uint8_t c)
 {
+	if (skipping_sequence(c))
+		return;
 	if (escape_pending) {
 		escape_pending = false;
+		if (c == 0x1b) {
+			skip_sequence = SKIP_INTRO;
+			say("Ctrl-A then an arrow or function key: not a console key (Ctrl-A ? lists them)");
+			return;
+		}
 		escape_key(c);
 		return;
 	}

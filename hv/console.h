@@ -40,8 +40,11 @@ bool console_polling(void);
 void console_vm_attach(struct vm *vm, uint8_t *ring);
 /* One byte the VM's UART sent (on the VM's CPU). */
 void console_vm_tx(struct vm *vm, uint8_t byte);
-/* The VM stopped: its partial last line is written, and if it had the
- * focus, the shell gets it back. */
+/* The VM is stopping: its partial last line is written (before its stop
+ * line). */
+void console_vm_flush(struct vm *vm);
+/* The VM stopped (vm->state says so): if it had the focus, the shell gets
+ * it back. */
 void console_vm_stopped(struct vm *vm);
 
 /* Focus: NULL is the shell. A stopped VM cannot take it (false, err set). */

@@ -332,6 +332,7 @@ static enum exit_action handle_hlt(struct vcpu *v)
 	if (!vcpu_skip_instruction(v))
 		return EXIT_STOP;
 	v->halted = true;
+	v->uses_hlt = true;
 	v->halt_tick = this_cpu()->ticks;
 	vmctl_yield(v->vm);
 	return EXIT_RESUME;
@@ -508,6 +509,13 @@ void vm_stop_now(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 
+	/* The reason as the stop line gives it, kept for `vms` and `vcpu`
+	 * (rewritten before the shell can see STOPPED). */
+	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0) {
+		char how[VM_STOP_REASON_MAX];
+		hv_snprintf(how, sizeof(how), "%s", vm->reason);
+		hv_snprintf(vm->reason, sizeof(vm->reason), "reset (%s)", how);
+	}
 	vm->stop_tsc = rdtsc();
 	if (vm->final_vmcb) {   /* for `vcpu`/`vmcb` after the VMCB is freed */
 		__builtin_memcpy(vm->final_vmcb, v->vmcb, sizeof(*v->vmcb));
@@ -516,17 +524,15 @@ void vm_stop_now(struct vm *vm)
 	/* Published after the copy (the shell reads it once it sees STOPPED),
 	 * and before the focus check in console_vm_stopped(). */
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-	console_vm_stopped(vm);
-	if (vm->pending == EXIT_RESET && strcmp(vm->reason, "triple fault") != 0)
-		hv_log(LOG_INFO, "vm %s stopped: reset (%s)", vm->cfg.name, vm->reason);
-	else
-		hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
+	console_vm_flush(vm);
+	hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
 	if (vm_exit_stats_enabled) {
 		char summary[160];
 		exit_stats_summary2(&v->stats_before, &v->stats, summary, sizeof(summary), 6, svm_exit_name);
 		hv_log(LOG_INFO, "vm %s: %llu exits: %s", vm->cfg.name,
 		       (unsigned long long)(v->stats_before.total + v->stats.total), summary);
 	}
+	console_vm_stopped(vm);
 }
 
 bool vm_run_slice(struct vm *vm, bool preemptible)
@@ -558,6 +564,7 @@ bool vm_run_slice(struct vm *vm, bool preemptible)
 		if (vm->pending != EXIT_RESUME)
 			a = vm->pending;
 		if (a == EXIT_RESET && vm->cfg.on_reset == VM_ON_RESET_RESTART) {
+			console_vm_flush(vm);
 			hv_log(LOG_INFO, "vm %s reset (%s); restarting", vm->cfg.name, vm->reason);
 			vm_restart(vm);
 			a = EXIT_RESUME;

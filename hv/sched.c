@@ -52,6 +52,7 @@ static void set_timer(struct percpu *me, bool on)
 	else
 		lapic_timer_stop();
 	me->timer_running = on;
+	pr_debug("cpu%u: scheduler tick %s", me->cpu_id, on ? "on" : "off");
 }
 
 /* A vCPU in HLT runs again at its CPU's next tick or when input comes. */
@@ -92,7 +93,7 @@ static void run_cpu_queue(void *arg)
 	struct percpu *me = this_cpu();
 	struct vm *mine[MAX_VMS];
 	struct vm *last = NULL;
-	unsigned n = 0;
+	unsigned n = 0, next = 0;   /* next: where the round robin goes on */
 	bool boot_cpu = me->cpu_id == 0;
 
 	for (unsigned i = 0; i < vm_count; i++)
@@ -101,11 +102,13 @@ static void run_cpu_queue(void *arg)
 	if (n > 1 && !me->timer_ticks_per_ms)
 		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
 	for (;;) {
-		me->resched = false;   /* this pass sees every change made so far */
+		/* This pass sees every change made so far (seq_cst: the clear
+		 * must not pass the loads of vm->control below). */
+		__atomic_store_n(&me->resched, false, __ATOMIC_SEQ_CST);
 		/* Who could run now decides whether the tick is needed: it
 		 * preempts when VMs share the core, wakes halted vCPUs, and polls
 		 * the console when its input has no interrupt. */
-		unsigned alive = 0, ready = 0, halted = 0;
+		unsigned alive = 0, ready = 0, halters = 0;
 		for (unsigned i = 0; i < n; i++) {
 			struct vm *vm = mine[i];
 			if (!vm)
@@ -113,26 +116,34 @@ static void run_cpu_queue(void *arg)
 			alive++;
 			if (vm->control & (VM_CTL_PAUSED | VM_CTL_HOLD_MASK))
 				continue;
-			if (still_halted(vm, me))
-				halted++;
-			else
-				ready++;
+			/* A vCPU that waits in HLT needs the tick to wake; one that
+			 * did once will again, so the tick stays on rather than
+			 * being reprogrammed twice per HLT. */
+			halters += vm->vcpu.uses_hlt;
+			ready += !still_halted(vm, me);
 		}
 		if (!alive)
 			break;
-		set_timer(me, ready > 1 || halted || (boot_cpu && console_polling()));
+		set_timer(me, ready > 1 || halters || (boot_cpu && console_polling()));
 		bool ran = false, waiting = false, rescan = false;
-		for (unsigned i = 0; i < n && !rescan; i++) {
+		/* From where the last pass left off, so a rescan (the shell
+		 * changed something) never sends the rotation back to the start. */
+		unsigned start = next;
+		for (unsigned k = 0; k < n && !rescan; k++) {
+			unsigned i = (start + k) % n;
 			struct vm *vm = mine[i];
 			if (!vm)
 				continue;
 			if (boot_cpu)
 				console_poll();
+			uint32_t requests;
+			if (!vmctl_prepare(vm, &requests))
+				continue;   /* held by the shell */
 			/* A reset scrubs the FPU registers, so they must be this
 			 * VM's; a stopped VM's are simply dropped. */
-			if (vm->control & VM_CTL_RESET)
+			if (requests & VM_CTL_RESET)
 				switch_fpu(&last, vm);
-			if (vmctl_apply_requests(vm)) {
+			if (vmctl_apply_requests(vm, requests)) {
 				vmctl_stopped(vm);
 				mine[i] = NULL;
 				if (last == vm)
@@ -153,11 +164,14 @@ static void run_cpu_queue(void *arg)
 			if (__atomic_load_n(&me->resched, __ATOMIC_SEQ_CST)) {
 				me->current_vm = NULL;
 				rescan = true;
+				next = i;
 				continue;
 			}
 			bool stopped = vm_run_slice(vm, me->timer_running);
 			me->current_vm = NULL;
+			me->last_vm = vm;
 			ran = true;
+			next = i + 1;
 			if (stopped) {
 				vmctl_stopped(vm);
 				mine[i] = NULL;

@@ -17,18 +17,18 @@ const struct shell_cmd shell_cmds[] = {
 	{ "vms", "", "VMs: number, name, state, CPU, vCPUs, memory, uptime, exits, resets", 0, 0, SH_ARG_NONE, cmd_vms },
 	{ "vcpu", "NAME [N]", "a vCPU's registers, segments, control registers, pending events", 1, 2, SH_ARG_VM, cmd_vcpu },
 	{ "vmcb", "NAME [N]", "a vCPU's VMCB, control and save area, decoded", 1, 2, SH_ARG_VM, cmd_vmcb },
-	{ "mem", "[NAME GPA|gva:ADDR [LEN]]", "hex dump of guest memory (gva: shows the page walk); alone: host memory", 0, 3, SH_ARG_VM, cmd_mem },
+	{ "mem", "[NAME GPA|gva:ADDR [LEN]]", "hex dump of guest memory, gva: with the page walk; alone: host memory", 0, 3, SH_ARG_VM, cmd_mem },
 	{ "npt", "NAME GPA", "the nested page table walk for a guest-physical address", 2, 2, SH_ARG_VM, cmd_npt },
 	{ "exits", "NAME [reset]", "exits per reason with mean/max cycles, since boot and since the last reset", 1, 2, SH_ARG_VM, cmd_exits },
-	{ "pause", "NAME", "stop running a VM until resume", 1, 1, SH_ARG_VM, cmd_pause },
-	{ "resume", "NAME", "run a paused VM again", 1, 1, SH_ARG_VM, cmd_resume },
-	{ "reset", "NAME", "restart a VM from its initial state", 1, 1, SH_ARG_VM, cmd_reset },
-	{ "stop", "NAME", "end a VM (vm NAME stopped: stopped by the operator)", 1, 1, SH_ARG_VM, cmd_stop },
-	{ "console", "[NAME]", "give the console's input to a VM (Ctrl-A s comes back)", 0, 1, SH_ARG_VM, cmd_console },
-	{ "log", "NAME", "replay a VM's recent serial output (its 16 KiB ring)", 1, 1, SH_ARG_VM, cmd_log },
+	{ "pause", "NAME", "stop running a VM until resume", 1, 1, SH_ARG_LIVE_VM, cmd_pause },
+	{ "resume", "NAME", "run a paused VM again", 1, 1, SH_ARG_LIVE_VM, cmd_resume },
+	{ "reset", "NAME", "restart a VM from its initial state", 1, 1, SH_ARG_LIVE_VM, cmd_reset },
+	{ "stop", "NAME", "end a VM: \"vm NAME stopped: stopped by the operator\"", 1, 1, SH_ARG_LIVE_VM, cmd_stop },
+	{ "console", "[NAME]", "give the console's input to a VM; Ctrl-A s comes back", 0, 1, SH_ARG_LIVE_VM, cmd_console },
+	{ "log", "NAME", "replay a VM's last 16 KiB of serial output", 1, 1, SH_ARG_VM, cmd_log },
 	{ "loglevel", "[LEVEL]", "show or set the log level: error, warn, info, debug", 0, 1, SH_ARG_LOGLEVEL, cmd_loglevel },
 	{ "reboot", "", "reset the machine", 0, 0, SH_ARG_NONE, cmd_reboot },
-	{ "poweroff", "", "power the machine off (ACPI S5)", 0, 0, SH_ARG_NONE, cmd_poweroff },
+	{ "poweroff", "", "power the machine off, ACPI S5", 0, 0, SH_ARG_NONE, cmd_poweroff },
 };
 const unsigned shell_cmd_count = ARRAY_SIZE(shell_cmds);
 
@@ -121,10 +121,10 @@ void shell_run_line(const char *line)
 	}
 	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
 		if (!c->usage[0])
-			sh_error("%s takes no arguments (%s)", c->name, c->help);
+			sh_error("%s takes no arguments", c->name);
 		else
-			sh_error("%s takes %s%s (%s)", c->name, c->usage,
-				 argc - 1 < c->min_args ? "" : ": too many arguments", c->help);
+			sh_error("%s takes %s (%s)", c->name, c->usage,
+				 argc - 1 < c->min_args ? "missing arguments" : "too many arguments");
 		return;
 	}
 	c->run(argc, argv);
@@ -164,9 +164,11 @@ unsigned shell_complete(void *ctx, const char *line, size_t line_len, unsigned w
 	const struct shell_cmd *c = find_cmd(name);
 	if (!c)
 		return 0;
-	if (word_index == 1 && c->first == SH_ARG_VM) {
+	if (word_index == 1 && (c->first == SH_ARG_VM || c->first == SH_ARG_LIVE_VM)) {
+		/* pause, resume, reset, stop, console: only VMs that have not stopped */
 		for (unsigned i = 0; i < vm_count; i++)
-			n = add_if_prefix(vms[i].cfg.name, prefix, prefix_len, out, n, max);
+			if (c->first == SH_ARG_VM || vms[i].state != VM_STOPPED)
+				n = add_if_prefix(vms[i].cfg.name, prefix, prefix_len, out, n, max);
 	} else if (word_index == 1 && c->first == SH_ARG_LOGLEVEL) {
 		for (unsigned i = 0; i < ARRAY_SIZE(level_names); i++)
 			n = add_if_prefix(level_names[i], prefix, prefix_len, out, n, max);

@@ -9,7 +9,7 @@
 
 #define SHELL_MAX_ARGS 6
 
-enum shell_arg_kind { SH_ARG_NONE, SH_ARG_VM, SH_ARG_LOGLEVEL };
+enum shell_arg_kind { SH_ARG_NONE, SH_ARG_VM, SH_ARG_LIVE_VM, SH_ARG_LOGLEVEL };
 
 struct shell_cmd {
 	const char *name;

@@ -45,12 +45,23 @@ static unsigned permille(uint64_t part, uint64_t whole)
 	return whole ? (unsigned)((part > whole ? whole : part) * 1000 / whole) : 0;
 }
 
+/* Idle time so far: finished halts plus the one in progress. Read twice
+ * around the total so a halt that ends meanwhile is not counted twice. */
+static uint64_t idle_so_far(const struct percpu *pc, uint64_t now)
+{
+	for (;;) {
+		uint64_t since = pc->idle_since, idle = pc->idle_tsc;
+		if (since == pc->idle_since)
+			return idle + (since && since < now ? now - since : 0);
+	}
+}
+
 void cmd_cpus(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	uint64_t now = rdtsc();
 
-	sh_print("cpu  apic  state    running       idle%%(boot)  idle%%(last)  vms\n");
+	sh_print("cpu  apic  state    vm               idle%%(boot)  idle%%(last)  placed\n");
 	for (uint32_t c = 0; c < cpu_count; c++) {
 		struct percpu *pc = cpus[c];
 		if (!pc)
@@ -61,16 +72,19 @@ void cmd_cpus(int argc, char **argv)
 			if (vms[i].cpu == c)
 				used += (size_t)hv_snprintf(placed + used, sizeof(placed) - used, "%s%s", used ? "," : "",
 							   vms[i].cfg.name);
-		struct vm *running = pc->current_vm;
-		uint64_t since = pc->idle_since;   /* a halt still in progress counts too */
-		uint64_t idle = pc->idle_tsc + (since && since < now ? now - since : 0);
+		/* The VM in guest mode now, else the one that ran last (cpu0
+		 * runs the shell between its VMs' slices). */
+		struct vm *vm = pc->current_vm ? pc->current_vm : pc->last_vm;
+		if (vm && vm->state == VM_STOPPED)
+			vm = NULL;
+		uint64_t idle = idle_so_far(pc, now);
 		unsigned boot = permille(idle, now - pc->online_tsc);
-		unsigned last = last_tsc[c] ? permille(idle - last_idle[c], now - last_tsc[c]) : boot;
+		unsigned last = last_tsc[c] && idle >= last_idle[c] ? permille(idle - last_idle[c], now - last_tsc[c])
+								     : boot;
 		last_idle[c] = idle;
 		last_tsc[c] = now;
-		sh_print("%-4u %-5u %-8s %-13s %3u.%u        %3u.%u       %s\n", c, pc->apic_id,
-			 pc->online ? "online" : "offline", running ? running->cfg.name : "-", boot / 10, boot % 10,
-			 last / 10, last % 10, placed);
+		sh_print("%-4u %-5u %-8s %-16s %9u.%u %11u.%u  %s\n", c, pc->apic_id, pc->online ? "online" : "offline",
+			 vm ? vm->cfg.name : "-", boot / 10, boot % 10, last / 10, last % 10, placed);
 	}
 }
 
@@ -83,17 +97,18 @@ void cmd_vms(int argc, char **argv)
 		sh_print("no VMs\n");
 		return;
 	}
-	sh_print("#   name             state     cpu  vcpus  memory     uptime(ms)     exits  resets  focus\n");
+	sh_print("#   name             state     cpu  vcpus   memory  uptime(ms)      exits  resets  why stopped\n");
 	for (unsigned i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
 		uint64_t up = 0;
 		if (vm->start_tsc)
 			up = sh_tsc_ms((vm->stop_tsc ? vm->stop_tsc : now) - vm->start_tsc);
 		uint64_t exits = vm->vcpu.stats_before.total + vm->vcpu.stats.total;
-		sh_print("%-3u %-16s %-9s %-4u %-6u %5llu MiB  %10llu  %8llu  %6u  %s\n", i + 1, vm->cfg.name,
+		bool stopped = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED;
+		sh_print("%-3u %-16s %-9s %-4u %5u %4llu MiB  %10llu %10llu  %6u  %.48s\n", i + 1, vm->cfg.name,
 			 vm_state_name(vm), vm->cpu, 1u, (unsigned long long)(vm->cfg.mem_size / MiB),
 			 (unsigned long long)up, (unsigned long long)exits, vm->reset_count,
-			 console_focus() == vm ? "yes" : "-");
+			 stopped ? vm->reason : "-");
 	}
 }
 

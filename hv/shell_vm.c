@@ -38,6 +38,7 @@ struct vcpu_snapshot {
 	struct guest_gprs gprs;
 	bool halted;
 	bool paused;
+	bool fresh;         /* no exit since it started or was reset */
 	uint32_t cpu;
 };
 
@@ -55,6 +56,7 @@ static struct vm *snapshot(int argc, char **argv)
 		snap.gprs = vm->final_gprs;
 		snap.halted = false;
 		snap.paused = false;
+		snap.fresh = false;
 		snap.cpu = vm->cpu;
 		return vm;
 	}
@@ -64,6 +66,8 @@ static struct vm *snapshot(int argc, char **argv)
 	snap.gprs = vm->vcpu.gprs;
 	snap.halted = vm->vcpu.halted;
 	snap.paused = vmctl_is_paused(vm);
+	snap.fresh = vm_exit_stats_enabled &&
+		     vm->vcpu.stats_before.total + vm->vcpu.stats.total == vm->vcpu.exits_at_start;
 	snap.cpu = vm->cpu;
 	vmctl_release(vm);
 	return vm;
@@ -140,8 +144,11 @@ void cmd_vcpu(int argc, char **argv)
 	sh_print("  %-22s %s\n", "interrupt shadow", (c->int_state & INT_STATE_SHADOW) ? "yes" : "no");
 	sh_print("  %-22s %s\n", "virtual interrupt", (c->int_ctl & INT_CTL_V_IRQ) ? "pending" : "none");
 	sh_print("  %-22s %s\n", "halted (HLT)", snap.halted ? "yes" : "no");
-	sh_print("last exit: %s (0x%llx) info1 0x%llx info2 0x%llx\n", svm_exit_name(c->exit_code),
-		 R(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
+	if (snap.fresh)
+		sh_print("last exit: none since it (re)started\n");
+	else
+		sh_print("last exit: %s (0x%llx) info1 0x%llx info2 0x%llx\n", svm_exit_name(c->exit_code),
+			 R(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
 }
 
 void cmd_vmcb(int argc, char **argv)
@@ -172,8 +179,11 @@ void cmd_vmcb(int argc, char **argv)
 		 c->int_vector & INT_VECTOR_MASK);
 	sh_print("  int_state 0x%llx (interrupt shadow %s)\n", R(c->int_state),
 		 (c->int_state & INT_STATE_SHADOW) ? "yes" : "no");
-	sh_print("  exit code 0x%llx (%s) info1 0x%llx info2 0x%llx\n", R(c->exit_code),
-		 svm_exit_name(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
+	if (snap.fresh)
+		sh_print("  exit code: none since it (re)started\n");
+	else
+		sh_print("  exit code 0x%llx (%s) info1 0x%llx info2 0x%llx\n", R(c->exit_code),
+			 svm_exit_name(c->exit_code), R(c->exit_info_1), R(c->exit_info_2));
 	sh_print("  exit_int_info 0x%llx  event_inj 0x%llx\n", R(c->exit_int_info), R(c->event_inj));
 	sh_print("  nested_ctl 0x%llx (NP %s)  nested CR3 0x%llx\n", R(c->nested_ctl),
 		 (c->nested_ctl & NESTED_CTL_NP_ENABLE) ? "on" : "off", R(c->nested_cr3));
@@ -320,7 +330,7 @@ void cmd_mem(int argc, char **argv)
 		return;
 	}
 	if (argc == 2) {
-		sh_error("mem takes NAME GPA|gva:ADDR [LEN], or nothing for host memory");
+		sh_error("mem takes [NAME GPA|gva:ADDR [LEN]] (missing arguments)");
 		return;
 	}
 	struct vm *vm = sh_vm(argv[1]);
@@ -334,6 +344,11 @@ void cmd_mem(int argc, char **argv)
 		return;
 	if (len == 0 || len > MEM_MAX_LEN) {
 		sh_error("length %llu: from 1 to %u bytes", R(len), MEM_MAX_LEN);
+		return;
+	}
+	if (!virt && (addr >= vm->cfg.mem_size || len > vm->cfg.mem_size - addr)) {
+		sh_error("gpa 0x%llx+%llu is not all in the guest's RAM (0x0-0x%llx)", R(addr), R(len),
+			 R(vm->cfg.mem_size - 1));
 		return;
 	}
 	if (!(vm = hold_vm(argv[1])))
@@ -402,11 +417,15 @@ void cmd_exits(int argc, char **argv)
 			sh_error("exits NAME [reset]: '%s' is not 'reset'", argv[2]);
 			return;
 		}
-		if (!(vm = hold_vm(argv[1])))
+		/* A stopped VM's counters have no writer left; a live one's
+		 * CPU must be kept off them while they move. */
+		bool stopped = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED;
+		if (!stopped && !(vm = hold_vm(argv[1])))
 			return;
 		exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
 		exit_stats_clear(&vm->vcpu.stats);
-		vmctl_release(vm);
+		if (!stopped)
+			vmctl_release(vm);
 		sh_print("vm %s: exit counts since the last reset cleared\n", vm->cfg.name);
 		return;
 	}
@@ -416,8 +435,8 @@ void cmd_exits(int argc, char **argv)
 	recent = vm->vcpu.stats;
 	total = vm->vcpu.stats_before;
 	exit_stats_merge(&total, &recent);
-	sh_print("vm %s: %llu exits since boot, %llu since the last reset (%u resets); cycles are TSC ticks in the hypervisor per exit\n",
-		 vm->cfg.name, R(total.total), R(recent.total), vm->reset_count);
+	sh_print("vm %s: %llu exits since boot, %llu since the last reset (reset %u time%s); cycles are TSC ticks in the hypervisor per exit\n",
+		 vm->cfg.name, R(total.total), R(recent.total), vm->reset_count, vm->reset_count == 1 ? "" : "s");
 	sh_print("reason            since-boot   mean-cyc    max-cyc | since-reset   mean-cyc    max-cyc\n");
 	bool shown[EXIT_STATS_SLOTS] = { false };
 	for (;;) {   /* busiest first */

@@ -453,4 +453,5 @@ void vm_restart(struct vm *vm)
 	/* `exits NAME` shows counts since boot and since the last reset. */
 	exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
 	exit_stats_clear(&vm->vcpu.stats);
+	vm->vcpu.exits_at_start = vm->vcpu.stats_before.total;
 }

@@ -37,6 +37,8 @@ struct vcpu {
 	struct exit_stats stats;   /* per exit reason, since the last reset (or start) */
 	struct exit_stats stats_before;   /* everything before that */
 	bool halted;               /* in HLT, waiting for its CPU's next tick or input */
+	bool uses_hlt;             /* has halted at least once: its CPU keeps the tick on */
+	uint64_t exits_at_start;   /* exits counted when it (re)started: none since, if equal */
 	uint64_t halt_tick;        /* that CPU's tick count when it halted */
 	uint64_t mtrr_def_type;    /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
 	uint32_t pf_error;         /* #PF error code from vcpu_check_linear_access() */
@@ -64,6 +66,7 @@ struct vm {
 	bool con_was_focused;      /* the console focus at its last output byte */
 	uint8_t con_last_raw;      /* its last byte written raw (focused) */
 	uint64_t con_rx_dropped;   /* keystrokes lost to a full receive FIFO */
+	bool con_rx_full;          /* the last key was dropped (reported once) */
 	uint64_t start_tsc, stop_tsc;   /* first VMRUN; stop (0 while it runs) */
 	/* The vCPU as it stopped, kept (with the output ring) after its memory
 	 * is given back, so the shell can show a dead guest's registers. NULL

@@ -4,6 +4,7 @@
 #include "arch/x86/percpu.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
+#include "hv/console.h"
 #include "hv/vm.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
@@ -20,15 +21,17 @@ static void kick(struct vm *vm)
 {
 	struct percpu *pc = cpus[vm->cpu];
 
-	if (!pc || pc == this_cpu())
-		return;   /* this CPU is not in guest mode while the shell runs */
-	/* Whatever that CPU runs now must leave its run loop, so that its
-	 * scheduler gets to this VM even if it is not the one in guest mode.
-	 * Ordering 3: resched is written before current_vm is read; the
+	if (!pc)
+		return;
+	/* Ordering 3: resched is written before current_vm is read; the
 	 * scheduler writes current_vm before it reads resched. So either it
-	 * sees resched and looks again before entering the guest, or we see
-	 * the VM it entered and make it yield. */
+	 * sees resched and looks again (its timer decision included) before
+	 * entering a guest, or we see the VM it entered and make it yield. */
 	__atomic_store_n(&pc->resched, true, __ATOMIC_SEQ_CST);
+	if (pc == this_cpu())
+		return;   /* the shell runs between this CPU's exits: resched is enough */
+	/* Whatever that CPU runs now must leave its run loop, so that its
+	 * scheduler gets to this VM even if it is not the one in guest mode. */
 	struct vm *running = __atomic_load_n(&pc->current_vm, __ATOMIC_SEQ_CST);
 	if (running)
 		__atomic_or_fetch(&running->control, VM_CTL_YIELD, __ATOMIC_SEQ_CST);
@@ -82,10 +85,13 @@ bool vmctl_hold(struct vm *vm, char *err, size_t errlen)
 	}
 	__atomic_add_fetch(&vm->control, VM_CTL_HOLD_ONE, __ATOMIC_SEQ_CST);
 	spin_unlock(&vm->ctl_lock);
+	uint64_t t0 = tsc_ns_since_boot();
 	if (!wait_parked(vm, err, errlen)) {
 		vmctl_release(vm);
 		return false;
 	}
+	hv_log(LOG_DEBUG, "vmctl: vm %s held (out of guest mode on cpu%u after %llu us)", vm->cfg.name, vm->cpu,
+	       (unsigned long long)((tsc_ns_since_boot() - t0) / 1000));
 	return true;
 }
 
@@ -124,16 +130,31 @@ void vmctl_request(struct vm *vm, uint32_t request)
 
 /* ---- the VM's CPU -------------------------------------------------------- */
 
-bool vmctl_apply_requests(struct vm *vm)
+bool vmctl_prepare(struct vm *vm, uint32_t *requests)
 {
-	uint32_t c = __atomic_fetch_and(&vm->control, ~(VM_CTL_REQUESTS | VM_CTL_YIELD), __ATOMIC_SEQ_CST);
+	/* Ordering 2, the other half of ordering 1 (wait_parked): not parked
+	 * from here on, then look. A held VM is left exactly as it is: the
+	 * shell may be reading it. */
+	__atomic_store_n(&vm->parked, false, __ATOMIC_SEQ_CST);
+	if (ctl_load(vm) & VM_CTL_HOLD_MASK) {
+		__atomic_store_n(&vm->parked, true, __ATOMIC_SEQ_CST);
+		*requests = 0;
+		return false;
+	}
+	*requests = __atomic_fetch_and(&vm->control, ~(VM_CTL_REQUESTS | VM_CTL_YIELD), __ATOMIC_SEQ_CST) &
+		    VM_CTL_REQUESTS;
+	return true;
+}
 
+bool vmctl_apply_requests(struct vm *vm, uint32_t c)
+{
 	if (c & VM_CTL_STOP) {
 		vm_request_stop(vm, "stopped by the operator");
 		vm_stop_now(vm);
 		return true;
 	}
 	if (c & VM_CTL_RESET) {
+		console_vm_flush(vm);
 		hv_log(LOG_INFO, "vm %s reset (by the operator); restarting", vm->cfg.name);
 		vm_restart(vm);
 	}
@@ -142,8 +163,8 @@ bool vmctl_apply_requests(struct vm *vm)
 
 bool vmctl_may_run(struct vm *vm)
 {
-	/* Ordering 2, the other half of ordering 1 (wait_parked). */
-	__atomic_store_n(&vm->parked, false, __ATOMIC_SEQ_CST);
+	/* parked is false since vmctl_prepare(); a hold or pause that came
+	 * after it is seen here (or its kick makes the slice end at once). */
 	if (ctl_load(vm) & (VM_CTL_PAUSED | VM_CTL_HOLD_MASK)) {
 		__atomic_store_n(&vm->parked, true, __ATOMIC_SEQ_CST);
 		return false;

@@ -46,10 +46,15 @@ bool vmctl_is_paused(const struct vm *vm);
 
 /* ---- the VM's CPU's side ------------------------------------------------ */
 
-/* Applies reset and stop requests; true if the VM stopped (its stop lines
- * are printed). */
-bool vmctl_apply_requests(struct vm *vm);
-/* True if the VM may run now; false if paused or held (then it is parked). */
+/* Before each look at a VM: false if the shell holds it (it is parked and
+ * must not be touched). Else takes the pending stop/reset requests into
+ * *requests (the caller makes the FPU registers the VM's before a reset). */
+bool vmctl_prepare(struct vm *vm, uint32_t *requests);
+/* Applies the requests vmctl_prepare() took; true if the VM stopped (its
+ * stop lines are printed). */
+bool vmctl_apply_requests(struct vm *vm, uint32_t requests);
+/* After vmctl_prepare(): true if the VM may run now; false if paused or
+ * held (then it is parked). */
 bool vmctl_may_run(struct vm *vm);
 /* After the VM stopped: gives its memory back, unless the shell holds it
  * (then the last release does). */

@@ -206,7 +206,10 @@ static void tab_complete(struct lineedit *le)
 		return;
 	}
 	if (kept == 1) {
-		if (insert(le, cand[0] + plen, strlen(cand[0] + plen)))
+		/* A word is done: a space follows. A prefix such as "gva:" is
+		 * not: what follows it is typed straight on. */
+		size_t clen = strlen(cand[0]);
+		if (insert(le, cand[0] + plen, clen - plen) && !(clen && cand[0][clen - 1] == ':'))
 			insert(le, " ", 1);
 		return;
 	}

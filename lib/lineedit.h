@@ -20,7 +20,9 @@
 
 #include "lib/types.h"
 
-#define LINEEDIT_MAX 128          /* longest line, without NUL */
+#define LINEEDIT_MAX 75          /* longest line, without NUL: with the 4-character
+                                     * prompt it fits one 80-column row, so a redraw
+                                     * (which clears one row) always erases it all */
 #define LINEEDIT_HISTORY 16       /* lines kept */
 #define LINEEDIT_COMPLETIONS 32   /* candidates asked of the completer */
 

@@ -51,12 +51,13 @@ static size_t format_timestamp(char *buf, size_t size)
 /* Formats into buf (LINE_BUF_SIZE bytes) after `used` bytes already there and
  * returns the total text length, cut to LOG_LINE_MAX with a visible "..." so a
  * reader knows the line was longer. */
-static size_t append_cut(char *buf, size_t used, const char *fmt, va_list ap)
+static size_t append_cut(char *buf, size_t used, const char *fmt, va_list ap, bool *cut)
 {
 	size_t room = LOG_LINE_MAX + 1 - used;   /* the formatter keeps one byte for NUL */
 	int n = hv_vsnprintf(buf + used, room, fmt, ap);
 
-	if (n >= 0 && (size_t)n < room)
+	*cut = !(n >= 0 && (size_t)n < room);
+	if (!*cut)
 		return used + (size_t)n;
 	for (size_t i = LOG_LINE_MAX - 3; i < LOG_LINE_MAX; i++)
 		buf[i] = '.';
@@ -70,8 +71,9 @@ void hv_vlog(enum log_level level, const char *fmt, va_list ap)
 	/* Checked first so filtered-out lines cost no clock read or formatting. */
 	if (level > log_level || !log_sink)
 		return;
+	bool cut;
 	size_t len = format_timestamp(line, LOG_LINE_MAX + 1);
-	len = append_cut(line, len, fmt, ap);
+	len = append_cut(line, len, fmt, ap, &cut);
 	line[len++] = '\n';
 	/* One sink call per line, so lines from different CPUs stay whole
 	 * if the sink serialises its calls. */
@@ -92,7 +94,8 @@ void log_raw(const char *s, size_t len)
 	emit(s, len);
 }
 
-/* Bounded like hv_log (no heap): text beyond LOG_LINE_MAX is cut to "...". */
+/* Bounded like hv_log (no heap): text beyond LOG_LINE_MAX is cut to "...",
+ * and then ends its line, since what was cut may have held the newline. */
 void log_rawf(const char *fmt, ...)
 {
 	char buf[LINE_BUF_SIZE];
@@ -100,8 +103,11 @@ void log_rawf(const char *fmt, ...)
 
 	if (!log_sink)
 		return;
+	bool cut;
 	va_start(ap, fmt);
-	size_t len = append_cut(buf, 0, fmt, ap);
+	size_t len = append_cut(buf, 0, fmt, ap, &cut);
 	va_end(ap);
+	if (cut)
+		buf[len++] = '\n';
 	emit(buf, len);
 }

@@ -32,6 +32,7 @@ struct percpu {
 	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate, measured at bring-up */
 	bool timer_running;             /* the periodic tick is on (lapic_timer_start) */
 	struct vm *volatile current_vm; /* the VM in guest mode or between its exits, else NULL */
+	struct vm *volatile last_vm;    /* the VM that ran last (for the shell's `cpus`) */
 	uint64_t online_tsc;            /* TSC when it came online */
 	volatile uint64_t idle_tsc;     /* TSC ticks spent halted, waiting for work */
 	volatile uint64_t idle_since;   /* TSC when the halt in progress began, else 0 */

@@ -2,8 +2,10 @@
  * to tx() at once (the console decides where it shows); bytes the operator
  * types for this VM wait in a receive FIFO that the guest reads from RBR,
  * with LSR.DR telling it one is there. Registers per the PC16550D datasheet.
- * No interrupt reaches the guest yet (there is no virtual PIC), but IER and
- * IIR behave as the datasheet says, so polling drivers that look at IIR work. */
+ * No interrupt reaches the guest yet (there is no virtual PIC); IIR reports
+ * received data and transmitter empty by the datasheet's priority, for
+ * polling drivers (an IIR read does not clear THRE: with no interrupt
+ * delivered there is nothing to acknowledge). */
 #ifndef HV_VDEV_VUART_H
 #define HV_VDEV_VUART_H
 

@@ -167,7 +167,11 @@ class Console:
         """Send bytes one at a time, char_delay seconds apart (the UART FIFO is small)."""
         data = data.encode("latin-1") if isinstance(data, str) else data
         for i in range(len(data)):
-            self._sock.sendall(data[i:i + 1])
+            try:
+                self._sock.sendall(data[i:i + 1])
+            except OSError as e:   # a timeout too: QEMU stopped taking input
+                raise ExpectError(f"cannot send to the console ({e}); QEMU output:\n"
+                                  + self._qemu_output()) from None
             if char_delay:
                 time.sleep(char_delay)
 

@@ -587,7 +587,8 @@ test_bench_smoke() {
 # socket chardev) and checks the answers; it prints why it failed.
 shell_scenario() {   # SCENARIO ISO [--uefi]
 	local out
-	out=$(python3 tests/integration/shell_tests.py "$1" "$2" "$OUT/shell_$1.log" "${@:3}" 2>&1) ||
+	LOG=$OUT/shell_$1.log   # what the runner shows when the test fails
+	out=$(python3 tests/integration/shell_tests.py "$1" "$2" "$LOG" "${@:3}" 2>&1) ||
 		fail "$(tail -c 3000 <<<"$out")"
 }
 
@@ -595,7 +596,8 @@ test_shell_commands() {
 	make_iso shell_commands "on_idle=halt" \
 		"ticker vm=chatty type=flat mode=protected mem=2M cpu=0" \
 		"listener vm=quiet type=flat mode=long mem=2M cpu=1" \
-		"wild_read vm=wild type=flat mode=long mem=16M cpu=1"
+		"wild_read vm=wild type=flat mode=long mem=16M cpu=1" \
+		"busy vm=busy type=flat mode=protected mem=2M cpu=1"
 	shell_scenario commands "$ISO"
 }
 

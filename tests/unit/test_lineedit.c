@@ -47,6 +47,8 @@ static unsigned completer(void *ctx, const char *line, size_t line_len, unsigned
 		return 0;
 	if (return_junk && n < max)
 		cand[n++] = "zzz-not-a-match";
+	if (word_index == 1 && prefix_len && prefix[0] == 'g' && n < max)
+		cand[n++] = "gva:";   /* a prefix word, as the shell's mem has */
 	for (size_t i = 0; i < count && n < max; i++)
 		if (strncmp(list[i], prefix, prefix_len) == 0)
 			cand[n++] = list[i];
@@ -543,8 +545,19 @@ static void test_fuzz(void)
 	EXPECT_TRUE(lines > 1000);
 }
 
+static void test_tab_prefix_word_takes_no_space(void)
+{
+	/* "gva:" is the start of a word, not a word: the address follows it. */
+	setup();
+	feed("vm g\t");
+	EXPECT_STREQ(lineedit_buffer(&le), "vm gva:");
+	feed("0x10");
+	EXPECT_STREQ(lineedit_buffer(&le), "vm gva:0x10");
+}
+
 int main(void)
 {
+	RUN(test_tab_prefix_word_takes_no_space);
 	RUN(test_type_line);
 	RUN(test_enter_variants);
 	RUN(test_backspace);
