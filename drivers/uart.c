@@ -1,7 +1,9 @@
 /* drivers/uart.c - Polled output on a 16550-compatible UART (register map:
  * National Semiconductor PC16550D datasheet). Polled, not interrupt driven:
  * the console must work in a panic with interrupts off. */
+#include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
+#include "drivers/tsc.h"
 #include "drivers/uart.h"
 
 #define UART_THR 0      /* transmit holding (DLAB=0) */
@@ -24,10 +26,14 @@
 #define UART_RBR 0      /* receive buffer (DLAB=0) */
 
 #define UART_CLOCK_DIVISOR_115200 1   /* 1.8432 MHz / 16 / 115200 */
-#define THRE_SPIN_LIMIT 200000        /* ~10 ms at 115200 baud is far less than this */
+/* A byte takes 87 us at 115200 baud. A transmitter still busy after this
+ * long is stuck (or, under emulation, its host side is not draining). */
+#define THRE_TIMEOUT_MS 1000
+#define TSC_KHZ_UNCALIBRATED 4000000  /* before calibration: assume a fast 4 GHz */
 
 static uint16_t uart_base = COM1_PORT;
 static bool uart_ok;
+static bool uart_stalled;   /* the last byte timed out: drop bytes until THRE comes back */
 
 bool uart_init(uint16_t base)
 {
@@ -45,20 +51,33 @@ bool uart_init(uint16_t base)
 	outb(base + UART_FCR, FCR_ENABLE_CLEAR_14);
 	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
 	uart_ok = true;
+	uart_stalled = false;
 	return true;
 }
 
 static void uart_putc(char c)
 {
-	for (unsigned spin = 0; spin < THRE_SPIN_LIMIT; spin++) {
+	/* Stalled: one look per byte, no waiting, until the transmitter moves
+	 * again; output is lost meanwhile, but the hypervisor never hangs on
+	 * its console and the console comes back by itself. */
+	if (uart_stalled) {
+		if (!(inb(uart_base + UART_LSR) & LSR_THRE))
+			return;
+		uart_stalled = false;
+	}
+	uint64_t khz = tsc_khz() ? tsc_khz() : TSC_KHZ_UNCALIBRATED;
+	uint64_t start = rdtsc(), limit = khz * THRE_TIMEOUT_MS;
+	for (unsigned spin = 1;; spin++) {
 		if (inb(uart_base + UART_LSR) & LSR_THRE) {
 			outb(uart_base + UART_THR, (uint8_t)c);
 			return;
 		}
+		if (!(spin % 64) && rdtsc() - start > limit) {
+			uart_stalled = true;
+			return;
+		}
+		cpu_relax();
 	}
-	/* The transmitter never emptied: a UART that answers the probe but
-	 * does not send. Stop using it rather than stall every later byte. */
-	uart_ok = false;
 }
 
 void uart_write(const char *s, size_t len)

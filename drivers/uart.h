@@ -10,8 +10,10 @@
  * when no UART answers there (the scratch register does not hold a value);
  * output is then dropped rather than waited for. */
 bool uart_init(uint16_t base);
-/* Writes len bytes, "\n" as "\r\n". Waits for the transmitter with a bound,
- * so a missing or stuck UART never hangs the hypervisor. */
+/* Writes len bytes, "\n" as "\r\n". Waits for the transmitter at most a
+ * second per byte; after such a timeout bytes are dropped (one status read
+ * each) until it moves again. So a stuck UART never hangs the hypervisor,
+ * and a slow one (an emulated UART whose host side lags) comes back. */
 void uart_write(const char *s, size_t len);
 uint16_t uart_port(void);
 /* Writes len bytes exactly as given (no "\n" to "\r\n"): a focused guest's

@@ -114,7 +114,11 @@ static void run_cpu_queue(void *arg)
 			if (!vm)
 				continue;
 			alive++;
-			if (vm->control & (VM_CTL_PAUSED | VM_CTL_HOLD_MASK))
+			/* A paused or held VM is parked here, at the start of every
+			 * pass: the shell waits for that, and the VM that runs next
+			 * may not give the core back before the tick (or ever, if it
+			 * alone is runnable and the tick is off). */
+			if (!vmctl_may_run(vm))
 				continue;
 			/* A vCPU that waits in HLT needs the tick to wake; one that
 			 * did once will again, so the tick stays on rather than

@@ -163,8 +163,8 @@ bool vmctl_apply_requests(struct vm *vm, uint32_t c)
 
 bool vmctl_may_run(struct vm *vm)
 {
-	/* parked is false since vmctl_prepare(); a hold or pause that came
-	 * after it is seen here (or its kick makes the slice end at once). */
+	/* Ordering 2 again (see vmctl_prepare): not parked, then look. */
+	__atomic_store_n(&vm->parked, false, __ATOMIC_SEQ_CST);
 	if (ctl_load(vm) & (VM_CTL_PAUSED | VM_CTL_HOLD_MASK)) {
 		__atomic_store_n(&vm->parked, true, __ATOMIC_SEQ_CST);
 		return false;

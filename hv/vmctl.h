@@ -53,8 +53,8 @@ bool vmctl_prepare(struct vm *vm, uint32_t *requests);
 /* Applies the requests vmctl_prepare() took; true if the VM stopped (its
  * stop lines are printed). */
 bool vmctl_apply_requests(struct vm *vm, uint32_t requests);
-/* After vmctl_prepare(): true if the VM may run now; false if paused or
- * held (then it is parked). */
+/* True if the VM may run now; false if paused or held (then it is
+ * parked). */
 bool vmctl_may_run(struct vm *vm);
 /* After the VM stopped: gives its memory back, unless the shell holds it
  * (then the last release does). */

@@ -172,7 +172,7 @@ def scenario_commands(c):
     field(run(c, "vms"), r"^1\s+chatty\s+paused", "vms shows paused")
     one_line_error(c, "pause chatty", r"already paused")
     field(run(c, "resume chatty"), r"^vm chatty resumed", "resume")
-    m = c.expect(r"chatty\| tick (\d+)", 10)
+    m = c.expect(r"chatty\| tick (\d+)\n", 10)          # \n: never half a number
     c.expect(r"chatty\| tick %d" % (int(m.group(1)) + 1), 10)
     field(run(c, "reset chatty"), r"^vm chatty: reset requested", "reset")
     c.expect(r"vm chatty reset \(by the operator\); restarting", 10)
@@ -246,7 +246,7 @@ def scenario_commands(c):
     check(field(out, r"RIP (0x[0-9a-f]+)", "busy RIP").group(1).lstrip("0x").lstrip("0") ==
           m.group(1).lstrip("0x").lstrip("0"), "busy's RIP did not move while paused", "\n".join(out))
     field(run(c, "resume busy"), r"^vm busy resumed", "resume busy")
-    m = c.expect(r"busy\| busy (\d+)", 15)
+    m = c.expect(r"busy\| busy (\d+)\n", 15)
     c.expect(r"busy\| busy %d\n" % (int(m.group(1)) + 1), 15)
     field(run(c, "reset busy"), r"^vm busy: reset requested$", "reset busy")
     c.expect(r"vm busy reset \(by the operator\); restarting", 10)
