@@ -223,7 +223,7 @@ struct vm *console_focus(void)
 bool console_set_focus(struct vm *vm, char *err, size_t errlen)
 {
 	bool taken = console_lock_take();
-	if (vm && __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED) {
+	if (vm && vm_stopped(vm)) {
 		console_lock_give(taken);
 		hv_snprintf(err, errlen, "vm %s has stopped", vm->cfg.name);
 		return false;
@@ -266,7 +266,7 @@ static struct vm *next_focus(void)
 	unsigned start = focus ? focus->index + 1 : 0;
 
 	for (unsigned i = start; i < vm_count; i++)
-		if (vms[i].state != VM_STOPPED)
+		if (!vm_stopped(&vms[i]))
 			return &vms[i];
 	return NULL;
 }

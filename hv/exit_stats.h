@@ -48,6 +48,13 @@ static inline void exit_stats_add(struct exit_stats *s, uint64_t exit_code, uint
 void exit_stats_merge(struct exit_stats *dst, const struct exit_stats *src);
 void exit_stats_clear(struct exit_stats *s);
 
+/* The slots that counted exits, busiest first (by a's counts plus b's; b
+ * may be NULL), at most max of them into order[]; returns how many. */
+unsigned exit_stats_busiest(const struct exit_stats *a, const struct exit_stats *b, unsigned *order,
+			    unsigned max);
+/* A slot's name: name_of(its exit code), or "other" for the shared slot. */
+const char *exit_stats_slot_name(unsigned slot, const char *(*name_of)(uint64_t code));
+
 /* Formats "IOIO 120, CPUID 3, HLT 1" (busiest first, at most `max` reasons)
  * into buf; names come from name_of(exit_code). */
 void exit_stats_summary(const struct exit_stats *s, char *buf, size_t len, unsigned max,

@@ -27,7 +27,7 @@ struct vm *vm_find(const char *name)
 
 const char *vm_state_name(const struct vm *vm)
 {
-	if (vm->state == VM_STOPPED)
+	if (vm_stopped(vm))
 		return "stopped";
 	if (vmctl_is_paused(vm))
 		return vm->parked ? "paused" : "pausing";

@@ -132,8 +132,6 @@ void shell_run_line(const char *line)
 
 /* ---- completion ---------------------------------------------------------- */
 
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
-
 static unsigned add_if_prefix(const char *cand, const char *prefix, size_t plen, const char **out,
 			      unsigned n, unsigned max)
 {
@@ -167,11 +165,11 @@ unsigned shell_complete(void *ctx, const char *line, size_t line_len, unsigned w
 	if (word_index == 1 && (c->first == SH_ARG_VM || c->first == SH_ARG_LIVE_VM)) {
 		/* pause, resume, reset, stop, console: only VMs that have not stopped */
 		for (unsigned i = 0; i < vm_count; i++)
-			if (c->first == SH_ARG_VM || vms[i].state != VM_STOPPED)
+			if (c->first == SH_ARG_VM || !vm_stopped(&vms[i]))
 				n = add_if_prefix(vms[i].cfg.name, prefix, prefix_len, out, n, max);
 	} else if (word_index == 1 && c->first == SH_ARG_LOGLEVEL) {
-		for (unsigned i = 0; i < ARRAY_SIZE(level_names); i++)
-			n = add_if_prefix(level_names[i], prefix, prefix_len, out, n, max);
+		for (unsigned i = LOG_ERROR; log_level_name((enum log_level)i); i++)
+			n = add_if_prefix(log_level_name((enum log_level)i), prefix, prefix_len, out, n, max);
 	} else if (word_index == 2 && strcmp(c->name, "exits") == 0) {
 		n = add_if_prefix("reset", prefix, prefix_len, out, n, max);
 	} else if (word_index == 2 && strcmp(c->name, "mem") == 0) {

@@ -75,7 +75,7 @@ void cmd_cpus(int argc, char **argv)
 		/* The VM in guest mode now, else the one that ran last (cpu0
 		 * runs the shell between its VMs' slices). */
 		struct vm *vm = pc->current_vm ? pc->current_vm : pc->last_vm;
-		if (vm && vm->state == VM_STOPPED)
+		if (vm && vm_stopped(vm))
 			vm = NULL;
 		uint64_t idle = idle_so_far(pc, now);
 		unsigned boot = permille(idle, now - pc->online_tsc);
@@ -104,7 +104,7 @@ void cmd_vms(int argc, char **argv)
 		if (vm->start_tsc)
 			up = sh_tsc_ms((vm->stop_tsc ? vm->stop_tsc : now) - vm->start_tsc);
 		uint64_t exits = vm->vcpu.stats_before.total + vm->vcpu.stats.total;
-		bool stopped = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED;
+		bool stopped = vm_stopped(vm);
 		sh_print("%-3u %-16s %-9s %-4u %5u %4llu MiB  %10llu %10llu  %6u  %.48s\n", i + 1, vm->cfg.name,
 			 vm_state_name(vm), vm->cpu, 1u, (unsigned long long)(vm->cfg.mem_size / MiB),
 			 (unsigned long long)up, (unsigned long long)exits, vm->reset_count,
@@ -128,23 +128,20 @@ void cmd_host_mem(void)
 		 (unsigned long long)free, (unsigned long long)(total - free));
 }
 
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
-
 void cmd_loglevel(int argc, char **argv)
 {
+	enum log_level level;
+
 	if (argc == 1) {
-		sh_print("loglevel %s\n", level_names[log_get_level()]);
+		sh_print("loglevel %s\n", log_level_name(log_get_level()));
 		return;
 	}
-	for (unsigned i = 0; i < ARRAY_SIZE(level_names); i++) {
-		char digit[2] = { (char)('0' + i), '\0' };
-		if (strcmp(argv[1], level_names[i]) == 0 || strcmp(argv[1], digit) == 0) {
-			log_set_level((enum log_level)i);
-			sh_print("loglevel %s\n", level_names[i]);
-			return;
-		}
+	if (!log_level_parse(argv[1], &level)) {
+		sh_error("bad log level '%s' (error, warn, info, debug or 0-3)", argv[1]);
+		return;
 	}
-	sh_error("bad log level '%s' (error, warn, info, debug or 0-3)", argv[1]);
+	log_set_level(level);
+	sh_print("loglevel %s\n", log_level_name(level));
 }
 
 void cmd_reboot(int argc, char **argv)

@@ -51,7 +51,7 @@ static struct vm *snapshot(int argc, char **argv)
 	if (!vm || !sh_vcpu_index(vm, argc, argv, 2))
 		return NULL;
 	/* A stopped VM: the state it stopped in, kept for this. */
-	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED && vm->final_vmcb) {
+	if (vm_stopped(vm) && vm->final_vmcb) {
 		memcpy(&snap.vmcb, vm->final_vmcb, sizeof(snap.vmcb));
 		snap.gprs = vm->final_gprs;
 		snap.halted = false;
@@ -115,7 +115,7 @@ void cmd_vcpu(int argc, char **argv)
 
 	sh_print("vm %s vcpu 0 on cpu%u: %s, %s, CPL %u\n", vm->cfg.name, snap.cpu, vm_state_name(vm),
 		 mode_name(s), s->cpl);
-	if (vm->state == VM_STOPPED)
+	if (vm_stopped(vm))
 		sh_print("  as it stopped: %s\n", vm->reason);
 	sh_print("  RIP 0x%016llx  RSP 0x%016llx  RFLAGS 0x%016llx\n", R(s->rip), R(s->rsp), R(s->rflags));
 	sh_print("  RAX 0x%016llx  RBX 0x%016llx  RCX 0x%016llx  RDX 0x%016llx\n", R(s->rax), R(g->rbx), R(g->rcx),
@@ -159,7 +159,7 @@ void cmd_vmcb(int argc, char **argv)
 	const struct vmcb_control *c = &snap.vmcb.control;
 	const struct vmcb_save *s = &snap.vmcb.save;
 
-	if (vm->state == VM_STOPPED)
+	if (vm_stopped(vm))
 		sh_print("vm %s vcpu 0 VMCB as it stopped (%s); its page is given back\n", vm->cfg.name, vm->reason);
 	else
 		sh_print("vm %s vcpu 0 VMCB at host-physical 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb_pa));
@@ -419,7 +419,7 @@ void cmd_exits(int argc, char **argv)
 		}
 		/* A stopped VM's counters have no writer left; a live one's
 		 * CPU must be kept off them while they move. */
-		bool stopped = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED;
+		bool stopped = vm_stopped(vm);
 		if (!stopped && !(vm = hold_vm(argv[1])))
 			return;
 		exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
@@ -438,18 +438,11 @@ void cmd_exits(int argc, char **argv)
 	sh_print("vm %s: %llu exits since boot, %llu since the last reset (reset %u time%s); cycles are TSC ticks in the hypervisor per exit\n",
 		 vm->cfg.name, R(total.total), R(recent.total), vm->reset_count, vm->reset_count == 1 ? "" : "s");
 	sh_print("reason            since-boot   mean-cyc    max-cyc | since-reset   mean-cyc    max-cyc\n");
-	bool shown[EXIT_STATS_SLOTS] = { false };
-	for (;;) {   /* busiest first */
-		unsigned best = EXIT_STATS_SLOTS;
-		for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
-			if (!shown[i] && total.slot[i].count &&
-			    (best == EXIT_STATS_SLOTS || total.slot[i].count > total.slot[best].count))
-				best = i;
-		if (best == EXIT_STATS_SLOTS)
-			break;
-		shown[best] = true;
-		const struct exit_stat *t = &total.slot[best], *r = &recent.slot[best];
-		const char *name = best == EXIT_STATS_SLOTS - 1 ? "other" : svm_exit_name(exit_stats_code(best));
+	static unsigned order[EXIT_STATS_SLOTS];
+	unsigned n = exit_stats_busiest(&total, NULL, order, EXIT_STATS_SLOTS);
+	for (unsigned k = 0; k < n; k++) {
+		const struct exit_stat *t = &total.slot[order[k]], *r = &recent.slot[order[k]];
+		const char *name = exit_stats_slot_name(order[k], svm_exit_name);
 		sh_print("%-16s %11llu %10llu %10llu | %11llu %10llu %10llu\n", name, R(t->count),
 			 R(t->cycles / t->count), R(t->max_cycles), R(r->count), R(r->count ? r->cycles / r->count : 0),
 			 R(r->max_cycles));
@@ -464,7 +457,7 @@ static struct vm *running_vm(const char *name)
 {
 	struct vm *vm = sh_vm(name);
 
-	if (vm && vm->state == VM_STOPPED) {
+	if (vm && vm_stopped(vm)) {
 		sh_error("vm %s has stopped", vm->cfg.name);
 		return NULL;
 	}
@@ -493,7 +486,7 @@ void cmd_pause(int argc, char **argv)
 		return;
 	}
 	uint64_t rip = vm->vcpu.vmcb->save.rip;
-	bool stopped = vm->state == VM_STOPPED;
+	bool stopped = vm_stopped(vm);
 	vmctl_release(vm);
 	if (stopped)
 		sh_error("vm %s stopped before it could be paused", vm->cfg.name);

@@ -86,6 +86,13 @@ struct vm {
 	struct vcpu vcpu;
 };
 
+/* Whether the VM has stopped, as another CPU may ask (its stop state and
+ * reason are complete once this says so: hv/run.c vm_stop_now). */
+static inline bool vm_stopped(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED;
+}
+
 /* Builds a VM from a parsed config and its image (0, or -1 with err set).
  * Allocates and zeroes its RAM, builds its nested page table, registers its
  * devices and puts the vCPU in the initial state of cfg.mode. */

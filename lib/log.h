@@ -22,6 +22,10 @@ void log_set_sink(log_sink_fn sink);
 void log_set_clock(log_clock_fn clock);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+/* "error", "warn", "info", "debug"; NULL for a value outside the enum. */
+const char *log_level_name(enum log_level level);
+/* A level from its name or its number ("0"-"3"); false for anything else. */
+bool log_level_parse(const char *s, enum log_level *level);
 
 /* Formats one line (no trailing newline in fmt; the logger adds it). */
 void hv_log(enum log_level level, const char *fmt, ...) __printf(2, 3);

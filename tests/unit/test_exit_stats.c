@@ -120,8 +120,28 @@ static void test_summary_of_two(void)
 	EXPECT_EQ(b.total, 10);
 }
 
+static void test_busiest_order(void)
+{
+	static struct exit_stats a, b;
+	unsigned order[EXIT_STATS_SLOTS];
+	exit_stats_add(&a, 0x72, 1);
+	exit_stats_add(&b, 0x400, 1);
+	exit_stats_add(&b, 0x400, 1);
+	for (int i = 0; i < 3; i++)
+		exit_stats_add(&a, 0x7b, 1);
+	exit_stats_add(&a, 0x1234, 1);                    /* the shared "other" slot */
+	EXPECT_EQ(exit_stats_busiest(&a, &b, order, EXIT_STATS_SLOTS), 4);
+	EXPECT_EQ(order[0], exit_stats_slot(0x7b));       /* 3 */
+	EXPECT_EQ(order[1], exit_stats_slot(0x400));      /* 2, all from b */
+	EXPECT_EQ(exit_stats_busiest(&a, NULL, order, 2), 2);
+	EXPECT_EQ(order[1], exit_stats_slot(0x72));       /* ties: the lower slot first */
+	EXPECT_STREQ(exit_stats_slot_name(exit_stats_slot(0x1234), name_of), "other");
+	EXPECT_STREQ(exit_stats_slot_name(exit_stats_slot(0x400), name_of), "NPF");
+}
+
 int main(void)
 {
+	RUN(test_busiest_order);
 	RUN(test_summary_of_two);
 	RUN(test_slots);
 	RUN(test_add_and_summary);

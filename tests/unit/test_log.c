@@ -1,5 +1,5 @@
 /* tests/unit/test_log.c - The logger's line format, filtering and cutting, through a fake sink and clock. */
-/* UNIT_SRC: lib/log.c lib/printf.c */
+/* UNIT_SRC: lib/log.c lib/printf.c lib/loglevel.c */
 #define LOG_PREFIX "unit: "
 #include "lib/log.h"
 #include "tests/unit/test.h"
@@ -195,8 +195,23 @@ static void test_no_sink_discards(void)
 	EXPECT_EQ(sink_calls, 1);
 }
 
+static void test_level_names(void)
+{
+	enum log_level l = LOG_INFO;
+	EXPECT_STREQ(log_level_name(LOG_ERROR), "error");
+	EXPECT_STREQ(log_level_name(LOG_DEBUG), "debug");
+	EXPECT_TRUE(log_level_name((enum log_level)4) == NULL);
+	EXPECT_TRUE(log_level_parse("warn", &l) && l == LOG_WARN);
+	EXPECT_TRUE(log_level_parse("3", &l) && l == LOG_DEBUG);
+	EXPECT_TRUE(!log_level_parse("4", &l) && l == LOG_DEBUG);
+	EXPECT_TRUE(!log_level_parse("", &l));
+	EXPECT_TRUE(!log_level_parse("infos", &l));
+	EXPECT_TRUE(!log_level_parse("01", &l));
+}
+
 int main(void)
 {
+	RUN(test_level_names);
 	RUN(test_default_level);
 	RUN(test_timestamp_format);
 	RUN(test_timestamp_edges);

@@ -1,7 +1,7 @@
 /* tests/unit/test_shell.c - The debug shell: command table, line splitting,
  * argument errors, argument helpers and tab completion (hv/shell.c). The
- * commands themselves, the VM table and the logger are stubs here. */
-/* UNIT_SRC: hv/shell.c lib/words.c lib/printf.c */
+ * commands themselves, the VM table and the logger are the test's stand-ins here. */
+/* UNIT_SRC: hv/shell.c lib/words.c lib/printf.c lib/loglevel.c */
 #include <stdarg.h>
 #include "test.h"
 #include "hv/sched.h"
@@ -9,7 +9,7 @@
 #include "hv/shell_cmd.h"
 #include "drivers/tsc.h"
 
-/* ---- stubs for what shell.c calls in kernel-only files ------------------- */
+/* ---- stand-ins for what shell.c calls in kernel-only files --------------- */
 
 struct vm vms[MAX_VMS];
 unsigned vm_count;
@@ -51,10 +51,10 @@ static void record(const char *name, int argc, char **argv)
 		snprintf(got_argv[i], sizeof(got_argv[i]), "%s", argv[i]);
 }
 
-#define STUB(n) void cmd_##n(int argc, char **argv) { record(#n, argc, argv); }
-STUB(help) STUB(version) STUB(cpus) STUB(vms) STUB(loglevel) STUB(reboot) STUB(poweroff)
-STUB(vcpu) STUB(vmcb) STUB(mem) STUB(npt) STUB(exits) STUB(pause) STUB(resume) STUB(reset)
-STUB(stop) STUB(console) STUB(log)
+#define STAND_IN(n) void cmd_##n(int argc, char **argv) { record(#n, argc, argv); }
+STAND_IN(help) STAND_IN(version) STAND_IN(cpus) STAND_IN(vms) STAND_IN(loglevel) STAND_IN(reboot) STAND_IN(poweroff)
+STAND_IN(vcpu) STAND_IN(vmcb) STAND_IN(mem) STAND_IN(npt) STAND_IN(exits) STAND_IN(pause) STAND_IN(resume) STAND_IN(reset)
+STAND_IN(stop) STAND_IN(console) STAND_IN(log)
 void cmd_host_mem(void) { record("host_mem", 0, NULL); }
 
 static void setup(void)
@@ -110,7 +110,7 @@ static void test_every_command_dispatches(void)
 				n += snprintf(line + n, sizeof(line) - (size_t)n, " %s", args[a]);
 			shell_run_line(line);
 			EXPECT_EQ(calls, 1);
-			EXPECT_STREQ(called, c->name);   /* each stub records its own name */
+			EXPECT_STREQ(called, c->name);   /* each stand-in records its own name */
 			EXPECT_EQ(got_argc, nargs + 1);
 			EXPECT_STREQ(got_argv[0], c->name);
 			for (int a = 0; a < nargs; a++)
