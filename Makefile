@@ -13,7 +13,7 @@ HOSTCC  := gcc
 NASM    := nasm
 LD      := ld
 
-DIRS    := boot arch/x86 arch/x86/svm hv hv/vdev hv/emulate mm drivers guest-loader lib
+DIRS    := boot arch/x86 arch/x86/svm hv hv/vdev hv/emulate hv/console hv/init mm drivers guest-loader lib
 C_SRC   := $(filter-out arch/x86/asm-offsets.c,$(foreach d,$(DIRS),$(wildcard $(d)/*.c)))
 A_SRC   := $(foreach d,$(DIRS),$(wildcard $(d)/*.asm))
 OBJ     := $(patsubst %,$(BUILD)/%.o,$(C_SRC) $(A_SRC))
@@ -49,13 +49,13 @@ $(BUILD)/asm-offsets.inc: arch/x86/asm-offsets.c
 	$(Q)$(KCC) $(KCFLAGS) -MF $(BUILD)/asm-offsets.d -MT $@ -S $< -o $(BUILD)/asm-offsets.s
 	$(Q)sed -n 's/^[[:space:]]*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/%define \1 \2/p' $(BUILD)/asm-offsets.s > $@
 
-# The banner and the shell's `version` name the build; only main.c and
+# The banner and the shell's `version` name the build; only hv/init/main.c and
 # shell_sys.c depend on it. The file changes only when the version does, so
 # they are rebuilt exactly then.
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 $(shell mkdir -p $(BUILD); [ "$$(cat $(BUILD)/git-version 2>/dev/null)" = "$(GIT_VERSION)" ] || echo "$(GIT_VERSION)" > $(BUILD)/git-version)
-$(BUILD)/hv/main.c.o $(BUILD)/hv/shell_sys.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
-$(BUILD)/hv/main.c.o $(BUILD)/hv/shell_sys.c.o: $(BUILD)/git-version
+$(BUILD)/hv/init/main.c.o $(BUILD)/hv/console/shell_sys.c.o: KCFLAGS += -DHV_GIT_VERSION='"$(GIT_VERSION)"'
+$(BUILD)/hv/init/main.c.o $(BUILD)/hv/console/shell_sys.c.o: $(BUILD)/git-version
 
 # Two-pass link: the first image (no symbol table) gives the addresses of the
 # functions; the second adds them in .rodata, after .text, so no code moves.

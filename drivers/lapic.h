@@ -3,9 +3,9 @@
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H
 
+#include "arch/x86/msr.h"
 #include "lib/types.h"
 
-#define MSR_APIC_BASE        0x1bu
 #define APIC_BASE_BSP        BIT(8)
 #define APIC_BASE_ENABLE     BIT(11)
 

@@ -1,5 +1,5 @@
 /* guest-loader/vmconfig.c - Parser for a guest module's command line (grammar in vmconfig.h).
- * Same shape as hv/cmdline.c: a table maps each key to its parser. Unlike
+ * Same shape as hv/init/cmdline.c: a table maps each key to its parser. Unlike
  * there, the first problem ends the parse: a guest started with a setting it
  * was not given would fail later, far from the cause. */
 #include "guest-loader/vmconfig.h"

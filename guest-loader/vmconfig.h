@@ -28,26 +28,8 @@
 #ifndef GUEST_LOADER_VMCONFIG_H
 #define GUEST_LOADER_VMCONFIG_H
 
+#include "hv/vm_config.h"
 #include "lib/types.h"
-
-enum vm_type { VM_TYPE_FLAT = 1 };
-enum vm_mode { VM_MODE_REAL = 0, VM_MODE_PROTECTED, VM_MODE_LONG };
-enum vm_on_reset { VM_ON_RESET_STOP = 0, VM_ON_RESET_RESTART };
-
-#define VM_NAME_MAX 16      /* including NUL */
-
-struct vm_config {
-	char name[VM_NAME_MAX];
-	enum vm_type type;
-	enum vm_mode mode;
-	enum vm_on_reset on_reset;
-	uint64_t mem_size;       /* bytes */
-	uint64_t load_addr;      /* guest-physical */
-	uint64_t entry;          /* real mode: IP with CS=0; otherwise the guest-physical/linear entry */
-	int cpu;                 /* -1: the hypervisor chooses */
-};
-
-#define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM for mode=long */
 
 /* Parses one module's command line (NULL = empty). image_size = module
  * length in bytes (checked: the image must fit in guest RAM at load_addr,

@@ -6,11 +6,11 @@
  * makes IN/OUT independent of NRIP support. A REP string instruction is done
  * in batches: RIP stays on it until RCX reaches zero, so a huge count
  * cannot hold the CPU in one exit. */
+#include "arch/x86/regs.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/vcpu.h"
 
 #define STRING_IO_BATCH 256
-#define RFLAGS_DF BIT(10)
 
 static uint64_t size_mask(unsigned size)
 {
@@ -71,7 +71,6 @@ static const struct vmcb_seg *segment(const struct vcpu *v, unsigned seg)
 /* Reads or writes guest memory by the guest's own paging rules; on a
  * missing page or a permission violation the guest gets the #PF the
  * instruction itself would have raised. */
-#define CR0_PG BIT(31)
 
 static bool guest_bytes(struct vcpu *v, uint64_t lin, void *buf, unsigned size, bool write)
 {
@@ -80,7 +79,7 @@ static bool guest_bytes(struct vcpu *v, uint64_t lin, void *buf, unsigned size, 
 
 	if ((s->cr0 & CR0_PG) && !vcpu_check_linear_access(v, lin, size, write, user)) {
 		s->cr2 = lin;
-		vcpu_inject_exception(v, 14, true, v->pf_error);
+		vcpu_inject_exception(v, X86_EXC_PF, true, v->pf_error);
 		return false;
 	}
 	return write ? vcpu_write_linear(v, lin, buf, size) : vcpu_read_linear(v, lin, buf, size);

@@ -10,14 +10,10 @@
 #include "arch/x86/svm/svm.h"
 #include "hv/vcpu.h"
 
-#define MSR_TSC           0x10u
-#define MSR_MTRRCAP       0xfeu
-#define MSR_PAT           0x277u
-#define MSR_MTRR_DEF_TYPE 0x2ffu
 
 /* EFER bits a guest may set: SCE, LME, NXE, FFXSR (bit 14). LMA is
  * read-only (the CPU sets it), SVME is the host's. */
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE | BIT(14))
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE | EFER_FFXSR)
 
 /* Memory types MTRRs may name: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB. */
 static bool memtype_valid(uint8_t t)
@@ -68,7 +64,7 @@ static bool efer_write(struct vcpu *v, uint64_t val)
 	if (val & ~(EFER_GUEST_WRITABLE | EFER_LMA))
 		return false;   /* reserved bits, or SVME */
 	/* LME may not change while paging is on (APM 14.6.1). */
-	if ((s->cr0 & BIT(31)) && ((val ^ s->efer) & EFER_LME))
+	if ((s->cr0 & CR0_PG) && ((val ^ s->efer) & EFER_LME))
 		return false;
 	s->efer = (val & EFER_GUEST_WRITABLE) | (s->efer & EFER_LMA) | EFER_SVME;
 	return true;
@@ -107,12 +103,12 @@ enum exit_action handle_msr(struct vcpu *v)
 	if (v->vmcb->control.exit_info_1 == MSR_EXIT_WRITE) {
 		val = (s->rax & 0xffffffffull) | (v->gprs.rdx << 32);
 		if (!msr_write(v, msr, val)) {
-			vcpu_inject_exception(v, 13, true, 0);
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}
 	} else {
 		if (!msr_read(v, msr, &val)) {
-			vcpu_inject_exception(v, 13, true, 0);
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}
 		s->rax = val & 0xffffffffull;

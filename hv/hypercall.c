@@ -15,7 +15,7 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 	/* Hypercalls are the guest kernel's: from user mode VMMCALL is #UD, as
 	 * on a machine with no hypervisor. */
 	if (s->cpl != 0) {
-		vcpu_inject_exception(v, 6, false, 0);
+		vcpu_inject_exception(v, X86_EXC_UD, false, 0);
 		return EXIT_RESUME;
 	}
 	switch (nr) {

@@ -7,11 +7,12 @@
  * with a dump of its state; the hypervisor goes on (STYLE.md pattern 4). */
 #define LOG_PREFIX ""
 #include "arch/x86/cpu.h"
+#include "arch/x86/pte.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "drivers/tsc.h"
 #include "hv/emulate/insn_len.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/vcpu.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
@@ -19,9 +20,6 @@
 #include "lib/string.h"
 #include "mm/guest_walk.h"
 
-#define CR0_PE BIT(0)
-#define RFLAGS_IF BIT(9)
-#define RFLAGS_VM BIT(17)
 
 /* ---- guest memory by linear address ---------------------------------------- */
 
@@ -55,13 +53,6 @@ static bool access_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len, b
 	return true;
 }
 
-#define PTE_P  BIT(0)
-#define PTE_RW BIT(1)
-#define PTE_US BIT(2)
-#define PF_P   BIT(0)
-#define PF_W   BIT(1)
-#define PF_U   BIT(2)
-#define CR0_WP BIT(16)
 
 /* One page's check: every level of the walk must allow the access (the
  * U/S and R/W bits combine by AND across levels, APM Vol. 2, 5.6). */
@@ -82,9 +73,9 @@ static bool check_page(struct vcpu *v, uint64_t lin, bool write, bool user)
 	for (int i = 0; i < n; i++) {
 		uint64_t e = steps[i].entry;
 		/* Legacy-PAE PDPTEs have no U/S or R/W bits (APM 5.4.4). */
-		if (!(s->efer & EFER_LMA) && (s->cr4 & BIT(5)) && steps[i].level == 3)
+		if (!(s->efer & EFER_LMA) && (s->cr4 & CR4_PAE) && steps[i].level == 3)
 			continue;
-		if ((user && !(e & PTE_US)) || (need_w && !(e & PTE_RW))) {
+		if ((user && !(e & PTE_U)) || (need_w && !(e & PTE_W))) {
 			v->pf_error = err | PF_P;
 			return false;
 		}
@@ -202,7 +193,7 @@ static unsigned plain_insn_at_rip(struct vcpu *v, enum cpu_mode mode)
 	struct plain_encoding enc = plain_encoding(&v->vmcb->control);
 	uint32_t word;
 
-	if (!enc.len || !v->vm->ram || (s->cr0 & BIT(31)))
+	if (!enc.len || !v->vm->ram || (s->cr0 & CR0_PG))
 		return 0;
 	uint64_t ip = (mode == CPU_MODE_PROT32) ? (s->rip & 0xffffffffull) : (s->rip & 0xffff);
 	uint64_t lin = (s->cs.base + ip) & 0xffffffffull;
@@ -349,7 +340,7 @@ static enum exit_action handle_svm_insn(struct vcpu *v)
 {
 	/* SVM is hidden from guests (CPUID 8000_0001h ECX[2] = 0, EFER.SVME
 	 * cannot be set), so these are undefined instructions for them. */
-	vcpu_inject_exception(v, 6, false, 0);
+	vcpu_inject_exception(v, X86_EXC_UD, false, 0);
 	return EXIT_RESUME;
 }
 
@@ -376,7 +367,6 @@ static enum exit_action handle_task_switch(struct vcpu *v)
 	return EXIT_STOP;
 }
 
-#define MSR_MCG_STATUS 0x17au
 #define MCG_STATUS_MCIP BIT(2)
 
 static enum exit_action handle_machine_check(struct vcpu *v)
@@ -400,13 +390,13 @@ static enum exit_action handle_machine_check(struct vcpu *v)
  * round trip passes through the hypervisor, which can stop or preempt it. */
 static enum exit_action handle_reflect_db(struct vcpu *v)
 {
-	vcpu_inject_exception(v, 1, false, 0);
+	vcpu_inject_exception(v, X86_EXC_DB, false, 0);
 	return EXIT_RESUME;
 }
 
 static enum exit_action handle_reflect_ac(struct vcpu *v)
 {
-	vcpu_inject_exception(v, 17, true, (uint32_t)v->vmcb->control.exit_info_1);
+	vcpu_inject_exception(v, X86_EXC_AC, true, (uint32_t)v->vmcb->control.exit_info_1);
 	return EXIT_RESUME;
 }
 

@@ -2,13 +2,12 @@
  * the least loaded CPU) round robin, one quantum each (the LAPIC timer's
  * period); the timer runs only while someone needs it. Between slices the
  * scheduler applies the operator's requests (hv/vmctl.h), and the boot CPU
- * serves the console (hv/console.h). */
+ * serves the console (hv/console/console.h). */
 #include "arch/x86/fpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "drivers/lapic.h"
-#include "guest-loader/loader.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/sched.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
@@ -36,11 +35,27 @@ const char *vm_state_name(const struct vm *vm)
 	return vm->vcpu.halted ? "halted" : "running";
 }
 
-void sched_load_guests(const struct mb2_info *boot_info)
+/* Where a VM without cpu= goes: the online CPU with SVM that has the fewest
+ * VMs so far (the lowest-numbered on a tie), so unpinned VMs spread over
+ * the cores and only share one when there are more VMs than cores. */
+uint32_t sched_place(const struct vm *placed, unsigned n, int pinned)
 {
-	vm_count = guests_load(boot_info, vms, MAX_VMS);
-	for (unsigned i = 0; i < vm_count; i++)
-		vms[i].index = i;
+	uint32_t best = 0, best_load = UINT32_MAX;
+
+	if (pinned >= 0)
+		return (uint32_t)pinned;
+	for (uint32_t c = 0; c < cpu_count; c++) {
+		if (!cpus[c] || !cpus[c]->svm_enabled)
+			continue;
+		uint32_t load = 0;
+		for (unsigned i = 0; i < n; i++)
+			load += placed[i].cpu == c;
+		if (load < best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	return best;
 }
 
 static void set_timer(struct percpu *me, bool on)

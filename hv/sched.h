@@ -5,8 +5,6 @@
 
 #include "hv/vm.h"
 
-struct mb2_info;
-
 #define MAX_VMS 32
 
 extern struct vm vms[MAX_VMS];
@@ -19,8 +17,9 @@ extern unsigned vm_count;
 
 /* The VM called name, or NULL. */
 struct vm *vm_find(const char *name);
-/* Creates the VMs from the boot modules (guest-loader/loader.c). */
-void sched_load_guests(const struct mb2_info *boot_info);
+/* The host CPU for the VM that will be placed[n]: pinned if >= 0, else
+ * the least loaded online CPU with SVM (placed[0..n) are the VMs so far). */
+uint32_t sched_place(const struct vm *placed, unsigned n, int pinned);
 /* Every CPU runs the VMs placed on it, all at the same time; the boot CPU
  * also serves the console. Returns when every VM has stopped. */
 void sched_run_guests(void);

@@ -7,9 +7,10 @@
  * nested page table. Any other guest-physical address faults (#NPF). */
 #define LOG_PREFIX "vm: "
 #include "arch/x86/cpu.h"
+#include "arch/x86/pte.h"
 #include "arch/x86/svm/permmap.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -242,13 +243,7 @@ static int register_devices(struct vm *vm)
 #define ATTR_DATA32  (ATTR_DATA16 | VMCB_ATTR_DB | VMCB_ATTR_G)
 #define ATTR_CODE64  (ATTR_CODE16 | VMCB_ATTR_L | VMCB_ATTR_G)
 
-#define GUEST_CR0_ET   BIT(4)
-#define GUEST_CR0_PE   BIT(0)
-#define GUEST_CR0_PG   BIT(31)
-#define GUEST_CR4_PAE  BIT(5)
 #define POWER_ON_PAT   0x0007040600070406ull
-#define PTE_P_RW       0x3ull
-#define PTE_PS         0x80ull
 
 static void set_seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t limit, uint16_t attr)
 {
@@ -266,14 +261,14 @@ static gpa_t build_long_mode_tables(struct vm *vm)
 	gpa_t pml4 = base, pdpt = base + PAGE_SIZE, pd = base + 2 * PAGE_SIZE;
 	uint64_t e;
 
-	e = pdpt | PTE_P_RW;
+	e = pdpt | (PTE_P | PTE_W);
 	vm_write_gpa(vm, pml4, &e, 8);
 	for (uint64_t i = 0; i < 4; i++) {
-		e = (pd + i * PAGE_SIZE) | PTE_P_RW;
+		e = (pd + i * PAGE_SIZE) | (PTE_P | PTE_W);
 		vm_write_gpa(vm, pdpt + i * 8, &e, 8);
 	}
 	for (uint64_t i = 0; i < 4 * 512; i++) {
-		e = (i * 2 * MiB) | PTE_P_RW | PTE_PS;
+		e = (i * 2 * MiB) | (PTE_P | PTE_W) | PTE_PS;
 		vm_write_gpa(vm, pd + i * 8, &e, 8);
 	}
 	return pml4;
@@ -288,8 +283,8 @@ static void init_cpu_state(struct vm *vm)
 	memset(&vm->vcpu.gprs, 0, sizeof(vm->vcpu.gprs));
 	vm->vcpu.mtrr_def_type = 0;
 	s->efer = EFER_SVME;   /* VMRUN requires it; the guest never sees it (hv/exit_msr.c) */
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
+	s->dr6 = DR6_RESET;
+	s->dr7 = DR7_RESET;
 	s->rflags = 0x2;
 	s->g_pat = POWER_ON_PAT;
 	set_seg(&s->ldtr, 0, 0, 0xffff, VMCB_ATTR_TYPE_LDT | VMCB_ATTR_P);
@@ -298,7 +293,7 @@ static void init_cpu_state(struct vm *vm)
 	switch (c->mode) {
 	case VM_MODE_REAL:
 		/* A PC boot sector's start: CS:IP = 0000:entry, real-mode IVT limits. */
-		s->cr0 = GUEST_CR0_ET;
+		s->cr0 = CR0_ET;
 		set_seg(&s->cs, 0, 0, 0xffff, ATTR_CODE16);
 		set_seg(&s->ds, 0, 0, 0xffff, ATTR_DATA16);
 		s->idtr.limit = 0x3ff;
@@ -307,15 +302,15 @@ static void init_cpu_state(struct vm *vm)
 		s->rsp = c->load_addr & 0xffff;
 		break;
 	case VM_MODE_PROTECTED:
-		s->cr0 = GUEST_CR0_ET | GUEST_CR0_PE;
+		s->cr0 = CR0_ET | CR0_PE;
 		set_seg(&s->cs, 0x08, 0, 0xffffffff, ATTR_CODE32);
 		set_seg(&s->ds, 0x10, 0, 0xffffffff, ATTR_DATA32);
 		s->rip = c->entry;
 		s->rsp = c->load_addr;
 		break;
 	case VM_MODE_LONG:
-		s->cr0 = GUEST_CR0_ET | GUEST_CR0_PE | GUEST_CR0_PG;
-		s->cr4 = GUEST_CR4_PAE;
+		s->cr0 = CR0_ET | CR0_PE | CR0_PG;
+		s->cr4 = CR4_PAE;
 		s->efer |= EFER_LME | EFER_LMA;
 		s->cr3 = build_long_mode_tables(vm);
 		set_seg(&s->cs, 0x08, 0, 0xffffffff, ATTR_CODE64);

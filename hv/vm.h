@@ -11,10 +11,10 @@
 #include "arch/x86/fpu.h"
 #include "arch/x86/svm/gprs.h"
 #include "arch/x86/svm/vmcb.h"
-#include "guest-loader/vmconfig.h"
+#include "hv/vm_config.h"
 #include "hv/exit_stats.h"
-#include "hv/iobus.h"
-#include "hv/vconsole.h"
+#include "hv/vdev/iobus.h"
+#include "hv/console/vconsole.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
 #include "lib/spinlock.h"
@@ -50,7 +50,8 @@ enum exit_action { EXIT_RESUME, EXIT_STOP, EXIT_RESET };
 
 struct vm {
 	struct vm_config cfg;
-	unsigned index;            /* position in module order */
+	unsigned index;            /* its place in vms[] (hv/sched.h): `vms` numbers and Ctrl-A 1-9 */
+	unsigned module;           /* the Multiboot2 module it was built from */
 	uint32_t cpu;              /* the physical CPU it runs on (cpu= or the boot CPU) */
 	const uint8_t *image;      /* the module, through the direct map */
 	uint64_t image_size;
@@ -62,7 +63,7 @@ struct vm {
 	struct vuart uart;
 	struct vsysctl sysctl;
 	uint32_t reset_count;
-	struct vconsole con;       /* what its UART said: ring and line (hv/console.c) */
+	struct vconsole con;       /* what its UART said: ring and line (hv/console/console.c) */
 	bool con_was_focused;      /* the console focus at its last output byte */
 	uint8_t con_last_raw;      /* its last byte written raw (focused) */
 	uint64_t con_rx_dropped;   /* keystrokes lost to a full receive FIFO */

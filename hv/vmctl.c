@@ -4,7 +4,7 @@
 #include "arch/x86/percpu.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/vm.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"

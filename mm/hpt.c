@@ -137,22 +137,6 @@ hpa_t hpt_root(const struct hpt *h)
 	return h->ps->pa(h->ps->ctx, h->root);
 }
 
-/* The table below entry *e, allocated if absent; NULL if *e is a leaf or no page is left. */
-static uint64_t *next_table(struct hpt *h, uint64_t *e)
-{
-	if (*e & PTE_P) {
-		if (*e & PTE_PS)
-			return NULL;
-		return h->ps->va(h->ps->ctx, *e & PTE_ADDR);
-	}
-	uint64_t *t = h->ps->alloc(h->ps->ctx);
-	if (!t)
-		return NULL;
-	h->pages_used++;
-	*e = h->ps->pa(h->ps->ctx, t) | PTE_P | PTE_W | (h->nested ? PTE_U : 0);
-	return t;
-}
-
 /* Largest level whose page fits at va/pa within the remaining size. */
 static int leaf_level(const struct hpt *h, hva_t va, hpa_t pa, uint64_t remaining)
 {
@@ -164,56 +148,224 @@ static int leaf_level(const struct hpt *h, hva_t va, hpa_t pa, uint64_t remainin
 	return 0;
 }
 
-static int map_one(struct hpt *h, hva_t va, hpa_t pa, int leaf, uint64_t pte_bits)
+/* [va, va+size) is page aligned, non-empty, canonical and on one side of the
+ * canonical hole (so it never wraps and one PML4 walk order covers it). */
+static bool va_range_ok(hva_t va, uint64_t size)
+{
+	return size && IS_ALIGNED(va | size, PAGE_SIZE) && va + size - 1 >= va &&
+	       is_canonical(va) && is_canonical(va + size - 1) &&
+	       (va >> 47) == ((va + size - 1) >> 47);
+}
+
+/*
+ * hpt_map is all or nothing, in three steps:
+ *   1. map_plan walks, without writing, the path of every leaf the writes
+ *      will create: it fails if anything in the range is mapped, and counts
+ *      the table pages that will have to be made;
+ *   2. reserve_fill allocates exactly that many pages; if one cannot be had
+ *      it gives back those it got, and the table has not been touched;
+ *   3. map_one writes, taking table pages from the reserve; nothing can fail.
+ * Pre-allocating is preferred to undoing a half-done map: there is no undo
+ * path to get wrong, and the table is never in a state another reader (the
+ * debug shell's walk, a later hpt_destroy) could trip over. The caller must
+ * serialise calls on one table, as the plan is only valid until the next write.
+ */
+
+/* The pages reserved for one hpt_map(). They are not tables yet, so each one's
+ * first word can chain it to the next: no memory is needed to hold the list,
+ * however large the mapping (the link is zeroed when a page is taken). */
+struct reserve {
+	uint64_t *head;
+};
+
+static void reserve_release(struct hpt *h, struct reserve *r)
+{
+	while (r->head) {
+		uint64_t *p = r->head;
+		r->head = (uint64_t *)(uintptr_t)p[0];
+		h->ps->free(h->ps->ctx, p);
+	}
+}
+
+static int reserve_fill(struct hpt *h, struct reserve *r, uint64_t n)
+{
+	r->head = NULL;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t *p = h->ps->alloc(h->ps->ctx);
+		if (!p) {
+			reserve_release(h, r);
+			return -1;
+		}
+		p[0] = (uint64_t)(uintptr_t)r->head;
+		r->head = p;
+	}
+	return 0;
+}
+
+static uint64_t *reserve_take(struct reserve *r)
+{
+	uint64_t *p = r->head;
+
+	/* map_plan counted every table map_one makes; running dry is a bug in
+	 * this file, and carrying on would link page 0 as a table. */
+	if (!p)
+		__builtin_trap();
+	r->head = (uint64_t *)(uintptr_t)p[0];
+	p[0] = 0;   /* back to the zeroed page the page_source gave */
+	return p;
+}
+
+/* Step 1 (see above): 0 and *tables = table pages the writes need, or -1 if
+ * some part of [va, va+size) is mapped. Each leaf's path is checked: a large
+ * page above it, or a present entry in its own slot, is an overlap. A present
+ * table where a large leaf would go also counts as one: map and unmap never
+ * leave an empty table below the root, so that table holds a mapping in the
+ * range. A missing table is counted once, by the first leaf below it: leaves
+ * come in address order, so counted[l] (the span, va >> shift of level l+1,
+ * of the last level-l table counted) is enough to tell. */
+static int map_plan(const struct hpt *h, hva_t va, hpa_t pa, uint64_t size, uint64_t *tables)
+{
+	uint64_t counted[LEVELS];
+
+	for (int l = 0; l < LEVELS; l++)
+		counted[l] = UINT64_MAX;   /* no span number is this large */
+	*tables = 0;
+	for (uint64_t off = 0; off < size;) {
+		hva_t cur = va + off;
+		int leaf = leaf_level(h, cur, pa + off, size - off);
+		const uint64_t *table = h->root;
+		int level = LEVELS - 1;
+
+		for (; level > leaf; level--) {
+			uint64_t e = table[level_index(cur, level)];
+			if (!(e & PTE_P))
+				break;
+			if (e & PTE_PS)
+				return -1;
+			table = h->ps->va(h->ps->ctx, e & PTE_ADDR);
+		}
+		if (level == leaf) {
+			if (table[level_index(cur, leaf)] & PTE_P)
+				return -1;
+		} else {
+			/* The entry at `level` is empty: tables of levels level-1..leaf are new. */
+			for (int l = level - 1; l >= leaf; l--) {
+				uint64_t span = cur >> (PAGE_SHIFT + 9 * (l + 1));
+				if (counted[l] != span) {
+					counted[l] = span;
+					(*tables)++;
+				}
+			}
+		}
+		off += level_size(leaf);
+	}
+	return 0;
+}
+
+/* Step 3: writes one leaf, making the missing tables on its way from the reserve. */
+static void map_one(struct hpt *h, struct reserve *r, hva_t va, hpa_t pa, int leaf, uint64_t pte_bits)
 {
 	uint64_t *table = h->root;
 
 	for (int level = LEVELS - 1; level > leaf; level--) {
-		table = next_table(h, &table[level_index(va, level)]);
-		if (!table)
-			return -1;
+		uint64_t *e = &table[level_index(va, level)];
+		if (!(*e & PTE_P)) {
+			uint64_t *t = reserve_take(r);
+			*e = h->ps->pa(h->ps->ctx, t) | PTE_P | PTE_W | (h->nested ? PTE_U : 0);
+			h->pages_used++;
+		}
+		table = h->ps->va(h->ps->ctx, *e & PTE_ADDR);
 	}
-	uint64_t *e = &table[level_index(va, leaf)];
-	if (*e & PTE_P)
-		return -1;
-	*e = pa | pte_bits | (leaf > 0 ? PTE_PS : 0);
-	return 0;
-}
-
-/* True if any page of [va, va+size) is already mapped. */
-static bool range_has_mapping(const struct hpt *h, hva_t va, uint64_t size)
-{
-	for (uint64_t off = 0; off < size;) {
-		hpa_t pa;
-		unsigned perm;
-		uint64_t page;
-		if (hpt_lookup(h, va + off, &pa, &perm, &page))
-			return true;
-		/* Skip ahead by the size of the hole the walk found (at least 4 KiB). */
-		off += page - ((va + off) & (page - 1));
-	}
-	return false;
+	table[level_index(va, leaf)] = pa | pte_bits | (leaf > 0 ? PTE_PS : 0);
 }
 
 int hpt_map(struct hpt *h, hva_t va, hpa_t pa, uint64_t size, unsigned perm)
 {
-	if (!size || !IS_ALIGNED(va | pa | size, PAGE_SIZE) || (pa & ~PTE_ADDR) ||
-	    ((pa + size - 1) >> 52) || va + size - 1 < va ||
-	    !is_canonical(va) || !is_canonical(va + size - 1) ||
-	    (va >> 47) != ((va + size - 1) >> 47))
+	if (!va_range_ok(va, size) || !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~PTE_ADDR) ||
+	    ((pa + size - 1) >> 52))
 		return -1;
 	if ((perm & HPT_W) && (perm & HPT_X) && !h->nested)
 		return -1;
-	if (range_has_mapping(h, va, size))
+
+	uint64_t tables;
+	struct reserve r;
+	if (map_plan(h, va, pa, size, &tables) != 0)
+		return -1;
+	if (reserve_fill(h, &r, tables) != 0)
 		return -1;
 
 	uint64_t bits = perm_to_pte(h, perm);
 	for (uint64_t off = 0; off < size;) {
 		int leaf = leaf_level(h, va + off, pa + off, size - off);
-		if (map_one(h, va + off, pa + off, leaf, bits) != 0)
-			return -1;
+		map_one(h, &r, va + off, pa + off, leaf, bits);
 		off += level_size(leaf);
 	}
+	/* Empty unless map_plan over-counted; gives back any page it did. */
+	reserve_release(h, &r);
+	return 0;
+}
+
+/* True if [va, va+size) is exactly a run of whole mappings: every page is
+ * mapped, and no mapping starts before va or ends after va+size. */
+static bool range_is_whole_leaves(const struct hpt *h, hva_t va, uint64_t size)
+{
+	for (uint64_t off = 0; off < size;) {
+		hpa_t pa;
+		unsigned perm;
+		uint64_t page;
+		if (!hpt_lookup(h, va + off, &pa, &perm, &page))
+			return false;
+		if (!IS_ALIGNED(va + off, page) || page > size - off)
+			return false;
+		off += page;
+	}
+	return true;
+}
+
+static bool table_empty(const uint64_t *t)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (t[i] & PTE_P)
+			return false;
+	return true;
+}
+
+/* Clears the leaves of [first, last] in a level `level` table and frees each
+ * table below it that this leaves empty. `last` is inclusive so that a range
+ * ending at the top of the address space does not wrap to 0. */
+static void unmap_level(struct hpt *h, uint64_t *table, int level, hva_t first, hva_t last,
+			void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx)
+{
+	uint64_t sz = level_size(level);
+	hva_t span = ALIGN_DOWN(first, sz);
+
+	for (unsigned i = level_index(first, level); i <= level_index(last, level); i++, span += sz) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P))
+			continue;   /* cannot happen: hpt_unmap checked there are no holes */
+		if (level == 0 || (e & PTE_PS)) {
+			table[i] = 0;
+			if (leaf)
+				leaf(ctx, e & PTE_ADDR & ~(sz - 1), sz);
+			continue;
+		}
+		uint64_t *child = h->ps->va(h->ps->ctx, e & PTE_ADDR);
+		unmap_level(h, child, level - 1, MAX(first, span), MIN(last, span + sz - 1), leaf, ctx);
+		if (table_empty(child)) {
+			table[i] = 0;
+			h->ps->free(h->ps->ctx, child);
+			h->pages_used--;
+		}
+	}
+}
+
+int hpt_unmap(struct hpt *h, hva_t va, uint64_t size,
+	      void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx)
+{
+	/* Check everything first, so that a refusal changes nothing. */
+	if (!va_range_ok(va, size) || !range_is_whole_leaves(h, va, size))
+		return -1;
+	unmap_level(h, h->root, LEVELS - 1, va, va + size - 1, leaf, ctx);
 	return 0;
 }
 

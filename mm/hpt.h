@@ -17,7 +17,7 @@ enum hpt_perm { HPT_R = 1 << 0, HPT_W = 1 << 1, HPT_X = 1 << 2, HPT_GLOBAL = 1 <
 
 struct page_source {
 	void *(*alloc)(void *ctx);                 /* one zeroed 4 KiB page, or NULL */
-	void (*free)(void *ctx, void *page);       /* gives a page back (hpt_destroy) */
+	void (*free)(void *ctx, void *page);       /* gives a page back (destroy, unmap, failed map) */
 	hpa_t (*pa)(void *ctx, void *page);        /* its physical address */
 	void *(*va)(void *ctx, hpa_t pa);          /* back to a pointer */
 	void *ctx;
@@ -43,8 +43,30 @@ void hpt_destroy(struct hpt *h, void (*leaf)(void *ctx, hpa_t pa, uint64_t size)
 /* Maps [va, va+size) to [pa, pa+size) with perm, using the largest pages
  * that alignment allows (1 GiB, 2 MiB, 4 KiB). va, pa and size must be 4 KiB
  * aligned, va canonical. Returns 0; -1 for bad arguments, for W together with
- * X, when any part is already mapped, or when a table page cannot be had. */
+ * X, when any part is already mapped, or when a table page cannot be had.
+ * All or nothing: after -1 the table is exactly as before (no entry written,
+ * every page it allocated given back, pages_used unchanged), so a caller that
+ * runs out of memory just frees its own frames and may still hpt_destroy().
+ * It checks the whole range, then allocates every table page it will need,
+ * then writes (mm/hpt.c). Calls on one table must not run concurrently. */
 int hpt_map(struct hpt *h, hva_t va, hpa_t pa, uint64_t size, unsigned perm);
+
+/* Removes the mappings of [va, va+size), calling leaf(ctx, pa, size) once for
+ * each (leaf may be NULL), and frees the table pages this leaves empty, so a
+ * map then an unmap of the same range brings pages_used back. The range must
+ * be exactly a run of whole mappings, made by one hpt_map or several: -1 with
+ * nothing changed for bad arguments (as hpt_map), for any unmapped 4 KiB page
+ * in it, or for a 2 MiB/1 GiB page that starts before va or ends after
+ * va+size (pages are never split). Returns 0 otherwise.
+ * No TLB is flushed; the caller must: for a nested table, flush the VM's ASID
+ * (TLB_CONTROL, or a new ASID generation) before its next VMRUN; for host
+ * tables, INVLPG or reload CR3 on every CPU using them. Until then the TLB may
+ * still translate through the removed entries and through the table pages
+ * already given back, so no CPU may run on this table (a vCPU in guest mode)
+ * from the call until the flush, and frames freed by leaf() must not be used
+ * through the old addresses. */
+int hpt_unmap(struct hpt *h, hva_t va, uint64_t size,
+	      void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx);
 
 /* Translates va. Returns false if unmapped; else the physical address, the
  * permissions and the size of the page that maps it. */

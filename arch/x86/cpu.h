@@ -2,23 +2,9 @@
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
+#include "arch/x86/msr.h"
+#include "arch/x86/regs.h"
 #include "lib/types.h"
-
-#define MSR_EFER         0xc0000080u
-#define EFER_SCE         BIT(0)
-#define EFER_LME         BIT(8)
-#define EFER_LMA         BIT(10)
-#define EFER_NXE         BIT(11)
-#define EFER_SVME        BIT(12)
-#define MSR_FS_BASE      0xc0000100u
-#define MSR_GS_BASE      0xc0000101u
-#define MSR_KERNEL_GS_BASE 0xc0000102u
-
-#define CR0_PE BIT(0)
-#define CR0_WP BIT(16)
-#define CR0_PG BIT(31)
-#define CR4_PAE BIT(5)
-#define CR4_PGE BIT(7)
 
 struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
 

@@ -5,18 +5,11 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/fpu.h"
 
-#define CR4_OSFXSR     BIT(9)
-#define CR4_OSXMMEXCPT BIT(10)
-#define CR4_OSXSAVE    BIT(18)
-#define CR4_PKE        BIT(22)
 #define CPUID1_ECX_XSAVE      BIT(26)
 #define CPUID7_ECX_PKU        BIT(3)
 #define CPUID_EXT1_EDX_RDTSCP BIT(27)
 #define CPUID_EXT8_EBX_IBPB   BIT(12)
-#define MSR_TSC_AUX    0xc0000103u
-#define MSR_PRED_CMD   0x49u
 #define PRED_CMD_IBPB  BIT(0)
-#define XCR0_X87       1u
 
 
 static const struct fxsave_area clean_state = { .fcw = 0x037f, .mxcsr = 0x1f80 };
@@ -34,7 +27,7 @@ void fpu_init(void)
 
 static void clear_debug_registers(void)
 {
-	uint64_t zero = 0, dr6 = 0xffff0ff0, dr7 = 0x400;
+	uint64_t zero = 0, dr6 = DR6_RESET, dr7 = DR7_RESET;
 	__asm__ volatile("mov %0, %%dr0; mov %0, %%dr1; mov %0, %%dr2; mov %0, %%dr3;"
 			 "mov %1, %%dr6; mov %2, %%dr7" : : "r"(zero), "r"(dr6), "r"(dr7));
 }

@@ -14,6 +14,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/fpu.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/pte.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/traps.h"
@@ -27,8 +28,6 @@
 
 #define AP_STACK_PAGES   8            /* 32 KiB, like the boot CPU's */
 #define AP_WAIT_MS       500          /* per CPU; a healthy one answers in microseconds */
-#define PTE_P_W          0x3ull
-#define PTE_PS           0x80ull
 #define TRAMP_PARAM_PT       0
 #define TRAMP_PARAM_CR3      1
 #define TRAMP_PARAM_STACK    2
@@ -84,9 +83,9 @@ static hpa_t build_trampoline_page_table(void)
 	memset(pml4, 0, 3 * PAGE_SIZE);
 	for (int i = 256; i < 512; i++)
 		pml4[i] = host[i];
-	pml4[0] = virt_to_phys(pdpt) | PTE_P_W;
-	pdpt[0] = virt_to_phys(pd) | PTE_P_W;
-	pd[0] = 0 | PTE_P_W | PTE_PS;
+	pml4[0] = virt_to_phys(pdpt) | (PTE_P | PTE_W);
+	pdpt[0] = virt_to_phys(pd) | (PTE_P | PTE_W);
+	pd[0] = 0 | (PTE_P | PTE_W) | PTE_PS;
 	return virt_to_phys(pml4);
 }
 

@@ -8,7 +8,7 @@
 #ifndef HV_VDEV_VSYSCTL_H
 #define HV_VDEV_VSYSCTL_H
 
-#include "hv/iobus.h"
+#include "hv/vdev/iobus.h"
 
 struct vsysctl {
 	void (*exit_request)(void *ctx, uint8_t code);

@@ -9,7 +9,7 @@
 #ifndef HV_VDEV_VUART_H
 #define HV_VDEV_VUART_H
 
-#include "hv/iobus.h"
+#include "hv/vdev/iobus.h"
 
 #define VUART_RX_SIZE 256   /* power of two; the real part has 16, a burst of typing fits */
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_cmdline.c - The hypervisor command-line parser. */
-/* UNIT_SRC: hv/cmdline.c lib/words.c lib/printf.c */
+/* UNIT_SRC: hv/init/cmdline.c lib/words.c lib/printf.c */
 #include "test.h"
-#include "hv/cmdline.h"
+#include "hv/init/cmdline.h"
 #include "lib/words.h"
 
 static char last_msg[CMDLINE_MSG_MAX];

@@ -1,12 +1,12 @@
 /* tests/unit/test_shell.c - The debug shell: command table, line splitting,
- * argument errors, argument helpers and tab completion (hv/shell.c). The
+ * argument errors, argument helpers and tab completion (hv/console/shell.c). The
  * commands themselves, the VM table and the logger are the test's stand-ins here. */
-/* UNIT_SRC: hv/shell.c lib/words.c lib/printf.c lib/loglevel.c */
+/* UNIT_SRC: hv/console/shell.c lib/words.c lib/printf.c lib/loglevel.c */
 #include <stdarg.h>
 #include "test.h"
 #include "hv/sched.h"
-#include "hv/shell.h"
-#include "hv/shell_cmd.h"
+#include "hv/console/shell.h"
+#include "hv/console/shell_cmd.h"
 #include "drivers/tsc.h"
 
 /* ---- stand-ins for what shell.c calls in kernel-only files --------------- */

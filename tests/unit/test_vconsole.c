@@ -1,8 +1,8 @@
 /* tests/unit/test_vconsole.c - A VM's serial output: lines, filter, history ring. */
-/* UNIT_SRC: hv/vconsole.c */
+/* UNIT_SRC: hv/console/vconsole.c */
 #include <stdlib.h>
 #include "test.h"
-#include "hv/vconsole.h"
+#include "hv/console/vconsole.h"
 
 static char lines[8][VCONSOLE_LINE_MAX + 1];
 static int nlines;

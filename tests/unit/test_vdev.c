@@ -1,7 +1,7 @@
 /* tests/unit/test_vdev.c - The I/O bus and the device models behind it. */
-/* UNIT_SRC: hv/iobus.c hv/vdev/vuart.c hv/vdev/vsysctl.c */
+/* UNIT_SRC: hv/vdev/iobus.c hv/vdev/vuart.c hv/vdev/vsysctl.c */
 #include "test.h"
-#include "hv/iobus.h"
+#include "hv/vdev/iobus.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
 

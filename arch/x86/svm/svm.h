@@ -2,12 +2,11 @@
 #ifndef ARCH_X86_SVM_SVM_H
 #define ARCH_X86_SVM_SVM_H
 
+#include "arch/x86/msr.h"
 #include "lib/types.h"
 
-#define MSR_VM_CR       0xc0010114u
 #define VM_CR_LOCK      BIT(3)
 #define VM_CR_SVMDIS    BIT(4)
-#define MSR_VM_HSAVE_PA 0xc0010117u
 
 /* CPUID 8000_000Ah EDX feature bits (AMD APM Vol. 3, Appendix E.4.9). */
 #define SVM_FEAT_NP            BIT(0)

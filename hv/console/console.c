@@ -1,4 +1,4 @@
-/* hv/console.c - Output routing, focus and input for the shared console
+/* hv/console/console.c - Output routing, focus and input for the shared console
  * (the model is in console.h). */
 #define LOG_PREFIX "console: "
 #include "arch/x86/percpu.h"
@@ -7,9 +7,9 @@
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/uart.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/sched.h"
-#include "hv/shell.h"
+#include "hv/console/shell.h"
 #include "hv/vm.h"
 #include "hv/vmctl.h"
 #include "lib/lineedit.h"

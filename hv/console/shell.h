@@ -1,4 +1,4 @@
-/* hv/shell.h - The debug shell on the serial console (prompt "hv> "): one
+/* hv/console/shell.h - The debug shell on the serial console (prompt "hv> "): one
  * command per line, each answering in whole lines, a bad command answering
  * with one "error: ..." line. The commands and their output fields are an
  * interface (README "The shell"): extend them, do not change them. */

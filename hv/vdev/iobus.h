@@ -1,4 +1,4 @@
-/* hv/iobus.h - A VM's I/O-port bus: port ranges claimed by device models.
+/* hv/vdev/iobus.h - A VM's I/O-port bus: port ranges claimed by device models.
  * An access no device claims reads as all ones and is otherwise dropped, as
  * on a PC's ISA bus. Pure logic: host-tested. */
 #ifndef HV_IOBUS_H

@@ -1,4 +1,4 @@
-/* hv/main.c - The boot CPU's path from the Multiboot2 hand-off to "nothing
+/* hv/init/main.c - The boot CPU's path from the Multiboot2 hand-off to "nothing
  * left to run". Each step depends on the ones before it:
  *   traps first (so any fault prints a dump), then the console (so the dump
  *   is seen), the boot information (command line, memory map), time, memory,
@@ -19,11 +19,11 @@
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
 #include "guest-loader/loader.h"
-#include "hv/cmdline.h"
-#include "hv/console.h"
+#include "hv/init/cmdline.h"
+#include "hv/console/console.h"
 #include "hv/sched.h"
-#include "hv/selftest.h"
-#include "hv/version.h"
+#include "hv/init/selftest.h"
+#include "hv/init/version.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -175,7 +175,7 @@ static void run_guests(bool svm_ok)
 
 	if (!svm_ok)
 		return;
-	sched_load_guests(&boot_info);
+	vm_count = guests_load(&boot_info, vms, MAX_VMS);
 	if (boot_info.module_count == 0)
 		pr_info("no guest modules given");
 	if (options.focus[0]) {

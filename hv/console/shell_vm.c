@@ -1,4 +1,4 @@
-/* hv/shell_vm.c - Shell commands about one VM: its vCPU and VMCB, its
+/* hv/console/shell_vm.c - Shell commands about one VM: its vCPU and VMCB, its
  * memory and nested page table, its exits, its life (pause, resume, reset,
  * stop), its console and log.
  *
@@ -7,9 +7,9 @@
  * read, and let it go before they print what they copied. */
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/sched.h"
-#include "hv/shell_cmd.h"
+#include "hv/console/shell_cmd.h"
 #include "hv/vcpu.h"
 #include "hv/vmctl.h"
 #include "lib/printf.h"

@@ -1,6 +1,6 @@
-/* hv/selftest.c - Deliberately broken code paths for selftest=. */
+/* hv/init/selftest.c - Deliberately broken code paths for selftest=. */
 #define LOG_PREFIX "selftest: "
-#include "hv/selftest.h"
+#include "hv/init/selftest.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "mm/phys.h"

@@ -1,13 +1,13 @@
-/* hv/shell_sys.c - Shell commands about the machine: help, version, cpus,
+/* hv/console/shell_sys.c - Shell commands about the machine: help, version, cpus,
  * vms, host memory, loglevel, reboot, poweroff. */
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
-#include "hv/console.h"
+#include "hv/console/console.h"
 #include "hv/sched.h"
-#include "hv/shell_cmd.h"
-#include "hv/version.h"
+#include "hv/console/shell_cmd.h"
+#include "hv/init/version.h"
 #include "hv/vmctl.h"
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -1,4 +1,4 @@
-/* hv/version.h - Name and version printed in the banner. HV_GIT_VERSION comes
+/* hv/init/version.h - Name and version printed in the banner. HV_GIT_VERSION comes
  * from the Makefile (git describe), so a log says which build produced it. */
 #ifndef HV_VERSION_H
 #define HV_VERSION_H

@@ -1,5 +1,5 @@
-/* hv/vconsole.c - A VM's serial output: history ring and console lines. */
-#include "hv/vconsole.h"
+/* hv/console/vconsole.c - A VM's serial output: history ring and console lines. */
+#include "hv/console/vconsole.h"
 #include "lib/string.h"
 
 _Static_assert((VCONSOLE_RING_SIZE & (VCONSOLE_RING_SIZE - 1)) == 0, "ring size is a power of two");

@@ -1,4 +1,4 @@
-/* hv/vconsole.h - What a VM's serial port has said: the bytes it sent, kept
+/* hv/console/vconsole.h - What a VM's serial port has said: the bytes it sent, kept
  * in a ring (for the shell's `log NAME`), and assembled into filtered lines
  * for the shared console ("NAME| text").
  *

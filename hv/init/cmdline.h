@@ -1,4 +1,4 @@
-/* hv/cmdline.h - The hypervisor command line (the words after hv.elf on the
+/* hv/init/cmdline.h - The hypervisor command line (the words after hv.elf on the
  * multiboot2 line): space-separated key=value options.
  *
  *   console=com1|com2|com3|com4|0xPORT   serial console (default com1)

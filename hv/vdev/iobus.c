@@ -1,6 +1,6 @@
-/* hv/iobus.c - Dispatch of guest port I/O to device models. A linear scan:
+/* hv/vdev/iobus.c - Dispatch of guest port I/O to device models. A linear scan:
  * a PC has a dozen port ranges, fewer than a cache line of comparisons. */
-#include "hv/iobus.h"
+#include "hv/vdev/iobus.h"
 
 void iobus_init(struct iobus *bus)
 {

@@ -1,4 +1,4 @@
-/* hv/panic_action.c - The last step of a panic, chosen by on_panic=:
+/* hv/init/panic_action.c - The last step of a panic, chosen by on_panic=:
  * halt (the default: the dump stays on screen), poweroff (tests, so QEMU
  * ends by itself), or reset (unattended machines). */
 #include "arch/x86/cpu.h"

@@ -1,7 +1,7 @@
-/* hv/cmdline.c - Parser for the hypervisor command line (grammar in cmdline.h).
+/* hv/init/cmdline.c - Parser for the hypervisor command line (grammar in cmdline.h).
  * A table maps each key to its parser, so adding an option is one line plus
  * one function, and every option gets the same error reporting. */
-#include "hv/cmdline.h"
+#include "hv/init/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "lib/words.h"

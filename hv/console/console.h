@@ -1,4 +1,4 @@
-/* hv/console.h - The one serial console, shared by everyone: the
+/* hv/console/console.h - The one serial console, shared by everyone: the
  * hypervisor's log lines, every VM's serial output, and the operator's
  * keystrokes, which go either to the debug shell (prompt "hv> ") or to one
  * VM, the focus. Ctrl-A then a key moves the focus:

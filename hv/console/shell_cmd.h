@@ -1,4 +1,4 @@
-/* hv/shell_cmd.h - What the shell's command files share: the command table
+/* hv/console/shell_cmd.h - What the shell's command files share: the command table
  * entry, argument helpers that print the one-line errors, and the commands. */
 #ifndef HV_SHELL_CMD_H
 #define HV_SHELL_CMD_H
@@ -34,7 +34,7 @@ bool sh_vcpu_index(struct vm *vm, int argc, char **argv, int at);
 /* TSC ticks as milliseconds. */
 uint64_t sh_tsc_ms(uint64_t ticks);
 
-/* hv/shell_sys.c */
+/* hv/console/shell_sys.c */
 void cmd_help(int argc, char **argv);
 void cmd_version(int argc, char **argv);
 void cmd_cpus(int argc, char **argv);
@@ -43,7 +43,7 @@ void cmd_loglevel(int argc, char **argv);
 void cmd_reboot(int argc, char **argv);
 void cmd_poweroff(int argc, char **argv);
 void cmd_host_mem(void);
-/* hv/shell_vm.c */
+/* hv/console/shell_vm.c */
 void cmd_vcpu(int argc, char **argv);
 void cmd_vmcb(int argc, char **argv);
 void cmd_mem(int argc, char **argv);

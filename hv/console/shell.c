@@ -1,10 +1,10 @@
-/* hv/shell.c - The shell's command table, line splitting, dispatch,
+/* hv/console/shell.c - The shell's command table, line splitting, dispatch,
  * argument helpers and tab completion. The commands are in shell_sys.c
  * (the machine) and shell_vm.c (one VM). */
 #include "drivers/tsc.h"
 #include "hv/sched.h"
-#include "hv/shell.h"
-#include "hv/shell_cmd.h"
+#include "hv/console/shell.h"
+#include "hv/console/shell_cmd.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "lib/words.h"
