@@ -6,10 +6,14 @@
 #include "hv/vm.h"
 
 /* Creates a VM for each module, in module order, into table[0..max), and
- * places it: on its cpu= CPU, else on the least loaded CPU. A module
- * whose command line is wrong, or whose VM cannot be built, is reported
- * with its number and command line and skipped; the others still start.
- * Returns the number of VMs created. */
+ * places its vCPUs: on their cpu= CPUs, else on the least loaded ones. A
+ * module whose command line is wrong, or that this machine cannot hold,
+ * is reported with its number and command line and skipped; one whose
+ * RAM cannot be had stays in the table, stopped, with the reason. The
+ * others still start. Returns the number of VMs in the table. */
 unsigned guests_load(const struct mb2_info *info, struct vm *table, unsigned max);
+/* Free page frames after the VMs' records were reserved, before any was
+ * built: every frame a VM takes beyond its record comes back when it stops. */
+extern uint64_t guests_free_frames_before;
 
 #endif

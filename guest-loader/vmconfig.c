@@ -22,13 +22,15 @@
 #define CPU_MAX          255
 
 /* Table order; also the bit numbers in parse_state.seen. */
-enum opt_id { OPT_VM, OPT_TYPE, OPT_MEM, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_ON_RESET, OPT_CPU, OPT_COUNT };
+enum opt_id { OPT_VM, OPT_TYPE, OPT_MEM, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_ON_RESET, OPT_CPU, OPT_CPUS, OPT_COUNT };
 _Static_assert(OPT_COUNT <= 32, "seen is a 32-bit mask");
 
 struct parse_state {
 	struct vm_config cfg;
 	uint32_t seen;          /* BIT(opt_id) once that key has been given */
 	const char *word;       /* the word being parsed, quoted in errors */
+	int16_t cpu_list[VM_MAX_VCPUS];   /* cpu=LIST as written */
+	unsigned cpu_list_len;
 	char *err;
 	size_t errlen;
 };
@@ -231,13 +233,49 @@ static bool opt_entry(struct parse_state *ps, const char *val)
 	return parse_addr(ps, val, &ps->cfg.entry);
 }
 
+/* cpu=N or cpu=N,N,...: one host CPU for every vCPU, or one per vCPU
+ * (checked against cpus= once both are known: apply_cpu_list). */
 static bool opt_cpu(struct parse_state *ps, const char *val)
+{
+	char num[WORD_MAX];
+	const char *p = val;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		uint64_t v = 0;
+		if (ps->cpu_list_len == VM_MAX_VCPUS)
+			return bad_value(ps, "more than %d CPUs listed", VM_MAX_VCPUS);
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (parse_number(num, false, &v) != NUM_OK || v > CPU_MAX)
+			return bad_value(ps, "expected a CPU number 0-%d, or a list of them separated by commas", CPU_MAX);
+		ps->cpu_list[ps->cpu_list_len++] = (int16_t)v;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
+static bool opt_cpus(struct parse_state *ps, const char *val)
 {
 	uint64_t v = 0;
 
-	if (parse_number(val, false, &v) != NUM_OK || v > CPU_MAX)
-		return bad_value(ps, "expected a CPU number 0-%d", CPU_MAX);
-	ps->cfg.cpu = (int)v;
+	if (parse_number(val, false, &v) != NUM_OK || v < 1 || v > VM_MAX_VCPUS)
+		return bad_value(ps, "expected a number of vCPUs, 1-%d", VM_MAX_VCPUS);
+	ps->cfg.vcpus = (unsigned)v;
+	return true;
+}
+
+/* Each vCPU's host CPU: none given, one for all, or one each. */
+static bool apply_cpu_list(struct parse_state *ps)
+{
+	unsigned n = ps->cpu_list_len, want = ps->cfg.vcpus;
+
+	if (n > 1 && n != want)
+		return fail(ps, "cpu= lists %u CPUs for cpus=%u: give one CPU for all vCPUs or one per vCPU", n, want);
+	for (unsigned i = 0; i < VM_MAX_VCPUS; i++)
+		ps->cfg.cpu[i] = n == 0 ? -1 : ps->cpu_list[n == 1 ? 0 : (i < n ? i : 0)];
 	return true;
 }
 
@@ -250,6 +288,7 @@ static const struct { const char *key; option_fn parse; } options[OPT_COUNT] = {
 	[OPT_ENTRY] = { "entry", opt_entry },
 	[OPT_ON_RESET] = { "on_reset", opt_on_reset },
 	[OPT_CPU] = { "cpu", opt_cpu },
+	[OPT_CPUS] = { "cpus", opt_cpus },
 };
 
 static bool parse_word(struct parse_state *ps, const char *word)
@@ -369,12 +408,12 @@ static bool check_image(struct parse_state *ps, uint64_t size)
 int vmconfig_parse(const char *cmdline, uint64_t image_size, struct vm_config *out, char *err, size_t errlen)
 {
 	struct parse_state ps = {
-		.cfg = { .mode = VM_MODE_REAL, .on_reset = VM_ON_RESET_STOP, .cpu = -1 },
+		.cfg = { .mode = VM_MODE_REAL, .on_reset = VM_ON_RESET_STOP, .vcpus = 1 },
 		.err = err,
 		.errlen = errlen,
 	};
 
-	if (!parse_words(&ps, cmdline) || !check_required(&ps))
+	if (!parse_words(&ps, cmdline) || !check_required(&ps) || !apply_cpu_list(&ps))
 		return -1;
 	apply_defaults(&ps);
 	if (!check_image(&ps, image_size))

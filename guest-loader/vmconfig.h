@@ -13,7 +13,11 @@
  *   entry=ADDR                  first instruction (default load); mode=real
  *                               starts at CS:IP = 0000:entry, so entry < 0x10000
  *   on_reset=stop|restart       when the guest resets itself (default stop)
- *   cpu=N                       pin to CPU 0-255 (default: the hypervisor chooses)
+ *   cpus=N                      vCPUs, 1-64 (default 1); at most the host's
+ *                               CPUs with SVM
+ *   cpu=N[,N...]                pin to host CPUs 0-255: one for every vCPU, or
+ *                               one per vCPU in order (default: the
+ *                               hypervisor places each vCPU)
  *
  * ADDR and N are decimal or 0x hex; SIZE is the same with an optional K, M
  * or G (also k, m, g: binary units). The image must fit in RAM at load and

@@ -8,7 +8,7 @@
  * cannot hold the CPU in one exit. */
 #include "arch/x86/regs.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/vcpu.h"
+#include "hv/exit.h"
 
 #define STRING_IO_BATCH 256
 
@@ -92,7 +92,7 @@ static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port,
 	struct string_operand op;
 
 	if (!string_operand(v, info1, &op)) {
-		vm_request_stop(v->vm, "error: cannot decode the string I/O instruction at RIP 0x%llx",
+		vm_request_stop(v->vm, VM_STOP_ERROR, "error: cannot decode the string I/O instruction at RIP 0x%llx",
 				(unsigned long long)s->rip);
 		return EXIT_STOP;
 	}
@@ -112,21 +112,21 @@ static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port,
 		if (in) {
 			/* Check the destination first: a port read can have side effects. */
 			if (!guest_bytes(v, lin, &val, size, false))
-				return v->vm->pending;
+				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 			val = iobus_read(&v->vm->iobus, port, size);
 			if (!guest_bytes(v, lin, &val, size, true))
-				return v->vm->pending;
+				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 		} else {
 			if (!guest_bytes(v, lin, &val, size, false))
-				return v->vm->pending;
+				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 			iobus_write(&v->vm->iobus, port, size, val);
 		}
 		*index = (*index & ~amask) | ((*index + (uint64_t)step) & amask);
 		count--;
 		if (rep)
 			v->gprs.rcx = (v->gprs.rcx & ~amask) | count;
-		if (v->vm->pending != EXIT_RESUME)
-			return v->vm->pending;
+		if (vm_stop_pending(v->vm))
+			return EXIT_STOP;
 	}
 	if (!count) {
 		s->rip = v->vmcb->control.exit_info_2;
@@ -145,10 +145,10 @@ enum exit_action handle_ioio(struct vcpu *v)
 	if (ioio_is_string(info1))
 		return string_io(v, info1, port, size);
 	if (ioio_is_in(info1))
-		s->rax = merge_reg(s->rax, iobus_read(&v->vm->iobus, port, size), size);
+		v->gprs.rax = merge_reg(v->gprs.rax, iobus_read(&v->vm->iobus, port, size), size);
 	else
-		iobus_write(&v->vm->iobus, port, size, (uint32_t)(s->rax & size_mask(size)));
+		iobus_write(&v->vm->iobus, port, size, (uint32_t)(v->gprs.rax & size_mask(size)));
 	s->rip = v->vmcb->control.exit_info_2;
 	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
-	return v->vm->pending;
+	return EXIT_RESUME;
 }

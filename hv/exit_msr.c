@@ -8,7 +8,7 @@
  * and never reaches the hardware. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/vcpu.h"
+#include "hv/exit.h"
 
 
 /* EFER bits a guest may set: SCE, LME, NXE, FFXSR (bit 14). LMA is
@@ -96,12 +96,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 
 enum exit_action handle_msr(struct vcpu *v)
 {
-	struct vmcb_save *s = &v->vmcb->save;
 	uint32_t msr = (uint32_t)v->gprs.rcx;
 	uint64_t val;
 
 	if (v->vmcb->control.exit_info_1 == MSR_EXIT_WRITE) {
-		val = (s->rax & 0xffffffffull) | (v->gprs.rdx << 32);
+		val = (v->gprs.rax & 0xffffffffull) | (v->gprs.rdx << 32);
 		if (!msr_write(v, msr, val)) {
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
@@ -111,7 +110,7 @@ enum exit_action handle_msr(struct vcpu *v)
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}
-		s->rax = val & 0xffffffffull;
+		v->gprs.rax = val & 0xffffffffull;
 		v->gprs.rdx = val >> 32;
 	}
 	return vcpu_skip_instruction(v) ? EXIT_RESUME : EXIT_STOP;

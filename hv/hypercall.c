@@ -1,14 +1,14 @@
 /* hv/hypercall.c - VMMCALL, the guest-to-hypervisor call (ABI in hv/hypercall.h). */
 #include "arch/x86/percpu.h"
 #include "hv/hypercall.h"
-#include "hv/vcpu.h"
+#include "hv/exit.h"
 
 enum exit_action handle_vmmcall(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	bool wide = vcpu_in_long_mode64(v);
 	/* Outside 64-bit mode the upper halves are not the guest's to set. */
-	uint64_t nr = wide ? s->rax : (uint32_t)s->rax;
+	uint64_t nr = wide ? v->gprs.rax : (uint32_t)v->gprs.rax;
 	uint64_t arg = wide ? v->gprs.rbx : (uint32_t)v->gprs.rbx;
 	uint64_t ret = 0;
 
@@ -26,10 +26,13 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 		vuart_ops.write(&v->vm->uart, 0, 1, (uint8_t)arg);
 		break;
 	case HC_EXIT:
-		vm_request_stop(v->vm, "exit code %u", (uint32_t)arg);
+		vm_request_stop(v->vm, VM_STOP_EXIT_CODE, "exit code %u", (uint32_t)arg);
 		break;
 	case HC_CPU_ID:
 		ret = this_cpu()->cpu_id;
+		break;
+	case HC_VCPU_ID:
+		ret = v->id;
 		break;
 	case HC_RESET_COUNT:
 		ret = v->vm->reset_count;
@@ -38,8 +41,6 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 		ret = HC_ENOSYS;
 		break;
 	}
-	s->rax = wide ? ret : (uint32_t)ret;
-	if (!vcpu_skip_instruction(v))
-		return EXIT_STOP;
-	return v->vm->pending;
+	v->gprs.rax = wide ? ret : (uint32_t)ret;
+	return vcpu_skip_instruction(v) ? EXIT_RESUME : EXIT_STOP;
 }

@@ -1,13 +1,16 @@
-/* hv/sched.c - Run queues: each CPU runs the VMs placed on it (cpu=N, or
- * the least loaded CPU) round robin, one quantum each (the LAPIC timer's
- * period); the timer runs only while someone needs it. Between slices the
- * scheduler applies the operator's requests (hv/vmctl.h), and the boot CPU
- * serves the console (hv/console/console.h). */
-#include "arch/x86/fpu.h"
+/* hv/sched.c - Run queues: each host CPU runs the vCPUs placed on it (cpu=
+ * or the least loaded CPU) round robin, one quantum each (the LAPIC
+ * timer's period); the timer runs only while someone needs it. Between
+ * slices the scheduler acts on each vCPU's requests: it parks a vCPU whose
+ * VM stops or resets (the last one to park finishes the job), starts one
+ * that got INIT/SIPI, and parks the ones the operator paused or holds.
+ * The boot CPU also runs the console's periodic work (a hook start-up
+ * registers, hv/sched.h). */
+#define LOG_PREFIX ""
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/svm/svm.h"
 #include "drivers/lapic.h"
-#include "hv/console/console.h"
 #include "hv/sched.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
@@ -15,6 +18,37 @@
 
 struct vm vms[MAX_VMS];
 unsigned vm_count;
+
+static struct asid_cpu asid_spaces[MAX_CPUS];
+
+/* The boot CPU's console hooks (hv/init/main.c registers them). */
+static const struct sched_console_hooks *console_hooks;
+
+void sched_set_console_hooks(const struct sched_console_hooks *hooks)
+{
+	console_hooks = hooks;
+}
+
+static void console_poll_hook(void)
+{
+	if (console_hooks)
+		console_hooks->poll();
+}
+
+static bool console_pending_hook(void)
+{
+	return console_hooks && console_hooks->input_pending();
+}
+
+static bool console_polling_hook(void)
+{
+	return console_hooks && console_hooks->polling();
+}
+
+struct asid_cpu *sched_asid_space(uint32_t cpu)
+{
+	return &asid_spaces[cpu];
+}
 
 struct vm *vm_find(const char *name)
 {
@@ -28,17 +62,26 @@ const char *vm_state_name(const struct vm *vm)
 {
 	if (vm_stopped(vm))
 		return "stopped";
-	if (vmctl_is_paused(vm))
-		return vm->parked ? "paused" : "pausing";
+	if (vmctl_is_paused(vm)) {
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			if (!vm->vcpus[i]->parked)
+				return "pausing";
+		return "paused";
+	}
 	if (vm->state == VM_READY)
 		return "ready";
-	return vm->vcpu.halted ? "halted" : "running";
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i]->state == VCPU_RUNNABLE)
+			return "running";
+	return "halted";
 }
 
-/* Where a VM without cpu= goes: the online CPU with SVM that has the fewest
- * VMs so far (the lowest-numbered on a tie), so unpinned VMs spread over
- * the cores and only share one when there are more VMs than cores. */
-uint32_t sched_place(const struct vm *placed, unsigned n, int pinned)
+/* Where a vCPU without cpu= goes: the online CPU with SVM that has the
+ * fewest vCPUs so far (the lowest-numbered on a tie), so unpinned vCPUs
+ * spread over the cores and only share one when there are more of them
+ * than cores. The vCPUs of one VM are spread the same way, so they run in
+ * parallel when there are CPUs for them. */
+uint32_t sched_place(const struct vm *table, unsigned n, const struct vm *vm, unsigned upto, int pinned)
 {
 	uint32_t best = 0, best_load = UINT32_MAX;
 
@@ -49,7 +92,10 @@ uint32_t sched_place(const struct vm *placed, unsigned n, int pinned)
 			continue;
 		uint32_t load = 0;
 		for (unsigned i = 0; i < n; i++)
-			load += placed[i].cpu == c;
+			for (unsigned k = 0; k < table[i].vcpu_count; k++)
+				load += table[i].vcpus[k]->cpu == c;
+		for (unsigned k = 0; k < upto; k++)
+			load += vm->vcpus[k]->cpu == c;
 		if (load < best_load) {
 			best = c;
 			best_load = load;
@@ -70,137 +116,240 @@ static void set_timer(struct percpu *me, bool on)
 	pr_debug("cpu%u: scheduler tick %s", me->cpu_id, on ? "on" : "off");
 }
 
-/* A vCPU in HLT runs again at its CPU's next tick or when input comes. */
-static bool still_halted(struct vm *vm, const struct percpu *me)
+/* A vCPU in HLT with IF=1 runs again at its CPU's next tick or when input
+ * comes for its VM; one in HLT with IF=0 or waiting for SIPI only on a
+ * request (INIT, SIPI). True if it can run now. */
+static bool wake_check(struct vcpu *v, const struct percpu *me)
 {
-	struct vcpu *v = &vm->vcpu;
-
-	if (v->halted && (me->ticks != v->halt_tick || vuart_rx_pending(&vm->uart)))
-		v->halted = false;
-	return v->halted;
+	if (v->state == VCPU_HALTED && (me->ticks != v->halt_tick || vuart_rx_pending(&v->vm->uart)))
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+	return v->state == VCPU_RUNNABLE;
 }
 
-/* The FPU/SSE and DR0-3 registers hold *last's state; make them vm's. */
-static void switch_fpu(struct vm **last, struct vm *vm)
+/* The FPU/SSE and DR0-3 registers hold *last's state; make them v's. A
+ * vCPU that was (re)built starts from reset values. */
+static void switch_fpu(struct vcpu **last, struct vcpu *v)
 {
-	if (vm == *last)
+	if (v->fpu_fresh) {
+		v->fpu.valid = false;
+		v->fpu_fresh = false;
+		if (*last && *last != v)
+			fpu_context_save(&(*last)->fpu);
+		fpu_context_load(&v->fpu);   /* scrubs: clean registers */
+		*last = v;
+		return;
+	}
+	if (v == *last)
 		return;
 	if (*last)
-		fpu_context_save(&(*last)->vcpu.fpu);
-	fpu_context_load(&vm->vcpu.fpu);
-	*last = vm;
+		fpu_context_save(&(*last)->fpu);
+	fpu_context_load(&v->fpu);
+	*last = v;
 }
 
-/* Nothing to run here: halt until a tick, an IPI (a kick, a resume, input
- * for a halted VM) or, on the boot CPU, a keystroke. A boot CPU that polls
- * the console but has no timer to wake it cannot halt. */
+/* ---- stop, reset, INIT and SIPI, on the vCPU's own CPU ------------------------ */
+
+static void finish_stop(struct vm *vm)
+{
+	vm_stop_now(vm);
+	vmctl_stopped(vm);
+}
+
+/* The last vCPU parked for a reset: rebuild the VM and let them all go. */
+static void finish_reset(struct vm *vm)
+{
+	hv_log(LOG_INFO, "vm %s reset (%s); restarting", vm->cfg.name, vm->reason);
+	if (!vm_reboot(vm)) {
+		/* Every vCPU is parked and counted: this CPU finishes the stop;
+		 * the others leave their run queues when they see the request. */
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			vcpu_request(vm->vcpus[i], VCPU_REQ_STOP);
+		finish_stop(vm);
+	}
+}
+
+/* Parks v for the VM's pending stop or reset; the vCPU whose arrival makes
+ * them all parked finishes it. */
+static void park_for_cause(struct vcpu *v, bool reset)
+{
+	struct vm *vm = v->vm;
+
+	__atomic_store_n(&v->state, VCPU_PARKED, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+	if (v->counted)
+		return;
+	v->counted = true;
+	v->reset_epoch = vm->reset_epoch;
+	unsigned n = __atomic_add_fetch(&vm->vcpus_parked, 1, __ATOMIC_ACQ_REL);
+	if (n == vm->vcpu_count) {
+		if (reset)
+			finish_reset(vm);
+		else
+			finish_stop(vm);
+	}
+}
+
+/* INIT: the bootstrap processor starts over at its guest type's entry; an
+ * application processor waits for a start-up IPI. SIPI (only in that
+ * wait): real mode at CS:IP = (vector << 8):0000, as after a start-up IPI
+ * on a PC (Intel SDM Vol. 3, 9.4.4; AMD APM Vol. 2, 16.5). */
+static void do_init(struct vcpu *v)
+{
+	vcpu_reset_state(v);
+	if (v->id != 0)
+		v->state = VCPU_WAIT_SIPI;
+}
+
+static void do_sipi(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	uint8_t vector = __atomic_load_n(&v->sipi_vector, __ATOMIC_ACQUIRE);
+
+	if (v->state != VCPU_WAIT_SIPI)
+		return;   /* a SIPI counts only after an INIT */
+	s->cr0 = CR0_ET;
+	s->cr3 = s->cr4 = 0;
+	s->efer = EFER_SVME;
+	s->rflags = RFLAGS_FIXED;
+	s->cs.selector = (uint16_t)(vector << 8);
+	s->cs.base = (uint64_t)vector << 12;
+	s->cs.limit = 0xffff;
+	s->cs.attrib = VMCB_ATTR_TYPE_CODE_RX_A | VMCB_ATTR_S | VMCB_ATTR_P;
+	struct vmcb_seg data = { .selector = 0, .attrib = VMCB_ATTR_TYPE_DATA_RW_A | VMCB_ATTR_S | VMCB_ATTR_P,
+				 .limit = 0xffff, .base = 0 };
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->gdtr.base = s->idtr.base = 0;
+	s->gdtr.limit = s->idtr.limit = 0xffff;
+	s->rip = 0;
+	v->state = VCPU_RUNNABLE;
+}
+
+/* Acts on v's requests. False if v left this CPU's queue for good (its VM
+ * stopped). A held VM is left exactly as it is: the shell may be reading. */
+static bool take_requests(struct vcpu *v, struct vcpu **last)
+{
+	struct vm *vm = v->vm;
+
+	if (vmctl_held(vm))
+		return true;
+	/* A reset this vCPU parked for is done: it rebuilds itself here. */
+	if (v->state == VCPU_PARKED && v->counted && !(v->requests & VCPU_REQ_STOP) &&
+	    __atomic_load_n(&vm->reset_epoch, __ATOMIC_ACQUIRE) != v->reset_epoch) {
+		v->counted = false;
+		vcpu_reset_state(v);
+		if (*last == v)
+			*last = NULL;
+	}
+	uint32_t r = __atomic_fetch_and(&v->requests, ~(VCPU_REQ_KICK | VCPU_REQ_INIT | VCPU_REQ_SIPI | VCPU_REQ_RESET),
+					__ATOMIC_SEQ_CST);
+	if (r & VCPU_REQ_STOP) {
+		park_for_cause(v, false);
+		if (*last == v)
+			*last = NULL;   /* its registers are simply dropped */
+		return false;
+	}
+	if (r & VCPU_REQ_RESET) {
+		park_for_cause(v, true);
+		return true;
+	}
+	if (v->state == VCPU_PARKED)
+		return true;
+	if (r & VCPU_REQ_INIT)
+		do_init(v);
+	if (r & VCPU_REQ_SIPI)
+		do_sipi(v);
+	return true;
+}
+
+/* ---- the queue ---------------------------------------------------------------- */
+
+/* Nothing to run here: halt until a tick or an IPI (a kick, a resume, input
+ * for a halted vCPU) or, on the boot CPU, a keystroke. A boot CPU that
+ * polls the console but has no timer to wake it cannot halt. */
 static void wait_for_work(struct percpu *me, bool boot_cpu)
 {
-	if (boot_cpu && console_polling() && !me->timer_running)
+	if (boot_cpu && console_polling_hook() && !me->timer_running)
 		cpu_relax();
 	else
 		cpu_idle_wait();
 }
 
+static struct vcpu *runq[MAX_CPUS][SCHED_MAX_VCPUS_PER_CPU];
+
 static void run_cpu_queue(void *arg)
 {
 	(void)arg;
 	struct percpu *me = this_cpu();
-	struct vm *mine[MAX_VMS];
-	struct vm *last = NULL;
+	struct vcpu **mine = runq[me->cpu_id];
+	struct vcpu *last = NULL;
 	unsigned n = 0, next = 0;   /* next: where the round robin goes on */
 	bool boot_cpu = me->cpu_id == 0;
 
+	asid_cpu_init(&asid_spaces[me->cpu_id], svm.nasid);
 	for (unsigned i = 0; i < vm_count; i++)
-		if (vms[i].cpu == me->cpu_id)
-			mine[n++] = &vms[i];
+		for (unsigned k = 0; k < vms[i].vcpu_count; k++)
+			if (vms[i].vcpus[k]->cpu == me->cpu_id && !vm_stopped(&vms[i]) &&
+			    n < SCHED_MAX_VCPUS_PER_CPU)
+				mine[n++] = vms[i].vcpus[k];
 	if (n > 1 && !me->timer_ticks_per_ms)
-		pr_warn("cpu%u: no LAPIC timer: its %u VMs run one after another", me->cpu_id, n);
+		pr_warn("cpu%u: no LAPIC timer: its %u vCPUs run one after another", me->cpu_id, n);
 	for (;;) {
 		/* This pass sees every change made so far (seq_cst: the clear
-		 * must not pass the loads of vm->control below). */
+		 * must not pass the loads of the requests below). */
 		__atomic_store_n(&me->resched, false, __ATOMIC_SEQ_CST);
 		/* Who could run now decides whether the tick is needed: it
-		 * preempts when VMs share the core, wakes halted vCPUs, and polls
-		 * the console when its input has no interrupt. */
+		 * preempts when vCPUs share the core, wakes halted ones, and
+		 * polls the console when its input has no interrupt. */
 		unsigned alive = 0, ready = 0, halters = 0;
 		for (unsigned i = 0; i < n; i++) {
-			struct vm *vm = mine[i];
-			if (!vm)
+			struct vcpu *v = mine[i];
+			if (!v)
 				continue;
 			alive++;
-			/* A paused or held VM is parked here, at the start of every
-			 * pass: the shell waits for that, and the VM that runs next
-			 * may not give the core back before the tick (or ever, if it
-			 * alone is runnable and the tick is off). */
-			if (!vmctl_may_run(vm))
+			/* A paused or held vCPU is parked here, at the start of
+			 * every pass: the shell waits for that, and the vCPU that
+			 * runs next may not give the core back before the tick. */
+			if (!vmctl_may_run(v))
 				continue;
-			/* A vCPU that waits in HLT needs the tick to wake; one that
-			 * did once will again, so the tick stays on rather than
-			 * being reprogrammed twice per HLT. */
-			halters += vm->vcpu.uses_hlt;
-			ready += !still_halted(vm, me);
+			halters += v->uses_hlt;
+			ready += wake_check(v, me);
 		}
 		if (!alive)
 			break;
-		set_timer(me, ready > 1 || halters || (boot_cpu && console_polling()));
-		bool ran = false, waiting = false, rescan = false;
-		/* From where the last pass left off, so a rescan (the shell
-		 * changed something) never sends the rotation back to the start. */
+		set_timer(me, ready > 1 || halters || (boot_cpu && console_polling_hook()));
+		bool ran = false, rescan = false;
 		unsigned start = next;
 		for (unsigned k = 0; k < n && !rescan; k++) {
 			unsigned i = (start + k) % n;
-			struct vm *vm = mine[i];
-			if (!vm)
+			struct vcpu *v = mine[i];
+			if (!v)
 				continue;
 			if (boot_cpu)
-				console_poll();
-			uint32_t requests;
-			if (!vmctl_prepare(vm, &requests))
-				continue;   /* held by the shell */
-			/* A reset scrubs the FPU registers, so they must be this
-			 * VM's; a stopped VM's are simply dropped. */
-			if (requests & VM_CTL_RESET)
-				switch_fpu(&last, vm);
-			if (vmctl_apply_requests(vm, requests)) {
-				vmctl_stopped(vm);
+				console_poll_hook();
+			if (!take_requests(v, &last)) {
 				mine[i] = NULL;
-				if (last == vm)
-					last = NULL;
+				ran = true;   /* the queue changed: look again before waiting */
 				continue;
 			}
-			if (!vmctl_may_run(vm))
+			if (!vmctl_may_run(v) || !wake_check(v, me))
 				continue;
-			if (still_halted(vm, me)) {
-				waiting = true;
-				continue;
-			}
-			switch_fpu(&last, vm);
-			/* Ordering 3 (hv/vmctl.c kick): publish the VM, then look
-			 * for a change the shell made since this pass began (a
-			 * resumed VM the timer decision above did not count). */
-			__atomic_store_n(&me->current_vm, vm, __ATOMIC_SEQ_CST);
+			switch_fpu(&last, v);
+			/* Publish the vCPU, then look for a request made since this
+			 * pass began (hv/vcpu.c vcpu_request: the other half). */
+			__atomic_store_n(&me->current_vcpu, v, __ATOMIC_SEQ_CST);
 			if (__atomic_load_n(&me->resched, __ATOMIC_SEQ_CST)) {
-				me->current_vm = NULL;
+				me->current_vcpu = NULL;
 				rescan = true;
 				next = i;
 				continue;
 			}
-			bool stopped = vm_run_slice(vm, me->timer_running);
-			me->current_vm = NULL;
-			me->last_vm = vm;
+			vcpu_run_slice(v, me->timer_running);
+			me->current_vcpu = NULL;
+			me->last_vcpu = v;
 			ran = true;
 			next = i + 1;
-			if (stopped) {
-				vmctl_stopped(vm);
-				mine[i] = NULL;
-				last = NULL;
-			}
 		}
-		/* A halted vCPU the shell just resumed needs the tick to wake it. */
-		if (waiting)
-			set_timer(me, true);
-		if (!ran && !rescan && !me->resched && !(boot_cpu && console_input_pending()))
+		if (!ran && !rescan && !me->resched && !(boot_cpu && console_pending_hook()))
 			wait_for_work(me, boot_cpu);
 	}
 	set_timer(me, false);
@@ -211,21 +360,22 @@ void sched_run_guests(void)
 	struct percpu *me = this_cpu();
 
 	for (uint32_t c = 1; c < cpu_count; c++) {
-		for (unsigned i = 0; i < vm_count; i++) {
-			if (vms[i].cpu == c) {
-				smp_run_on(c, run_cpu_queue, NULL);
-				break;
-			}
-		}
+		bool has = false;
+		for (unsigned i = 0; i < vm_count && !has; i++)
+			for (unsigned k = 0; k < vms[i].vcpu_count; k++)
+				has |= vms[i].vcpus[k]->cpu == c && !vm_stopped(&vms[i]);
+		if (has)
+			smp_run_on(c, run_cpu_queue, NULL);
 	}
-	console_shell_start();
+	if (console_hooks)
+		console_hooks->start();
 	run_cpu_queue(NULL);
-	/* The boot CPU's VMs are done; it serves the console until the
+	/* The boot CPU's vCPUs are done; it serves the console until the
 	 * others' are (each AP wakes it when its queue is empty). */
-	set_timer(me, console_polling());
+	set_timer(me, console_polling_hook());
 	while (!smp_all_done()) {
-		console_poll();
-		if (!console_input_pending())
+		console_poll_hook();
+		if (!console_pending_hook())
 			wait_for_work(me, true);
 	}
 	set_timer(me, false);
@@ -233,11 +383,12 @@ void sched_run_guests(void)
 
 void sched_serve_console(void)
 {
-	console_shell_start();   /* also when no VM could run (no SVM) */
-	set_timer(this_cpu(), console_polling());
+	if (console_hooks)
+		console_hooks->start();   /* also when no VM could run (no SVM) */
+	set_timer(this_cpu(), console_polling_hook());
 	for (;;) {
-		console_poll();
-		if (!console_input_pending())
+		console_poll_hook();
+		if (!console_pending_hook())
 			wait_for_work(this_cpu(), true);
 	}
 }

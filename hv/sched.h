@@ -1,11 +1,12 @@
 /* hv/sched.h - The VMs and who runs them: the table of VMs (module order),
- * and each CPU's round-robin run queue. */
+ * and each host CPU's round-robin run queue of vCPUs. */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
 #include "hv/vm.h"
 
 #define MAX_VMS 32
+#define SCHED_MAX_VCPUS_PER_CPU 128
 
 extern struct vm vms[MAX_VMS];
 extern unsigned vm_count;
@@ -17,9 +18,25 @@ extern unsigned vm_count;
 
 /* The VM called name, or NULL. */
 struct vm *vm_find(const char *name);
-/* The host CPU for the VM that will be placed[n]: pinned if >= 0, else
- * the least loaded online CPU with SVM (placed[0..n) are the VMs so far). */
-uint32_t sched_place(const struct vm *placed, unsigned n, int pinned);
+/* The host CPU for vCPU `upto` of vm: pinned if >= 0, else the online CPU
+ * with SVM that has the fewest vCPUs of table[0..n) and of vm's vCPUs
+ * 0..upto-1. */
+uint32_t sched_place(const struct vm *table, unsigned n, const struct vm *vm, unsigned upto, int pinned);
+/* Host CPU cpu's ASID space (hv/asid.h): only that CPU touches it; the
+ * shell reads its roll-over count. */
+struct asid_cpu *sched_asid_space(uint32_t cpu);
+
+/* The console's periodic work on the boot CPU, registered by start-up so
+ * the VM core never calls the console: start (show the shell), poll (take
+ * keystrokes, run commands), whether input is waiting, and whether input
+ * is polled (then the boot CPU keeps its tick). */
+struct sched_console_hooks {
+	void (*start)(void);
+	void (*poll)(void);
+	bool (*input_pending)(void);
+	bool (*polling)(void);
+};
+void sched_set_console_hooks(const struct sched_console_hooks *hooks);
 /* Every CPU runs the VMs placed on it, all at the same time; the boot CPU
  * also serves the console. Returns when every VM has stopped. */
 void sched_run_guests(void);

@@ -1,37 +1,85 @@
-/* hv/vcpu.h - What exit handlers use: the run loop's helpers to move the
- * guest past an instruction, inject an event, and read guest memory by
- * guest-virtual address. */
+/* hv/vcpu.h - A virtual CPU: its VMCB and registers, its run state, the
+ * requests other CPUs leave for it, and the host CPU that runs it.
+ *
+ * Ownership: a vCPU's state (VMCB, GPRs, run state, FPU/XSAVE context) is
+ * written only by the host CPU it is placed on, in its run loop or its
+ * scheduler. Anyone else (another vCPU, a device model on another CPU, the
+ * shell) asks: it sets a bit in `requests` and kicks that CPU
+ * (vcpu_kick), KVM's vcpu->requests shape. The shell reads a vCPU's state
+ * only while it holds the VM (hv/vmctl.h), when every vCPU is parked. */
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
-#include "hv/emulate/insn_len.h"
-#include "hv/vm.h"
+#include "arch/x86/fpu.h"
+#include "arch/x86/svm/gprs.h"
+#include "arch/x86/svm/vmcb.h"
+#include "hv/asid.h"
+#include "hv/exit_stats.h"
+#include "lib/types.h"
 
-typedef enum exit_action (*exit_handler_t)(struct vcpu *v);
+struct vm;
 
-/* Advances RIP past the intercepted instruction: NRIP when the CPU saves it,
- * else the decoded length of the instruction at RIP. Returns false (and asks
- * for the VM to stop) when the instruction cannot be read or decoded. */
-bool vcpu_skip_instruction(struct vcpu *v);
-void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
-/* Reads len bytes at guest-linear address lin through the guest's paging. */
-bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len);
-bool vcpu_write_linear(struct vcpu *v, uint64_t lin, const void *buf, size_t len);
-/* Would the guest's own paging allow an access of size bytes at lin (user:
- * at CPL 3)? If not, v->pf_error holds the #PF error code to inject. */
-bool vcpu_check_linear_access(struct vcpu *v, uint64_t lin, unsigned size, bool write, bool user);
-/* Reads the (up to 15) bytes at CS:RIP; returns how many could be read. */
-size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN]);
-enum cpu_mode vcpu_cpu_mode(const struct vcpu *v);
-/* True when the guest runs 64-bit code (EFER.LMA and CS.L). */
-bool vcpu_in_long_mode64(const struct vcpu *v);
-/* Logs the guest's registers (for "error:" stops). */
-void vcpu_dump(const struct vcpu *v);
+/* Where a vCPU is in its life. Only its own CPU changes it. */
+enum vcpu_state {
+	VCPU_RUNNABLE,        /* runs when its CPU gets to it */
+	VCPU_HALTED,          /* HLT with IF=1: waits for an interrupt (today: its CPU's tick or UART input) */
+	VCPU_HALTED_NO_IRQ,   /* HLT with IF=0: only an NMI, SMI or INIT ends it */
+	VCPU_WAIT_SIPI,       /* after INIT: parked until a start-up IPI gives it a vector */
+	VCPU_PARKED,          /* out for good (its VM stopped) or until its VM's reset is done */
+};
 
-/* Exit handlers (hv/exit_*.c). */
-enum exit_action handle_cpuid(struct vcpu *v);
-enum exit_action handle_msr(struct vcpu *v);
-enum exit_action handle_ioio(struct vcpu *v);
-enum exit_action handle_vmmcall(struct vcpu *v);
+/* Requests (vcpu->requests), set by anyone with an atomic OR, taken by the
+ * vCPU's own CPU. The run loop looks at the word after every exit (one
+ * load): any bit makes it return to the scheduler, which acts on them. */
+#define VCPU_REQ_STOP   BIT(0)   /* the VM is stopping (vm->stop_cause): park for good */
+#define VCPU_REQ_RESET  BIT(1)   /* the VM is resetting: park until it is rebuilt, then start over */
+#define VCPU_REQ_KICK   BIT(2)   /* leave the run loop once: the scheduler has something to look at */
+#define VCPU_REQ_INIT   BIT(3)   /* an INIT signal (vcpu_send_init) */
+#define VCPU_REQ_SIPI   BIT(4)   /* a start-up IPI with sipi_vector (vcpu_send_sipi) */
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;                 /* vCPU number: its APIC ID; 0 is the bootstrap processor */
+	uint32_t cpu;                /* the host CPU it is placed on */
+	struct vmcb *vmcb;
+	hpa_t vmcb_pa;
+	struct guest_gprs gprs;      /* x86 order; RAX/RSP copied to and from the VMCB around VMRUN */
+	volatile uint32_t requests;  /* VCPU_REQ_* */
+	enum vcpu_state state;
+	volatile uint8_t sipi_vector;    /* for VCPU_REQ_SIPI */
+	uint64_t reset_epoch;        /* the VM's reset epoch when it parked for a reset */
+	bool counted;                /* counted in vm->vcpus_parked for the pending stop or reset */
+	struct asid_vcpu asid;       /* its ASID on its host CPU, with the generation (hv/asid.h) */
+	bool fpu_fresh;              /* its FPU/XSAVE registers must start from reset values */
+	volatile bool parked;        /* its CPU has parked it for the operator (hv/vmctl.h) */
+	uint64_t exit_tsc;           /* TSC when the last #VMEXIT returned to C */
+	struct exit_stats stats;     /* per exit reason, since the last reset (or start) */
+	struct exit_stats stats_before;  /* everything before that */
+	uint64_t exits_at_start;     /* exits counted when it (re)started: none since, if equal */
+	bool uses_hlt;               /* has halted at least once: its CPU keeps the tick on */
+	uint64_t halt_tick;          /* its CPU's tick count when it halted */
+	uint64_t mtrr_def_type;      /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
+	uint32_t pf_error;           /* #PF error code from vcpu_check_linear_access() */
+	struct fpu_context fpu;      /* FPU/SSE and DR0-3 while another vCPU has the core */
+};
+
+/* Sets request bits on v and makes its CPU look (an IPI if it is another
+ * CPU and v may be in guest mode there). Safe from any CPU. */
+void vcpu_request(struct vcpu *v, uint32_t bits);
+/* The same with no request: its CPU's scheduler looks again (input came
+ * for it, its VM was resumed). */
+void vcpu_kick(struct vcpu *v);
+
+/* The core calls the LAPIC model will use for INIT and SIPI (Intel SDM
+ * Vol. 3, 10.6.1 / AMD APM Vol. 2, 16.5 "Interprocessor Interrupts"): INIT
+ * resets the vCPU and, for an application processor, parks it waiting
+ * for a start-up IPI; a SIPI counts only in that state and starts it in
+ * real mode at CS:IP = (vector << 8):0000. Both are requests, acted on by
+ * the vCPU's own CPU. */
+void vcpu_send_init(struct vcpu *v);
+void vcpu_send_sipi(struct vcpu *v, uint8_t vector);
+
+/* The state word the shell shows for a vCPU. */
+const char *vcpu_state_name(const struct vcpu *v);
 
 #endif

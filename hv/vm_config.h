@@ -12,6 +12,7 @@ enum vm_mode { VM_MODE_REAL = 0, VM_MODE_PROTECTED, VM_MODE_LONG };
 enum vm_on_reset { VM_ON_RESET_STOP = 0, VM_ON_RESET_RESTART };
 
 #define VM_NAME_MAX 16      /* including NUL */
+#define VM_MAX_VCPUS 64     /* cpus=N; at most the host's CPUs with SVM, checked when the VM is built */
 
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -21,7 +22,8 @@ struct vm_config {
 	uint64_t mem_size;       /* bytes */
 	uint64_t load_addr;      /* guest-physical */
 	uint64_t entry;          /* real mode: IP with CS=0; otherwise the guest-physical/linear entry */
-	int cpu;                 /* -1: the hypervisor chooses */
+	unsigned vcpus;          /* cpus=N: 1..VM_MAX_VCPUS */
+	int16_t cpu[VM_MAX_VCPUS];   /* cpu=LIST: each vCPU's host CPU; -1: the scheduler places it */
 };
 
 #define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM for mode=long */

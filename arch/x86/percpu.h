@@ -10,7 +10,7 @@
 
 #define MAX_CPUS 64
 
-struct vm;
+struct vcpu;
 
 struct percpu {
 	struct percpu *self;            /* %gs:0, so this_cpu() is one load */
@@ -31,12 +31,12 @@ struct percpu {
 	volatile uint64_t ticks;        /* LAPIC timer interrupts taken (scheduler quanta) */
 	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate, measured at bring-up */
 	bool timer_running;             /* the periodic tick is on (lapic_timer_start) */
-	struct vm *volatile current_vm; /* the VM in guest mode or between its exits, else NULL */
-	struct vm *volatile last_vm;    /* the VM that ran last (for the shell's `cpus`) */
+	struct vcpu *volatile current_vcpu;   /* in guest mode or between its exits, else NULL */
+	struct vcpu *volatile last_vcpu;      /* the one that ran last (for the shell's `cpus`) */
 	uint64_t online_tsc;            /* TSC when it came online */
 	volatile uint64_t idle_tsc;     /* TSC ticks spent halted, waiting for work */
 	volatile uint64_t idle_since;   /* TSC when the halt in progress began, else 0 */
-	volatile bool resched;          /* the shell changed a VM here: scheduler, look again */
+	volatile bool resched;          /* a request came for a vCPU here: scheduler, look again */
 	struct cpu_tables tables;
 	struct guarded_stack *ist_stacks;
 };

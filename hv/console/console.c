@@ -138,9 +138,9 @@ static void vm_uart_tx(void *ctx, uint8_t byte)
 	console_vm_tx(ctx, byte);
 }
 
-void console_vm_attach(struct vm *vm, uint8_t *ring)
+void console_vm_attach(struct vm *vm)
 {
-	vconsole_init(&vm->con, ring);
+	vconsole_init(&vm->con, vm->con.ring);
 	vm->con_was_focused = false;
 	vuart_init(&vm->uart, vm_uart_tx, vm);
 }
@@ -282,10 +282,11 @@ static void send_to_vm(struct vm *vm, uint8_t byte)
 			    vm->cfg.name, VUART_RX_SIZE);
 		vm->con_rx_full = true;
 	}
-	/* Only a VM waiting in HLT needs waking; a running one reads the
+	/* Only a vCPU waiting in HLT needs waking; a running one reads the
 	 * FIFO when it polls (a kick per key would keep its CPU rescheduling). */
-	if (vm->vcpu.halted)
-		vmctl_wake(vm);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i]->state == VCPU_HALTED)
+			vcpu_kick(vm->vcpus[i]);
 }
 
 static void editor_key(uint8_t c);
@@ -421,9 +422,9 @@ static void drain_uart(void)
 static void console_rx_irq(void)
 {
 	drain_uart();
-	struct vm *vm = this_cpu()->current_vm;
-	if (vm)
-		vmctl_yield(vm);
+	struct vcpu *v = this_cpu()->current_vcpu;
+	if (v)
+		vcpu_request(v, VCPU_REQ_KICK);
 }
 
 bool console_input_pending(void)

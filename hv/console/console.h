@@ -35,9 +35,10 @@ void console_start_input(const struct madt_info *madt);
 /* True when input is polled: the boot CPU must keep its timer ticking. */
 bool console_polling(void);
 
-/* Wires a VM's serial output to the console, with a ring of
- * VCONSOLE_RING_SIZE bytes (NULL: no history). */
-void console_vm_attach(struct vm *vm, uint8_t *ring);
+/* Wires a VM's serial output to the console, into its ring of
+ * VCONSOLE_RING_SIZE bytes (vm->con.ring; NULL: no history). Start-up
+ * calls it once the VM is built. */
+void console_vm_attach(struct vm *vm);
 /* One byte the VM's UART sent (on the VM's CPU). */
 void console_vm_tx(struct vm *vm, uint8_t byte);
 /* The VM is stopping: its partial last line is written (before its stop

@@ -61,16 +61,22 @@ bool sh_number(const char *s, uint64_t *out, const char *what)
 	return true;
 }
 
-bool sh_vcpu_index(struct vm *vm, int argc, char **argv, int at)
+bool sh_vcpu_index(struct vm *vm, int argc, char **argv, int at, unsigned *id)
 {
 	uint64_t n = 0;
 
 	if (argc > at && !sh_number(argv[at], &n, "the vCPU number"))
 		return false;
-	if (n != 0) {
-		sh_error("vm %s has 1 vCPU (number 0); there is no vCPU %llu", vm->cfg.name, (unsigned long long)n);
+	if (n >= vm->vcpu_count) {
+		if (vm->vcpu_count == 1)
+			sh_error("vm %s has 1 vCPU (number 0); there is no vCPU %llu", vm->cfg.name,
+				 (unsigned long long)n);
+		else
+			sh_error("vm %s has %u vCPUs (numbers 0-%u); there is no vCPU %llu", vm->cfg.name,
+				 vm->vcpu_count, vm->vcpu_count - 1, (unsigned long long)n);
 		return false;
 	}
+	*id = (unsigned)n;
 	return true;
 }
 

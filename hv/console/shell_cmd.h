@@ -29,8 +29,9 @@ void sh_error(const char *fmt, ...) __printf(1, 2);
 struct vm *sh_vm(const char *name);
 /* Decimal or 0x-hex; prints the error (naming what) and returns false. */
 bool sh_number(const char *s, uint64_t *out, const char *what);
-/* For "vcpu NAME [N]": the vCPU index argument (0 if absent); false after an error. */
-bool sh_vcpu_index(struct vm *vm, int argc, char **argv, int at);
+/* For "vcpu NAME [N]": the vCPU number argument (0 if absent) into *id;
+ * false after an error (not a number, or the VM has no such vCPU). */
+bool sh_vcpu_index(struct vm *vm, int argc, char **argv, int at, unsigned *id);
 /* TSC ticks as milliseconds. */
 uint64_t sh_tsc_ms(uint64_t ticks);
 

@@ -61,20 +61,31 @@ void cmd_cpus(int argc, char **argv)
 	(void)argc, (void)argv;
 	uint64_t now = rdtsc();
 
-	sh_print("cpu  apic  state    vm               idle%%(boot)  idle%%(last)  placed\n");
+	sh_print("cpu  apic  state    vm               idle%%(boot)  idle%%(last)  asid-rollovers  placed\n");
 	for (uint32_t c = 0; c < cpu_count; c++) {
 		struct percpu *pc = cpus[c];
 		if (!pc)
 			continue;
 		char placed[80] = "-";
 		size_t used = 0;
-		for (unsigned i = 0; i < vm_count && used < sizeof(placed); i++)
-			if (vms[i].cpu == c)
+		for (unsigned i = 0; i < vm_count && used < sizeof(placed); i++) {
+			/* A VM once, with how many of its vCPUs are here if not all. */
+			unsigned here = 0;
+			for (unsigned k = 0; k < vms[i].vcpu_count; k++)
+				here += vms[i].vcpus[k]->cpu == c;
+			if (!here)
+				continue;
+			if (here == vms[i].vcpu_count)
 				used += (size_t)hv_snprintf(placed + used, sizeof(placed) - used, "%s%s", used ? "," : "",
-							   vms[i].cfg.name);
+							    vms[i].cfg.name);
+			else
+				used += (size_t)hv_snprintf(placed + used, sizeof(placed) - used, "%s%s(%u)",
+							    used ? "," : "", vms[i].cfg.name, here);
+		}
 		/* The VM in guest mode now, else the one that ran last (cpu0
-		 * runs the shell between its VMs' slices). */
-		struct vm *vm = pc->current_vm ? pc->current_vm : pc->last_vm;
+		 * runs the shell between its vCPUs' slices). */
+		struct vcpu *v = pc->current_vcpu ? pc->current_vcpu : pc->last_vcpu;
+		struct vm *vm = v ? v->vm : NULL;
 		if (vm && vm_stopped(vm))
 			vm = NULL;
 		uint64_t idle = idle_so_far(pc, now);
@@ -83,8 +94,12 @@ void cmd_cpus(int argc, char **argv)
 								     : boot;
 		last_idle[c] = idle;
 		last_tsc[c] = now;
-		sh_print("%-4u %-5u %-8s %-16s %9u.%u %11u.%u  %s\n", c, pc->apic_id, pc->online ? "online" : "offline",
-			 vm ? vm->cfg.name : "-", boot / 10, boot % 10, last / 10, last % 10, placed);
+		/* ASID generation roll-overs on this CPU: each one, when its vCPUs
+		 * have used every ASID, flushes its TLB (hv/asid.h). */
+		const struct asid_cpu *as = sched_asid_space(c);
+		sh_print("%-4u %-5u %-8s %-16s %9u.%u %11u.%u  %14llu  %s\n", c, pc->apic_id,
+			 pc->online ? "online" : "offline", vm ? vm->cfg.name : "-", boot / 10, boot % 10, last / 10,
+			 last % 10, (unsigned long long)as->rollovers, placed);
 	}
 }
 
@@ -103,10 +118,14 @@ void cmd_vms(int argc, char **argv)
 		uint64_t up = 0;
 		if (vm->start_tsc)
 			up = sh_tsc_ms((vm->stop_tsc ? vm->stop_tsc : now) - vm->start_tsc);
-		uint64_t exits = vm->vcpu.stats_before.total + vm->vcpu.stats.total;
+		uint64_t exits = 0;
+		for (unsigned k = 0; k < vm->vcpu_count; k++)
+			exits += vm->vcpus[k]->stats_before.total + vm->vcpus[k]->stats.total;
 		bool stopped = vm_stopped(vm);
+		/* cpu: vCPU 0's host CPU (`vcpu NAME` lists them all). */
 		sh_print("%-3u %-16s %-9s %-4u %5u %4llu MiB  %10llu %10llu  %6u  %.48s\n", i + 1, vm->cfg.name,
-			 vm_state_name(vm), vm->cpu, 1u, (unsigned long long)(vm->cfg.mem_size / MiB),
+			 vm_state_name(vm), vm->vcpu_count ? vm->vcpus[0]->cpu : 0, vm->vcpu_count,
+			 (unsigned long long)(vm->cfg.mem_size / MiB),
 			 (unsigned long long)up, (unsigned long long)exits, vm->reset_count,
 			 stopped ? vm->reason : "-");
 	}

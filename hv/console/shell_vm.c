@@ -10,7 +10,8 @@
 #include "hv/console/console.h"
 #include "hv/sched.h"
 #include "hv/console/shell_cmd.h"
-#include "hv/vcpu.h"
+#include "hv/exit.h"
+#include "hv/gmem.h"
 #include "hv/vmctl.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -40,6 +41,9 @@ struct vcpu_snapshot {
 	bool paused;
 	bool fresh;         /* no exit since it started or was reset */
 	uint32_t cpu;
+	unsigned id;
+	hpa_t vmcb_pa;
+	const char *state;
 };
 
 static struct vcpu_snapshot snap;   /* 4 KiB: not on the stack */
@@ -47,30 +51,52 @@ static struct vcpu_snapshot snap;   /* 4 KiB: not on the stack */
 static struct vm *snapshot(int argc, char **argv)
 {
 	struct vm *vm = sh_vm(argv[1]);
+	unsigned id = 0;
 
-	if (!vm || !sh_vcpu_index(vm, argc, argv, 2))
+	if (!vm || !sh_vcpu_index(vm, argc, argv, 2, &id))
 		return NULL;
-	/* A stopped VM: the state it stopped in, kept for this. */
-	if (vm_stopped(vm) && vm->final_vmcb) {
-		memcpy(&snap.vmcb, vm->final_vmcb, sizeof(snap.vmcb));
-		snap.gprs = vm->final_gprs;
+	struct vcpu *v = vm->vcpus[id];
+	snap.id = id;
+	snap.cpu = v->cpu;
+	snap.vmcb_pa = v->vmcb_pa;
+	/* A stopped VM: the state it stopped in. vCPU 0's is copied aside at
+	 * the stop; the others' VMCBs are the vCPUs' own, no longer written. */
+	if (vm_stopped(vm)) {
+		if (id == 0 && vm->final_vmcb) {
+			memcpy(&snap.vmcb, vm->final_vmcb, sizeof(snap.vmcb));
+			snap.gprs = vm->final_gprs;
+		} else {
+			memcpy(&snap.vmcb, v->vmcb, sizeof(snap.vmcb));
+			snap.gprs = v->gprs;
+		}
 		snap.halted = false;
 		snap.paused = false;
 		snap.fresh = false;
-		snap.cpu = vm->cpu;
+		snap.state = "stopped";
 		return vm;
 	}
 	if (!(vm = hold_vm(argv[1])))
 		return NULL;
-	memcpy(&snap.vmcb, vm->vcpu.vmcb, sizeof(snap.vmcb));
-	snap.gprs = vm->vcpu.gprs;
-	snap.halted = vm->vcpu.halted;
+	memcpy(&snap.vmcb, v->vmcb, sizeof(snap.vmcb));
+	snap.gprs = v->gprs;
+	snap.halted = v->state == VCPU_HALTED || v->state == VCPU_HALTED_NO_IRQ;
 	snap.paused = vmctl_is_paused(vm);
-	snap.fresh = vm_exit_stats_enabled &&
-		     vm->vcpu.stats_before.total + vm->vcpu.stats.total == vm->vcpu.exits_at_start;
-	snap.cpu = vm->cpu;
+	snap.fresh = vm_exit_stats_enabled && v->stats_before.total + v->stats.total == v->exits_at_start;
+	snap.state = vcpu_state_name(v);
 	vmctl_release(vm);
 	return vm;
+}
+
+/* `vcpu NAME` first lists every vCPU: where it runs, its state, its exits. */
+static void list_vcpus(struct vm *vm)
+{
+	sh_print("vm %s: %u vCPU%s\n", vm->cfg.name, vm->vcpu_count, vm->vcpu_count == 1 ? "" : "s");
+	sh_print("  vcpu  cpu  state        exits\n");
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+		sh_print("  %-5u %-4u %-10s %7llu\n", i, v->cpu, vm_stopped(vm) ? "stopped" : vcpu_state_name(v),
+			 R(v->stats_before.total + v->stats.total));
+	}
 }
 
 static const char *mode_name(const struct vmcb_save *s)
@@ -109,16 +135,18 @@ void cmd_vcpu(int argc, char **argv)
 	struct vm *vm = snapshot(argc, argv);
 	if (!vm)
 		return;
+	if (argc == 2)
+		list_vcpus(vm);
 	const struct vmcb_save *s = &snap.vmcb.save;
 	const struct vmcb_control *c = &snap.vmcb.control;
 	const struct guest_gprs *g = &snap.gprs;
 
-	sh_print("vm %s vcpu 0 on cpu%u: %s, %s, CPL %u\n", vm->cfg.name, snap.cpu, vm_state_name(vm),
-		 mode_name(s), s->cpl);
+	sh_print("vm %s vcpu %u on cpu%u: %s, %s, CPL %u\n", vm->cfg.name, snap.id, snap.cpu,
+		 vm_stopped(vm) ? "stopped" : snap.paused ? vm_state_name(vm) : snap.state, mode_name(s), s->cpl);
 	if (vm_stopped(vm))
 		sh_print("  as it stopped: %s\n", vm->reason);
-	sh_print("  RIP 0x%016llx  RSP 0x%016llx  RFLAGS 0x%016llx\n", R(s->rip), R(s->rsp), R(s->rflags));
-	sh_print("  RAX 0x%016llx  RBX 0x%016llx  RCX 0x%016llx  RDX 0x%016llx\n", R(s->rax), R(g->rbx), R(g->rcx),
+	sh_print("  RIP 0x%016llx  RSP 0x%016llx  RFLAGS 0x%016llx\n", R(s->rip), R(g->rsp), R(s->rflags));
+	sh_print("  RAX 0x%016llx  RBX 0x%016llx  RCX 0x%016llx  RDX 0x%016llx\n", R(g->rax), R(g->rbx), R(g->rcx),
 		 R(g->rdx));
 	sh_print("  RSI 0x%016llx  RDI 0x%016llx  RBP 0x%016llx  R8  0x%016llx\n", R(g->rsi), R(g->rdi),
 		 R(g->rbp), R(g->r8));
@@ -160,9 +188,9 @@ void cmd_vmcb(int argc, char **argv)
 	const struct vmcb_save *s = &snap.vmcb.save;
 
 	if (vm_stopped(vm))
-		sh_print("vm %s vcpu 0 VMCB as it stopped (%s); its page is given back\n", vm->cfg.name, vm->reason);
+		sh_print("vm %s vcpu %u VMCB as it stopped (%s)\n", vm->cfg.name, snap.id, vm->reason);
 	else
-		sh_print("vm %s vcpu 0 VMCB at host-physical 0x%llx\n", vm->cfg.name, R(vm->vcpu.vmcb_pa));
+		sh_print("vm %s vcpu %u VMCB at host-physical 0x%llx\n", vm->cfg.name, snap.id, R(snap.vmcb_pa));
 	sh_print("control area:\n");
 	sh_print("  intercept CR 0x%08x DR 0x%08x exceptions 0x%08x\n", c->intercept_cr, c->intercept_dr,
 		 c->intercept_exceptions);
@@ -203,7 +231,7 @@ void cmd_vmcb(int argc, char **argv)
 	sh_print("  CPL %u  EFER 0x%llx  CR0 0x%llx  CR2 0x%llx  CR3 0x%llx  CR4 0x%llx\n", s->cpl, R(s->efer),
 		 R(s->cr0), R(s->cr2), R(s->cr3), R(s->cr4));
 	sh_print("  DR6 0x%llx  DR7 0x%llx  RFLAGS 0x%llx  RIP 0x%llx  RSP 0x%llx  RAX 0x%llx\n", R(s->dr6),
-		 R(s->dr7), R(s->rflags), R(s->rip), R(s->rsp), R(s->rax));
+		 R(s->dr7), R(s->rflags), R(s->rip), R(snap.gprs.rsp), R(snap.gprs.rax));
 	sh_print("  STAR 0x%llx  LSTAR 0x%llx  CSTAR 0x%llx  SFMASK 0x%llx  KernelGSbase 0x%llx\n", R(s->star),
 		 R(s->lstar), R(s->cstar), R(s->sfmask), R(s->kernel_gs_base));
 	sh_print("  SYSENTER CS 0x%llx ESP 0x%llx EIP 0x%llx\n", R(s->sysenter_cs), R(s->sysenter_esp),
@@ -254,7 +282,7 @@ static struct mem_copy {
 
 static void copy_guest_memory(struct vm *vm, uint64_t addr, uint64_t len, bool virt)
 {
-	const struct vmcb_save *s = &vm->vcpu.vmcb->save;
+	const struct vmcb_save *s = &vm->vcpus[0]->vmcb->save;
 
 	mc.paging = (struct guest_paging){ .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
 	mc.got = 0;
@@ -320,6 +348,21 @@ static void print_dump(uint64_t addr, bool virt)
 	}
 }
 
+/* "0x0-0xbfffffff, 0x100000000-0x13fffffff": the guest's RAM, for errors. */
+static const char *ram_ranges(const struct vm *vm)
+{
+	static char buf[96];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < vm->slot_count && used < sizeof(buf); i++)
+		used += (size_t)hv_snprintf(buf + used, sizeof(buf) - used, "%s0x%llx-0x%llx", i ? ", " : "",
+					    R(vm->slots[i].gpa), R(vm->slots[i].gpa + vm->slots[i].size - 1));
+	if (!vm->slot_count)
+		hv_snprintf(buf, sizeof(buf), "%llu MiB, given back", R(vm->cfg.mem_size / MiB));
+	return buf;
+}
+
 void cmd_mem(int argc, char **argv)
 {
 	uint64_t addr, len = MEM_DEFAULT_LEN;
@@ -346,15 +389,16 @@ void cmd_mem(int argc, char **argv)
 		sh_error("length %llu: from 1 to %u bytes", R(len), MEM_MAX_LEN);
 		return;
 	}
-	if (!virt && (addr >= vm->cfg.mem_size || len > vm->cfg.mem_size - addr)) {
-		sh_error("gpa 0x%llx+%llu is not all in the guest's RAM (0x0-0x%llx)", R(addr), R(len),
-			 R(vm->cfg.mem_size - 1));
+	/* A VM whose memory is given back gets that error from the hold. */
+	if (!virt && !vm->destroyed && !gmem_is_ram(vm, addr, len)) {
+		sh_error("gpa 0x%llx+%llu is not all in the guest's RAM (%s)", R(addr), R(len), ram_ranges(vm));
 		return;
 	}
 	if (!(vm = hold_vm(argv[1])))
 		return;
 	copy_guest_memory(vm, addr, len, virt);
 	vmctl_release(vm);
+	const char *ramstr = ram_ranges(vm);
 	if (virt)
 		print_walk(addr);
 	print_dump(addr, virt);
@@ -363,8 +407,7 @@ void cmd_mem(int argc, char **argv)
 	else if (mc.no_translation)
 		sh_error("gva 0x%llx does not translate", R(mc.fail_addr));
 	else if (mc.no_ram)
-		sh_error("gpa 0x%llx is outside the guest's RAM (%llu MiB)", R(mc.fail_addr),
-			 R(vm->cfg.mem_size / MiB));
+		sh_error("gpa 0x%llx is outside the guest's RAM (%s)", R(mc.fail_addr), ramstr);
 }
 
 void cmd_npt(int argc, char **argv)
@@ -422,8 +465,10 @@ void cmd_exits(int argc, char **argv)
 		bool stopped = vm_stopped(vm);
 		if (!stopped && !(vm = hold_vm(argv[1])))
 			return;
-		exit_stats_merge(&vm->vcpu.stats_before, &vm->vcpu.stats);
-		exit_stats_clear(&vm->vcpu.stats);
+		for (unsigned k = 0; k < vm->vcpu_count; k++) {
+			exit_stats_merge(&vm->vcpus[k]->stats_before, &vm->vcpus[k]->stats);
+			exit_stats_clear(&vm->vcpus[k]->stats);
+		}
 		if (!stopped)
 			vmctl_release(vm);
 		sh_print("vm %s: exit counts since the last reset cleared\n", vm->cfg.name);
@@ -432,8 +477,12 @@ void cmd_exits(int argc, char **argv)
 	/* Counters are written by the VM's CPU as we read: each value is a
 	 * whole 64-bit word, the table as a whole is a moment or two apart. */
 	static struct exit_stats recent, total;
-	recent = vm->vcpu.stats;
-	total = vm->vcpu.stats_before;
+	exit_stats_clear(&recent);
+	exit_stats_clear(&total);
+	for (unsigned k = 0; k < vm->vcpu_count; k++) {
+		exit_stats_merge(&recent, &vm->vcpus[k]->stats);
+		exit_stats_merge(&total, &vm->vcpus[k]->stats_before);
+	}
 	exit_stats_merge(&total, &recent);
 	sh_print("vm %s: %llu exits since boot, %llu since the last reset (reset %u time%s); cycles are TSC ticks in the hypervisor per exit\n",
 		 vm->cfg.name, R(total.total), R(recent.total), vm->reset_count, vm->reset_count == 1 ? "" : "s");
@@ -485,7 +534,7 @@ void cmd_pause(int argc, char **argv)
 		sh_error("%s", err);
 		return;
 	}
-	uint64_t rip = vm->vcpu.vmcb->save.rip;
+	uint64_t rip = vm->vcpus[0]->vmcb->save.rip;
 	bool stopped = vm_stopped(vm);
 	vmctl_release(vm);
 	if (stopped)
@@ -514,11 +563,16 @@ void cmd_reset(int argc, char **argv)
 	(void)argc;
 	struct vm *vm = running_vm(argv[1]);
 
-	if (vm) {
-		vmctl_request(vm, VM_CTL_RESET);
-		sh_print("vm %s: reset requested%s\n", vm->cfg.name,
-			 vmctl_is_paused(vm) ? " (it stays paused until resume)" : "");
+	char err[120];
+
+	if (!vm)
+		return;
+	if (!vmctl_reset(vm, err, sizeof(err))) {
+		sh_error("%s", err);
+		return;
 	}
+	sh_print("vm %s: reset requested%s\n", vm->cfg.name,
+		 vmctl_is_paused(vm) ? " (it stays paused until resume)" : "");
 }
 
 void cmd_stop(int argc, char **argv)
@@ -526,10 +580,15 @@ void cmd_stop(int argc, char **argv)
 	(void)argc;
 	struct vm *vm = running_vm(argv[1]);
 
-	if (vm) {
-		vmctl_request(vm, VM_CTL_STOP);
-		sh_print("vm %s: stop requested\n", vm->cfg.name);
+	char err[120];
+
+	if (!vm)
+		return;
+	if (!vmctl_stop(vm, err, sizeof(err))) {
+		sh_error("%s", err);
+		return;
 	}
+	sh_print("vm %s: stop requested\n", vm->cfg.name);
 }
 
 /* ---- console ------------------------------------------------------------------- */

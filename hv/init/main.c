@@ -176,6 +176,8 @@ static void run_guests(bool svm_ok)
 	if (!svm_ok)
 		return;
 	vm_count = guests_load(&boot_info, vms, MAX_VMS);
+	for (unsigned i = 0; i < vm_count; i++)
+		console_vm_attach(&vms[i]);
 	if (boot_info.module_count == 0)
 		pr_info("no guest modules given");
 	if (options.focus[0]) {
@@ -186,9 +188,20 @@ static void run_guests(bool svm_ok)
 			pr_warn("cmdline: focus=%s: %s; the shell has the console", options.focus, err);
 	}
 	sched_run_guests();
+	if (vm_count)
+		pr_info("every VM has stopped: %llu free page frames (%llu before the first VM was built)",
+			(unsigned long long)host_pmm.free_frames, (unsigned long long)guests_free_frames_before);
 }
 
 extern uint64_t mb2_saved_tsc;
+
+/* The console's periodic work, run by the boot CPU's scheduler. */
+static const struct sched_console_hooks console_hooks = {
+	.start = console_shell_start,
+	.poll = console_poll,
+	.input_pending = console_input_pending,
+	.polling = console_polling,
+};
 
 void hv_main(uint32_t magic, uint32_t mbi_pa)
 {
@@ -236,6 +249,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	if (options.x2apic && !lapic_x2apic_mode())
 		pr_warn("x2apic=on: this CPU has no x2APIC (CPUID 1 ECX[21]); the local APICs stay in xAPIC mode");
 	pr_info("boot complete in %llu ms", (unsigned long long)(tsc_ns_since_boot() / 1000000));
+	sched_set_console_hooks(&console_hooks);
 	run_guests(svm_ok);
 	idle();
 }

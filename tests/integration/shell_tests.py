@@ -22,6 +22,8 @@ Scenarios:
             sequences, Ctrl-A with any key) at the shell and at a VM: the
             hypervisor and the guests go on, and the shell answers after.
   nosvm     a CPU without SVM: no VM can run, the shell still answers.
+  asid24    24 VMs on cpu0 with QEMU's 16 ASIDs: after they all stop,
+            `cpus` shows cpu0's ASID generation roll-overs.
   default   build/hv.iso as `make run` boots it: the demo guests' results,
             the shell, the echo guest, poweroff. Prints "banner after S s,
             power-off after S s" for the caller.
@@ -101,9 +103,9 @@ def scenario_commands(c):
     field(run(c, "version"), r"^svm-hv \d+\.\d+ \(", "version")
 
     out = run(c, "cpus")
-    field(out, r"^cpu\s+apic\s+state\s+vm\s+idle%\(boot\)\s+idle%\(last\)\s+placed", "cpus header")
-    field(out, r"^0\s+\d+\s+online\s+(chatty|-)\s+\d+\.\d\s+\d+\.\d\s+chatty$", "cpu0 runs chatty")
-    field(out, r"^1\s+\d+\s+online\s+(quiet|busy|-)\s+\d+\.\d\s+\d+\.\d\s+quiet,wild,busy$",
+    field(out, r"^cpu\s+apic\s+state\s+vm\s+idle%\(boot\)\s+idle%\(last\)\s+asid-rollovers\s+placed", "cpus header")
+    field(out, r"^0\s+\d+\s+online\s+(chatty|-)\s+\d+\.\d\s+\d+\.\d\s+\d+\s+chatty$", "cpu0 runs chatty")
+    field(out, r"^1\s+\d+\s+online\s+(quiet|busy|-)\s+\d+\.\d\s+\d+\.\d\s+\d+\s+quiet,wild,busy$",
           "cpu1 has quiet, wild and busy")
 
     out = run(c, "vms")
@@ -422,7 +424,25 @@ def scenario_polling(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
-SCENARIOS = {"default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+def scenario_asid24(c):
+    """24 VMs on cpu0 (16 ASIDs): once all have stopped, `cpus` shows the
+    ASID generation roll-overs cpu0 went through."""
+    c.expect(r"hv: every VM has stopped: ", 240)
+    c.expect(r"the shell still answers", 30)
+    c.send("\r")
+    c.expect_exact(PROMPT, 10)
+    lines = run(c, "cpus")
+    field(lines, r"^cpu\s+apic\s+state\s+vm\s+idle%\(boot\)\s+idle%\(last\)\s+asid-rollovers\s+placed$", "cpus header")
+    m = field(lines, r"^0\s+\d+\s+online\s+\S+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+v1,v2,", "cpu0's row")
+    rollovers = int(m.group(1))
+    check(rollovers >= 1, f"cpu0 ran 24 vCPUs with 15 guest ASIDs but shows {rollovers} roll-overs", "\n".join(lines))
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print(f"24 VMs on cpu0: {rollovers} ASID roll-overs")
+
+
+SCENARIOS = {"asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

@@ -231,7 +231,7 @@ test_guest_real_mode_hello() {
 	qemu_boot guest_hello "$ISO" 60
 	expect_line 'svm: AMD-V revision [0-9]+, [0-9]+ ASIDs'
 	expect_line 'svm:   present: .*NPT'
-	expect_line 'guest: vm hello: real mode, 1 MiB RAM, [0-9]+-byte image at 0x7c00, entry 0x7c00, ASID 1, cpu0$'
+	expect_line 'guest: vm hello: real mode, 1 MiB RAM, [0-9]+-byte image at 0x7c00, entry 0x7c00, 1 vCPU, cpu0$'
 	expect_in_order '\] vm hello started$' '^hello\| hello from real mode$' '^hello\| line 3 of 3$' \
 		'\] vm hello stopped: exit code 42$' 'hv: nothing left to run'
 	expect_hello_lines hello
@@ -644,3 +644,5 @@ INTEGRATION_TESTS=(
 	test_shell_polling_for_input test_shell_survives_garbage
 	test_hostile_guest_contained
 )
+
+source tests/integration/vmcore_tests.sh

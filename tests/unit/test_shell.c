@@ -70,6 +70,8 @@ static void setup(void)
 	strcpy(vms[0].cfg.name, "chatty");
 	strcpy(vms[1].cfg.name, "quiet");
 	strcpy(vms[2].cfg.name, "wild");
+	for (int i = 0; i < 3; i++)
+		vms[i].vcpu_count = 1;
 }
 
 static unsigned lines(void)
@@ -222,17 +224,34 @@ static void test_sh_vm_and_vcpu_index(void)
 	EXPECT_TRUE(sh_vm("nope") == NULL);
 	EXPECT_STREQ(out, "error: no VM named 'nope' (vms lists them)\n");
 
+	unsigned id = 99;
 	setup();
-	EXPECT_TRUE(sh_vcpu_index(&vms[0], 2, argv, 2));   /* absent */
-	EXPECT_TRUE(sh_vcpu_index(&vms[0], 3, argv, 2));
+	EXPECT_TRUE(sh_vcpu_index(&vms[0], 2, argv, 2, &id));   /* absent */
+	EXPECT_EQ(id, 0);
+	EXPECT_TRUE(sh_vcpu_index(&vms[0], 3, argv, 2, &id));
 	EXPECT_EQ(out_len, 0);
 	argv[2] = one;
-	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2));
+	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2, &id));
 	EXPECT_STREQ(out, "error: vm chatty has 1 vCPU (number 0); there is no vCPU 1\n");
 
 	setup();
+	vms[0].vcpu_count = 4;
+	EXPECT_TRUE(sh_vcpu_index(&vms[0], 3, argv, 2, &id));
+	EXPECT_EQ(id, 1);
 	argv[2] = x;
-	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2));
+	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2, &id));
+	EXPECT_STREQ(out, "error: bad number 'x' for the vCPU number (decimal, or hex with 0x)\n");
+	setup();
+	vms[0].vcpu_count = 4;
+	char four[] = "4";
+	argv[2] = four;
+	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2, &id));
+	EXPECT_STREQ(out, "error: vm chatty has 4 vCPUs (numbers 0-3); there is no vCPU 4\n");
+	vms[0].vcpu_count = 1;
+
+	setup();
+	argv[2] = x;
+	EXPECT_TRUE(!sh_vcpu_index(&vms[0], 3, argv, 2, &id));
 	EXPECT_STREQ(out, "error: bad number 'x' for the vCPU number (decimal, or hex with 0x)\n");
 }
 

@@ -49,7 +49,8 @@ static void test_minimal_defaults(void)
 	EXPECT_EQ(cfg.mem_size, 16ull << 20);
 	EXPECT_EQ(cfg.load_addr, 0x7c00);
 	EXPECT_EQ(cfg.entry, 0x7c00);
-	EXPECT_EQ(cfg.cpu, -1);
+	EXPECT_EQ(cfg.cpu[0], -1);
+	EXPECT_EQ(cfg.vcpus, 1);
 }
 
 static void test_defaults_other_modes(void)
@@ -79,7 +80,7 @@ static void test_all_options(void)
 	EXPECT_EQ(cfg.load_addr, 0x200000);
 	EXPECT_EQ(cfg.entry, 0x200010);
 	EXPECT_EQ(cfg.on_reset, VM_ON_RESET_RESTART);
-	EXPECT_EQ(cfg.cpu, 3);
+	EXPECT_EQ(cfg.cpu[0], 3);
 	EXPECT_EQ(parse(BASE "on_reset=stop"), 0);
 	EXPECT_EQ(cfg.on_reset, VM_ON_RESET_STOP);
 	EXPECT_EQ(parse(BASE "mode=real"), 0);
@@ -250,16 +251,43 @@ static void test_choice_errors(void)
 static void test_cpu(void)
 {
 	EXPECT_EQ(parse(BASE "cpu=0"), 0);
-	EXPECT_EQ(cfg.cpu, 0);
+	EXPECT_EQ(cfg.cpu[0], 0);
 	EXPECT_EQ(parse(BASE "cpu=255"), 0);
-	EXPECT_EQ(cfg.cpu, 255);
+	EXPECT_EQ(cfg.cpu[0], 255);
 	EXPECT_EQ(parse(BASE "cpu=0x10"), 0);
-	EXPECT_EQ(cfg.cpu, 16);
+	EXPECT_EQ(cfg.cpu[0], 16);
 	EXPECT_ERROR(BASE "cpu=256", "option 'cpu=256': expected a CPU number 0-255");
 	EXPECT_ERROR(BASE "cpu=-1", "expected a CPU number 0-255");
 	EXPECT_ERROR(BASE "cpu=1K", "expected a CPU number");
 	EXPECT_ERROR(BASE "cpu=any", "expected a CPU number");
 	EXPECT_ERROR(BASE "cpu=99999999999999999999999", "expected a CPU number");
+	EXPECT_ERROR(BASE "cpu=1,", "expected a CPU number");
+	EXPECT_ERROR(BASE "cpu=,1", "expected a CPU number");
+	EXPECT_ERROR(BASE "cpu=1,,2", "expected a CPU number");
+}
+
+static void test_vcpus(void)
+{
+	EXPECT_EQ(parse(BASE "cpus=4"), 0);
+	EXPECT_EQ(cfg.vcpus, 4);
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(cfg.cpu[i], -1);
+	/* one CPU for all of them */
+	EXPECT_EQ(parse(BASE "cpus=4 cpu=1"), 0);
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(cfg.cpu[i], 1);
+	/* one per vCPU, in order, whichever key comes first */
+	EXPECT_EQ(parse(BASE "cpu=3,2,1,0 cpus=4"), 0);
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(cfg.cpu[i], 3 - i);
+	EXPECT_EQ(parse(BASE "cpus=64"), 0);
+	EXPECT_EQ(cfg.vcpus, 64);
+	EXPECT_ERROR(BASE "cpus=4 cpu=0,1", "cpu= lists 2 CPUs for cpus=4: give one CPU for all vCPUs or one per vCPU");
+	EXPECT_ERROR(BASE "cpu=0,1", "cpu= lists 2 CPUs for cpus=1");
+	EXPECT_ERROR(BASE "cpus=0", "option 'cpus=0': expected a number of vCPUs, 1-64");
+	EXPECT_ERROR(BASE "cpus=65", "expected a number of vCPUs, 1-64");
+	EXPECT_ERROR(BASE "cpus=two", "expected a number of vCPUs");
+	EXPECT_ERROR(BASE "cpus=2 cpus=2", "cpus= given twice");
 }
 
 static void test_required(void)
@@ -349,6 +377,7 @@ int main(void)
 	RUN(test_choice_errors);
 	RUN(test_cpu);
 	RUN(test_required);
+	RUN(test_vcpus);
 	RUN(test_malformed_words);
 	RUN(test_duplicates);
 	RUN(test_overlong_word);
