@@ -25,8 +25,11 @@
 #define LAPIC_TIMER_CUR  0x390
 #define LAPIC_TIMER_DIV  0x3e0
 #define LVT_MASKED      BIT(16)
-#define LVT_PERIODIC    BIT(17)
+#define LVT_TIMER_ONESHOT      (0u << 17)   /* LVT timer mode, bits 18:17 (SDM 10.5.1) */
+#define LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define TIMER_DIV_16    0x3u
+#define MSR_TSC_DEADLINE 0x6e0u             /* IA32_TSC_DEADLINE */
+#define CPUID1_ECX_TSC_DEADLINE BIT(24)
 
 #define ICR_INIT        (5u << 8)
 #define ICR_STARTUP     (6u << 8)
@@ -137,19 +140,49 @@ uint32_t lapic_timer_calibrate(void)
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
 	spin_us(window_us);
 	uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
-	lapic_write(LAPIC_TIMER_INIT, 0);
+	lapic_write(LAPIC_TIMER_INIT, 0);   /* stopped, and still masked */
 	return (uint32_t)((uint64_t)elapsed * 1000 / window_us);
 }
 
-void lapic_timer_start(uint32_t ticks_per_ms, uint32_t ms)
+bool lapic_timer_has_tsc_deadline(void)
 {
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, ticks_per_ms * ms);
+	return (cpuid(1, 0).ecx & CPUID1_ECX_TSC_DEADLINE) != 0;
+}
+
+void lapic_timer_setup(bool tsc_deadline)
+{
+	if (tsc_deadline) {
+		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_TIMER);
+		/* In xAPIC mode the LVT write is a memory-mapped store, which a
+		 * later WRMSR to IA32_TSC_DEADLINE is not ordered after: SDM
+		 * 10.5.4.1 asks for an MFENCE between them, or the deadline may
+		 * be written while the timer is still in its old mode. */
+		__asm__ volatile("mfence" ::: "memory");
+		wrmsr(MSR_TSC_DEADLINE, 0);
+		return;
+	}
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);   /* the rate lapic_timer_calibrate() measured */
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+}
+
+void lapic_timer_oneshot(uint32_t count)
+{
+	/* Writing the initial count (re)starts the count-down from it. */
+	lapic_write(LAPIC_TIMER_INIT, count);
+}
+
+void lapic_timer_deadline(uint64_t tsc)
+{
+	wrmsr(MSR_TSC_DEADLINE, tsc);
 }
 
 void lapic_timer_stop(void)
 {
+	uint32_t lvt = lapic_read(LAPIC_LVT_TIMER);
+
+	if ((lvt & (3u << 17)) == LVT_TIMER_TSC_DEADLINE)
+		wrmsr(MSR_TSC_DEADLINE, 0);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, 0);
 }

@@ -25,12 +25,13 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t li
 }
 
 /* Where mode=long's page tables go: the last VM_LONG_MODE_PT_BYTES of the
- * guest's RAM (of its last slot, when RAM is split around the hole). */
+ * RAM below 3 GiB (slot 0), so they lie inside the 4 GiB they map and the
+ * guest can edit them (to map its RAM above 4 GiB, for one). */
 static gpa_t long_mode_tables_gpa(const struct vm *vm)
 {
-	const struct mem_slot *last = &vm->slots[vm->slot_count - 1];
+	const struct mem_slot *low = &vm->slots[0];
 
-	return last->gpa + last->size - VM_LONG_MODE_PT_BYTES;
+	return low->gpa + low->size - VM_LONG_MODE_PT_BYTES;
 }
 
 /* Identity page tables for mode=long: 4 GiB in 2 MiB pages (PML4, PDPT,

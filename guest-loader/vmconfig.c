@@ -384,7 +384,10 @@ static bool check_image(struct parse_state *ps, uint64_t size)
 	const struct vm_config *c = &ps->cfg;
 	unsigned long long load = c->load_addr, entry = c->entry, bytes = size;
 	bool is_long = c->mode == VM_MODE_LONG;
-	uint64_t ram_top = c->mem_size - (is_long ? VM_LONG_MODE_PT_BYTES : 0);
+	/* The image goes into the RAM below 3 GiB (more RAM lies above 4 GiB,
+	 * hv/vm.h), under mode=long's page tables at its top. */
+	uint64_t low_ram = MIN(c->mem_size, (uint64_t)VM_LOW_RAM_TOP);
+	uint64_t ram_top = low_ram - (is_long ? VM_LONG_MODE_PT_BYTES : 0);
 	char mem[24];
 
 	if (c->mode == VM_MODE_REAL && c->entry >= REAL_ENTRY_LIMIT)
@@ -397,7 +400,8 @@ static bool check_image(struct parse_state *ps, uint64_t size)
 			    vm_mode_name(c->mode), bytes, load, (unsigned long long)mode_top(c->mode));
 	if (!fits_below(c->load_addr, size, ram_top)) {
 		format_size(mem, sizeof(mem), c->mem_size);
-		return fail(ps, "the image (%llu bytes at load=0x%llx) does not fit in mem=%s%s", bytes, load, mem,
+		return fail(ps, "the image (%llu bytes at load=0x%llx) does not fit in mem=%s%s%s", bytes, load, mem,
+			    c->mem_size > VM_LOW_RAM_TOP ? " below 3G" : "",
 			    is_long ? " below the page tables in its last 24K" : "");
 	}
 	if (c->entry < c->load_addr || c->entry - c->load_addr >= size)

@@ -26,6 +26,18 @@ static uint64_t merge_reg(uint64_t reg, uint64_t val, unsigned size)
 	return (reg & ~size_mask(size)) | (val & size_mask(size));
 }
 
+/* RSI/RDI/RCX after an element, at the instruction's address size: a
+ * 16-bit update keeps the upper bits, a 32-bit one zero-extends (as every
+ * 32-bit register write in 64-bit mode does), a 64-bit one is whole. */
+static uint64_t addr_reg_write(uint64_t reg, uint64_t val, unsigned addr_size)
+{
+	if (addr_size == 2)
+		return (reg & ~0xffffull) | (val & 0xffff);
+	if (addr_size == 4)
+		return val & 0xffffffffull;
+	return val;
+}
+
 /* Address size (in bytes) and segment of an INS/OUTS. With decode assists
  * EXITINFO1 carries both; without them (QEMU) its A16/A32/A64 and SEG
  * fields read 0 (APM 15.10.2), so they come from the instruction itself:
@@ -68,24 +80,46 @@ static const struct vmcb_seg *segment(const struct vcpu *v, unsigned seg)
 	return seg < ARRAY_SIZE(segs) ? segs[seg] : &s->ds;
 }
 
-/* Reads or writes guest memory by the guest's own paging rules; on a
- * missing page or a permission violation the guest gets the #PF the
- * instruction itself would have raised. */
-
-static bool guest_bytes(struct vcpu *v, uint64_t lin, void *buf, unsigned size, bool write)
+/* One element of an INS/OUTS through the guest's own paging, with the
+ * processor's rules (hv/gmem.h vcpu_access_linear). buf NULL: only check
+ * (INS checks its destination for write before the port is read: a port
+ * read can have side effects). On a fault the guest gets what the
+ * instruction itself would have raised; a buffer or page table outside
+ * RAM stops the VM (re-executing could never succeed). False: do not go
+ * on with this instruction. */
+static bool guest_bytes(struct vcpu *v, uint64_t lin, void *buf, unsigned size, bool write, bool stack_seg)
 {
-	struct vmcb_save *s = &v->vmcb->save;
-	bool user = s->cpl == 3;
+	unsigned access = (write ? GUEST_ACCESS_WRITE : 0) | (v->vmcb->save.cpl == 3 ? GUEST_ACCESS_USER : 0);
+	struct gmem_fault f = { 0, 0, 0 };
 
-	if ((s->cr0 & CR0_PG) && !vcpu_check_linear_access(v, lin, size, write, user)) {
-		s->cr2 = lin;
-		vcpu_inject_exception(v, X86_EXC_PF, true, v->pf_error);
+	switch (vcpu_access_linear(v, lin, buf, size, access, &f)) {
+	case GMEM_OK:
+		return true;
+	case GMEM_PAGE_FAULT:
+		vcpu_inject_page_fault(v, f.lin, f.pf_error);
+		return false;
+	case GMEM_NONCANONICAL:
+		/* Through SS it is #SS(0), any other segment #GP(0) (APM Vol. 3, OUTS). */
+		vcpu_inject_exception(v, stack_seg ? X86_EXC_SS : X86_EXC_GP, true, 0);
+		return false;
+	case GMEM_TABLE_NOT_RAM:
+		vm_request_stop(v->vm, VM_STOP_ERROR,
+				"error: string I/O at RIP 0x%llx: the page tables for 0x%llx are outside its RAM",
+				(unsigned long long)v->vmcb->save.rip, (unsigned long long)f.lin);
+		return false;
+	case GMEM_NOT_RAM:
+		vm_request_stop(v->vm, VM_STOP_ERROR,
+				"error: string I/O at RIP 0x%llx: its buffer at 0x%llx (guest-physical 0x%llx) is outside its RAM",
+				(unsigned long long)v->vmcb->save.rip, (unsigned long long)f.lin,
+				(unsigned long long)f.gpa);
 		return false;
 	}
-	return write ? vcpu_write_linear(v, lin, buf, size) : vcpu_read_linear(v, lin, buf, size);
+	return false;
 }
 
-static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port, unsigned size)
+/* Not inlined: its frame would cost every plain IN/OUT. */
+static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port,
+							    unsigned size)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	bool in = ioio_is_in(info1), rep = ioio_is_rep(info1);
@@ -104,33 +138,39 @@ static enum exit_action string_io(struct vcpu *v, uint64_t info1, uint16_t port,
 	int64_t step = (s->rflags & RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 	uint64_t count = rep ? (v->gprs.rcx & amask) : 1;
 
-	for (unsigned done = 0; count && done < STRING_IO_BATCH; done++) {
+	/* Under single-step each iteration is its own trap: one per exit. */
+	unsigned batch = (s->rflags & RFLAGS_TF) ? 1 : STRING_IO_BATCH;
+	for (unsigned done = 0; count && done < batch; done++) {
 		uint64_t lin = base + (*index & amask);
 		uint32_t val = 0;
 		if (!vcpu_in_long_mode64(v))
 			lin &= 0xffffffffull;
 		if (in) {
 			/* Check the destination first: a port read can have side effects. */
-			if (!guest_bytes(v, lin, &val, size, false))
+			if (!guest_bytes(v, lin, NULL, size, true, false))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 			val = iobus_read(&v->vm->iobus, port, size);
-			if (!guest_bytes(v, lin, &val, size, true))
+			if (!guest_bytes(v, lin, &val, size, true, false))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 		} else {
-			if (!guest_bytes(v, lin, &val, size, false))
+			if (!guest_bytes(v, lin, &val, size, false, op.seg == SEG_SS))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 			iobus_write(&v->vm->iobus, port, size, val);
 		}
-		*index = (*index & ~amask) | ((*index + (uint64_t)step) & amask);
+		*index = addr_reg_write(*index, *index + (uint64_t)step, op.addr_size);
 		count--;
 		if (rep)
-			v->gprs.rcx = (v->gprs.rcx & ~amask) | count;
+			v->gprs.rcx = addr_reg_write(v->gprs.rcx, count, op.addr_size);
 		if (vm_stop_pending(v->vm))
 			return EXIT_STOP;
 	}
 	if (!count) {
 		s->rip = v->vmcb->control.exit_info_2;
-		v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
+		vcpu_insn_done(v);
+	} else if (s->rflags & RFLAGS_TF) {
+		/* Single-stepping a REP string instruction traps after every
+		 * iteration, with RIP still on it (APM Vol. 2, 13.1.4). */
+		vcpu_single_step_trap(v);
 	}
 	return EXIT_RESUME;
 }
@@ -149,6 +189,6 @@ enum exit_action handle_ioio(struct vcpu *v)
 	else
 		iobus_write(&v->vm->iobus, port, size, (uint32_t)(v->gprs.rax & size_mask(size)));
 	s->rip = v->vmcb->control.exit_info_2;
-	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
+	vcpu_insn_done(v);
 	return EXIT_RESUME;
 }

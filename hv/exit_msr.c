@@ -1,97 +1,13 @@
-/* hv/exit_msr.c - RDMSR/WRMSR that the MSR permission map sends here.
- *
- * Emulated: EFER (the guest never sees or clears SVME, which VMRUN needs set,
- * and cannot set it: SVM is hidden), PAT (kept in the VMCB's G_PAT, used with
- * nested paging), TSC writes (become a TSC offset), the MTRR capability and
- * default type (no MTRRs: with nested paging the host's memory types rule).
- * Everything else, VM_CR and VM_HSAVE_PA included, raises #GP in the guest
- * and never reaches the hardware. */
+/* hv/exit_msr.c - RDMSR/WRMSR that the MSR permission map sends here: the
+ * guest's EDX:EAX to and from the view in hv/msr_view.c (what the guest
+ * sees is described there); a refused access is #GP(0) in the guest. */
 #include "arch/x86/cpu.h"
-#include "arch/x86/svm/svm.h"
 #include "hv/exit.h"
+#include "hv/msr_view.h"
 
-
-/* EFER bits a guest may set: SCE, LME, NXE, FFXSR (bit 14). LMA is
- * read-only (the CPU sets it), SVME is the host's. */
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE | EFER_FFXSR)
-
-/* Memory types MTRRs may name: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB. */
-static bool memtype_valid(uint8_t t)
+static uint64_t host_tsc(void)
 {
-	return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
-}
-
-static bool pat_valid(uint64_t pat)
-{
-	/* Each PAT byte: an MTRR type or 7 (UC-). */
-	for (int i = 0; i < 8; i++) {
-		uint8_t t = (uint8_t)(pat >> (8 * i));
-		if (!memtype_valid(t) && t != 7)
-			return false;
-	}
-	return true;
-}
-
-static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-
-	switch (msr) {
-	case MSR_EFER:
-		*val = s->efer & ~EFER_SVME;
-		return true;
-	case MSR_PAT:
-		*val = s->g_pat;
-		return true;
-	case MSR_TSC:
-		*val = rdtsc() + v->vmcb->control.tsc_offset;
-		return true;
-	case MSR_MTRRCAP:
-		*val = 0;
-		return true;
-	case MSR_MTRR_DEF_TYPE:
-		*val = v->mtrr_def_type;
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool efer_write(struct vcpu *v, uint64_t val)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-
-	if (val & ~(EFER_GUEST_WRITABLE | EFER_LMA))
-		return false;   /* reserved bits, or SVME */
-	/* LME may not change while paging is on (APM 14.6.1). */
-	if ((s->cr0 & CR0_PG) && ((val ^ s->efer) & EFER_LME))
-		return false;
-	s->efer = (val & EFER_GUEST_WRITABLE) | (s->efer & EFER_LMA) | EFER_SVME;
-	return true;
-}
-
-static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
-{
-	switch (msr) {
-	case MSR_EFER:
-		return efer_write(v, val);
-	case MSR_PAT:
-		if (!pat_valid(val))
-			return false;
-		v->vmcb->save.g_pat = val;
-		return true;
-	case MSR_TSC:
-		v->vmcb->control.tsc_offset = val - rdtsc();
-		return true;
-	case MSR_MTRR_DEF_TYPE:
-		/* E (bit 11), FE (bit 10), type (7:0) a defined memory type. */
-		if ((val & ~0xcffull) || !memtype_valid((uint8_t)val))
-			return false;
-		v->mtrr_def_type = val;
-		return true;
-	default:
-		return false;
-	}
+	return rdtsc();
 }
 
 enum exit_action handle_msr(struct vcpu *v)
@@ -101,12 +17,12 @@ enum exit_action handle_msr(struct vcpu *v)
 
 	if (v->vmcb->control.exit_info_1 == MSR_EXIT_WRITE) {
 		val = (v->gprs.rax & 0xffffffffull) | (v->gprs.rdx << 32);
-		if (!msr_write(v, msr, val)) {
+		if (!msr_view_write(v, msr, val, host_tsc)) {
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}
 	} else {
-		if (!msr_read(v, msr, &val)) {
+		if (!msr_view_read(v, msr, host_tsc, &val)) {
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}

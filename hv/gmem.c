@@ -102,79 +102,111 @@ void gmem_zero_ram(struct vm *vm)
 static bool read64(void *ctx, gpa_t gpa, uint64_t *val) { return vm_read_gpa(ctx, gpa, val, 8); }
 static bool read32(void *ctx, gpa_t gpa, uint32_t *val) { return vm_read_gpa(ctx, gpa, val, 4); }
 
-static bool linear_to_gpa(struct vcpu *v, uint64_t lin, gpa_t *gpa)
+/* A/D-bit updates: an atomic exchange on the guest's own entry, as the
+ * processor's walker does (another vCPU may be editing the same table).
+ * The entry's host address, if gpa is naturally aligned RAM. */
+static void *entry_hva(struct vm *vm, gpa_t gpa, unsigned size)
+{
+	const struct mem_slot *slot = gmem_slot(vm, gpa, size);
+
+	if (!slot || (gpa & (size - 1)))
+		return NULL;
+	return slot->hva ? slot->hva + (gpa - slot->gpa) : gpa_to_hva_page(vm, gpa, size);
+}
+
+static bool cmpxchg64(void *ctx, gpa_t gpa, uint64_t old, uint64_t new_val, bool *swapped)
+{
+	uint64_t *p = entry_hva(ctx, gpa, 8);
+
+	if (!p)
+		return false;
+	*swapped = __atomic_compare_exchange_n(p, &old, new_val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static bool cmpxchg32(void *ctx, gpa_t gpa, uint32_t old, uint32_t new_val, bool *swapped)
+{
+	uint32_t *p = entry_hva(ctx, gpa, 4);
+
+	if (!p)
+		return false;
+	*swapped = __atomic_compare_exchange_n(p, &old, new_val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static void paging_of(const struct vcpu *v, struct guest_paging *p)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
-	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
 
+	*p = (struct guest_paging){ .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer, .rflags = s->rflags };
+}
+
+/* The hypervisor's own reads (instruction bytes the CPU already fetched):
+ * no permission checks, no A/D updates. */
+static bool linear_to_gpa(struct vcpu *v, uint64_t lin, gpa_t *gpa)
+{
+	struct guest_paging p;
+
+	paging_of(v, &p);
 	return guest_walk(&p, lin, read64, read32, v->vm, gpa, NULL, NULL) == WALK_OK;
 }
 
-/* Byte-range access split at 4 KiB boundaries, each page translated on its own. */
-static bool access_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len, bool write)
+bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	uint8_t *out = buf;
 
 	while (len) {
 		size_t n = MIN(len, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
 		gpa_t gpa;
-		if (!linear_to_gpa(v, lin, &gpa))
-			return false;
-		if (!(write ? vm_write_gpa(v->vm, gpa, p, n) : vm_read_gpa(v->vm, gpa, p, n)))
+		if (!linear_to_gpa(v, lin, &gpa) || !vm_read_gpa(v->vm, gpa, out, n))
 			return false;
 		lin += n;
-		p += n;
+		out += n;
 		len -= n;
 	}
 	return true;
 }
 
-
-/* One page's check: every level of the walk must allow the access (the
- * U/S and R/W bits combine by AND across levels, APM Vol. 2, 5.6). */
-static bool check_page(struct vcpu *v, uint64_t lin, bool write, bool user)
+enum gmem_result vcpu_access_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len, unsigned access,
+				    struct gmem_fault *fault)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
-	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
-	struct walk_step steps[WALK_MAX_STEPS];
-	int n = 0;
-	gpa_t gpa;
-	bool need_w = write && (user || (s->cr0 & CR0_WP));
-	uint32_t err = (write ? PF_W : 0) | (user ? PF_U : 0);
+	const struct guest_mem_ops ops = { read64, read32, cmpxchg64, cmpxchg32, v->vm };
+	struct guest_paging p;
+	gpa_t gpa[2];
+	size_t first = MIN(len, PAGE_SIZE - (lin & (PAGE_SIZE - 1)));
+	unsigned pages = first < len ? 2 : 1;
 
-	if (guest_walk(&p, lin, read64, read32, v->vm, &gpa, steps, &n) != WALK_OK) {
-		v->pf_error = err;   /* not present */
-		return false;
-	}
-	for (int i = 0; i < n; i++) {
-		uint64_t e = steps[i].entry;
-		/* Legacy-PAE PDPTEs have no U/S or R/W bits (APM 5.4.4). */
-		if (!(s->efer & EFER_LMA) && (s->cr4 & CR4_PAE) && steps[i].level == 3)
-			continue;
-		if ((user && !(e & PTE_U)) || (need_w && !(e & PTE_W))) {
-			v->pf_error = err | PF_P;
-			return false;
+	paging_of(v, &p);
+	/* Both pages are translated before a byte moves: an access that
+	 * faults on its second page changes nothing, as on the processor. */
+	for (unsigned i = 0; i < pages; i++) {
+		uint64_t at = i ? lin + first : lin;
+		uint32_t err = 0;
+		fault->lin = at;
+		switch (guest_translate(&p, at, access, &ops, &gpa[i], &err)) {
+		case GACC_OK:
+			break;
+		case GACC_PAGE_FAULT:
+			fault->pf_error = err;
+			return GMEM_PAGE_FAULT;
+		case GACC_NONCANONICAL:
+			return GMEM_NONCANONICAL;
+		case GACC_BAD_GPA:
+			return GMEM_TABLE_NOT_RAM;
 		}
+		fault->gpa = gpa[i];
+		if (!gmem_is_ram(v->vm, gpa[i], i ? len - first : first))
+			return GMEM_NOT_RAM;
 	}
-	return true;
+	if (!buf)
+		return GMEM_OK;
+	bool write = access & GUEST_ACCESS_WRITE;
+	for (unsigned i = 0; i < pages; i++) {
+		uint8_t *b = (uint8_t *)buf + (i ? first : 0);
+		size_t n = i ? len - first : first;
+		bool ok = write ? vm_write_gpa(v->vm, gpa[i], b, n) : vm_read_gpa(v->vm, gpa[i], b, n);
+		if (!ok)
+			return GMEM_NOT_RAM;
+	}
+	return GMEM_OK;
 }
-
-bool vcpu_check_linear_access(struct vcpu *v, uint64_t lin, unsigned size, bool write, bool user)
-{
-	uint64_t last = lin + size - 1;
-
-	if (!check_page(v, lin, write, user))
-		return false;
-	return (last >> PAGE_SHIFT) == (lin >> PAGE_SHIFT) || check_page(v, last, write, user);
-}
-
-bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len)
-{
-	return access_linear(v, lin, buf, len, false);
-}
-
-bool vcpu_write_linear(struct vcpu *v, uint64_t lin, const void *buf, size_t len)
-{
-	return access_linear(v, lin, (void *)(uintptr_t)buf, len, true);
-}
-

@@ -7,6 +7,7 @@
 #define HV_GMEM_H
 
 #include "hv/vm.h"
+#include "mm/guest_walk.h"
 
 /* The slot holding all of [gpa, gpa+len), or NULL (a range across two
  * slots is not one run of RAM: there is a hole between them). */
@@ -24,11 +25,29 @@ bool vm_write_gpa(struct vm *vm, gpa_t gpa, const void *buf, size_t len);
 /* Zeroes every slot (a reset must not leak the previous run's state). */
 void gmem_zero_ram(struct vm *vm);
 
-/* Reads len bytes at guest-linear address lin through the guest's paging. */
+/* The hypervisor's own read of len bytes at guest-linear lin (the bytes of
+ * an instruction the CPU already fetched): through the guest's paging, with
+ * no permission checks and no A/D updates. */
 bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len);
-bool vcpu_write_linear(struct vcpu *v, uint64_t lin, const void *buf, size_t len);
-/* Would the guest's own paging allow an access of size bytes at lin (user:
- * at CPL 3)? If not, v->pf_error holds the #PF error code to inject. */
-bool vcpu_check_linear_access(struct vcpu *v, uint64_t lin, unsigned size, bool write, bool user);
+
+/* An access the guest's instruction makes, emulated: what came of it. */
+enum gmem_result {
+	GMEM_OK,
+	GMEM_PAGE_FAULT,      /* inject #PF: fault->lin is CR2, fault->pf_error the code */
+	GMEM_NONCANONICAL,    /* inject #GP(0) */
+	GMEM_TABLE_NOT_RAM,   /* a guest page table is outside RAM: the hardware's walk
+			       * would exit with #NPF; the VM stops */
+	GMEM_NOT_RAM,         /* the access itself lands outside RAM (fault->gpa): the VM stops */
+};
+struct gmem_fault { uint64_t lin; gpa_t gpa; uint32_t pf_error; };
+
+/* Emulates the guest's access of len (<= 4096) bytes at lin with the
+ * processor's rules (mm/guest_walk.c guest_translate: U/S, R/W with WP,
+ * NX, SMEP, SMAP, reserved bits, A/D bits set): access is GUEST_ACCESS_*.
+ * Both pages of an access that crosses one are translated before anything
+ * moves. buf NULL: only the check (INS checks its destination before it
+ * reads the port). */
+enum gmem_result vcpu_access_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len, unsigned access,
+				    struct gmem_fault *fault);
 
 #endif

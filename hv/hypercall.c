@@ -2,6 +2,7 @@
 #include "arch/x86/percpu.h"
 #include "hv/hypercall.h"
 #include "hv/exit.h"
+#include "hv/timer.h"
 
 enum exit_action handle_vmmcall(struct vcpu *v)
 {
@@ -20,10 +21,10 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 	}
 	switch (nr) {
 	case HC_ABI_VERSION:
-		ret = HC_ABI_VERSION_1_0;
+		ret = HC_ABI_VERSION_1_1;
 		break;
 	case HC_CONSOLE_PUTC:
-		vuart_ops.write(&v->vm->uart, 0, 1, (uint8_t)arg);
+		vuart_transmit(&v->vm->uart, (uint8_t)arg);   /* as a THR write: ring, LSR, notify */
 		break;
 	case HC_EXIT:
 		vm_request_stop(v->vm, VM_STOP_EXIT_CODE, "exit code %u", (uint32_t)arg);
@@ -37,10 +38,23 @@ enum exit_action handle_vmmcall(struct vcpu *v)
 	case HC_RESET_COUNT:
 		ret = v->vm->reset_count;
 		break;
+	case HC_SET_TIMER:
+		if (!vcpu_timer_set(v, arg, wide ? v->gprs.rcx : (uint32_t)v->gprs.rcx))
+			ret = HC_EINVAL;
+		break;
+	case HC_RAISE_IRQ: {
+		uint64_t target = wide ? v->gprs.rcx : (uint32_t)v->gprs.rcx;
+		if (arg < 32 || arg > 255 || target >= v->vm->vcpu_count) {
+			ret = HC_EINVAL;
+			break;
+		}
+		vcpu_raise_irq(v->vm->vcpus[target], (uint8_t)arg);
+		break;
+	}
 	default:
 		ret = HC_ENOSYS;
 		break;
 	}
 	v->gprs.rax = wide ? ret : (uint32_t)ret;
-	return vcpu_skip_instruction(v) ? EXIT_RESUME : EXIT_STOP;
+	return vcpu_skip_known(v, INSN_VMMCALL_PLAIN) ? EXIT_RESUME : EXIT_STOP;
 }

@@ -30,12 +30,14 @@ static enum exit_action handle_physical_event(struct vcpu *v)
 }
 
 /* HLT waits for an interrupt. With IF set the vCPU leaves the core to the
- * others until its CPU's next scheduler tick or until input arrives on its
- * UART (there is no virtual interrupt controller yet, so those are the
- * events it can be waiting for). With IF clear only an NMI, SMI or INIT
- * ends it; it blocks until one comes, and the VM stops only when none can
- * come: when every vCPU is blocked like this or waiting for a SIPI (no
- * vCPU left that could send one; no device is wired to NMI). */
+ * others, blocked until something could end the HLT: an event pending for
+ * it (an interrupt raised, an NMI), its own timer (HC_SET_TIMER) passing,
+ * or input on its UART. Nothing polls it: whoever makes one of those true
+ * kicks its CPU, whose scheduler then sees it (hv/sched.c wake_check).
+ * With IF clear only an NMI, SMI or INIT ends it; it blocks until one
+ * comes, and the VM stops only when none can come: when every vCPU is
+ * blocked like this or waiting for a SIPI (no vCPU left that could send
+ * one; no device is wired to NMI). */
 static enum exit_action handle_hlt(struct vcpu *v)
 {
 	bool irq_ok = v->vmcb->save.rflags & RFLAGS_IF;
@@ -43,8 +45,6 @@ static enum exit_action handle_hlt(struct vcpu *v)
 
 	if (!vcpu_skip_instruction(v))
 		return EXIT_STOP;
-	v->uses_hlt = true;
-	v->halt_tick = this_cpu()->ticks;
 	__atomic_store_n(&v->state, irq_ok ? VCPU_HALTED : VCPU_HALTED_NO_IRQ, __ATOMIC_SEQ_CST);
 	if (!irq_ok && !vm_any_vcpu_can_wake(v->vm)) {
 		vm_request_stop(v->vm, VM_STOP_ERROR,
@@ -53,6 +53,15 @@ static enum exit_action handle_hlt(struct vcpu *v)
 		return EXIT_STOP;
 	}
 	return EXIT_STOP;   /* back to the scheduler: the vCPU is blocked */
+}
+
+/* The interrupt window opened, or an IRET ended an NMI handler (it has not
+ * executed yet: RIP stays on it). hv/inject.c did the bookkeeping in
+ * events_after_exit(); the next entry delivers what waits. */
+static enum exit_action handle_event_window(struct vcpu *v)
+{
+	(void)v;
+	return EXIT_RESUME;
 }
 
 static enum exit_action handle_shutdown(struct vcpu *v)
@@ -133,6 +142,8 @@ static const exit_handler_t exit_handlers[] = {
 	[SVM_EXIT_EXCP_BASE + 17] = handle_reflect_ac,
 	[SVM_EXIT_EXCP_BASE + 18] = handle_machine_check,
 	[SVM_EXIT_INTR] = handle_physical_event,
+	[SVM_EXIT_VINTR] = handle_event_window,
+	[SVM_EXIT_IRET] = handle_event_window,
 	[SVM_EXIT_NMI] = handle_physical_event,
 	[SVM_EXIT_SMI] = handle_physical_event,
 	[SVM_EXIT_CPUID] = handle_cpuid,
@@ -153,28 +164,32 @@ static const exit_handler_t exit_handlers[] = {
 	[SVM_EXIT_SKINIT] = handle_svm_insn,
 	[SVM_EXIT_MONITOR] = handle_svm_insn,   /* MONITOR/MWAIT are hidden in CPUID: #UD */
 	[SVM_EXIT_MWAIT] = handle_svm_insn,
-	[SVM_EXIT_XSETBV] = handle_svm_insn,    /* XSAVE is hidden in CPUID: #UD */
+	[SVM_EXIT_XSETBV] = handle_xsetbv,      /* hv/exit_xsetbv.c; QEMU TCG never exits for it */
 	[SVM_EXIT_RDPRU] = handle_svm_insn,
 	[SVM_EXIT_NPF] = handle_npf,
 };
 
-static enum exit_action dispatch_exit(struct vcpu *v)
+/* No handler for the code: VMRUN refused the state, or an exit the table
+ * does not know. Off the hot path. */
+static enum exit_action exit_unhandled(struct vcpu *v, uint64_t code)
 {
-	uint64_t code = v->vmcb->control.exit_code;
-
-	/* QEMU reports it in the low 32 bits only (0xffffffff): either form
-	 * is VMRUN refusing the guest state (APM 15.6). */
-	if (code == SVM_EXIT_INVALID || (uint32_t)code == (uint32_t)SVM_EXIT_INVALID) {
+	/* QEMU reports VMEXIT_INVALID in the low 32 bits only (0xffffffff):
+	 * either form is VMRUN refusing the guest state (APM 15.6). The dump
+	 * shows guest state only: nothing of the host reaches the log a guest
+	 * can cause. */
+	if (code == SVM_EXIT_INVALID || (uint32_t)code == (uint32_t)SVM_EXIT_INVALID)
 		vm_request_stop(v->vm, VM_STOP_ERROR, "error: VMRUN refused the guest state (VMEXIT_INVALID)");
-		vcpu_dump(v);
-		return EXIT_STOP;
-	}
-	if (code >= ARRAY_SIZE(exit_handlers) || !exit_handlers[code]) {
+	else
 		vm_request_stop(v->vm, VM_STOP_ERROR, "error: unhandled exit %s (0x%llx)", svm_exit_name(code),
 				(unsigned long long)code);
-		vcpu_dump(v);
-		return EXIT_STOP;
-	}
+	vcpu_dump(v);
+	return EXIT_STOP;
+}
+
+static inline enum exit_action dispatch_exit(struct vcpu *v, uint64_t code)
+{
+	if (unlikely(code >= ARRAY_SIZE(exit_handlers) || !exit_handlers[code]))
+		return exit_unhandled(v, code);
 	return exit_handlers[code](v);
 }
 
@@ -182,36 +197,26 @@ static enum exit_action dispatch_exit(struct vcpu *v)
 
 bool vm_exit_stats_enabled = true;
 
-/* An event whose delivery the exit interrupted is delivered again, or it
- * would be lost (APM 15.7.2 EXITINTINFO). INTn, INT3 and INTO are not: RIP
- * still points at the instruction, which simply runs again; injecting them
- * would need the return address after it (next_rip), and a re-run gets the
- * privilege checks right for free. */
-static void requeue_interrupted_event(struct vcpu *v)
+/* This vCPU's ASID on this host CPU, in this CPU's generation (hv/asid.h):
+ * a roll-over or a fresh assignment decides the flush. Taken once per
+ * slice: nothing else runs on this CPU until the slice ends, so the ASID
+ * cannot be lent to anyone else meanwhile; an invalidation in between
+ * (asid_invalidate) ends the slice by a request. */
+static void vcpu_take_asid(struct vcpu *v, struct percpu *me)
 {
-	uint64_t e = v->vmcb->control.exit_int_info;
-	unsigned type = svm_event_type(e);
-	uint8_t vec = svm_event_vector(e);
-
-	v->vmcb->control.event_inj = 0;
-	if (!svm_event_valid(e) || type == SVM_EVENT_TYPE_SOFT_INT ||
-	    (type == SVM_EVENT_TYPE_EXCEPTION && (vec == X86_EXC_BP || vec == X86_EXC_OF)))
-		return;
-	v->vmcb->control.event_inj = e;
-}
-
-static void vcpu_enter(struct vcpu *v, struct percpu *me)
-{
-	struct vmcb *vmcb = v->vmcb;
-	struct vmcb_control *c = &vmcb->control;
-
-	/* This vCPU's ASID on this host CPU, in this CPU's generation (hv/asid.h):
-	 * a roll-over or a fresh assignment decides the flush. */
+	struct vmcb_control *c = &v->vmcb->control;
 	enum asid_flush flush = asid_assign(sched_asid_space(me->cpu_id), me->cpu_id, &v->asid,
 					    svm.features & SVM_FEAT_FLUSH_BY_ASID);
+
 	BUG_ON(v->asid.asid == 0 || v->asid.asid >= svm.nasid);   /* QEMU does not check the bound itself */
 	c->guest_asid = v->asid.asid;
 	c->tlb_control = asid_tlb_control(flush);
+}
+
+static inline void vcpu_enter(struct vcpu *v, struct percpu *me, bool stats)
+{
+	struct vmcb *vmcb = v->vmcb;
+
 	vmcb->save.rax = v->gprs.rax;
 	vmcb->save.rsp = v->gprs.rsp;
 	/* Host IF is set across VMRUN so physical interrupts (the scheduler's
@@ -223,10 +228,11 @@ static void vcpu_enter(struct vcpu *v, struct percpu *me)
 	svm_vmrun(v->vmcb_pa, &v->gprs, me->host_vmcb_pa);
 	svm_stgi();
 	__asm__ volatile("cli" ::: "memory");
-	if (vm_exit_stats_enabled)
+	if (stats)
 		v->exit_tsc = rdtsc();
 	v->gprs.rax = vmcb->save.rax;
 	v->gprs.rsp = vmcb->save.rsp;
+	vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;   /* the flush, if any, is done */
 }
 
 void vm_stop_now(struct vm *vm)
@@ -281,19 +287,34 @@ void vcpu_run_slice(struct vcpu *v, bool preemptible)
 		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 		hv_log(LOG_INFO, "vm %s started", vm->cfg.name);
 	}
+	vcpu_take_asid(v, me);
+	/* Read once: the run loop's asm statements clobber memory, so the
+	 * compiler would load the flag twice per exit. */
+	const bool stats = vm_exit_stats_enabled;
 	for (;;) {
-		vcpu_enter(v, me);
-		requeue_interrupted_event(v);
-		uint64_t code = v->vmcb->control.exit_code;
-		enum exit_action a = dispatch_exit(v);
-		if (vm_exit_stats_enabled)
+		/* Event delivery (hv/inject.c) owns EVENTINJ and the interrupt
+		 * window; with nothing pending that is one load. */
+		if (unlikely(v->events.pending) && !events_before_vmrun(&v->events, v->vmcb)) {
+			vm_request_reset(vm, VM_STOP_TRIPLE_FAULT, "triple fault");
+			return;
+		}
+		vcpu_enter(v, me, stats);
+		struct vmcb_control *c = &v->vmcb->control;
+		if (unlikely(v->events.pending || (c->exit_int_info & SVM_EVENT_V)))
+			events_after_exit(&v->events, v->vmcb);
+		else
+			c->event_inj = 0;
+		uint64_t code = c->exit_code;
+		enum exit_action a = dispatch_exit(v, code);
+		if (stats)
 			exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
 		/* A stop, reset or kick for this vCPU, or a handler that blocked
 		 * it: the scheduler looks. One load on the common path. */
 		if (a != EXIT_RESUME || v->requests)
 			return;
-		/* The quantum ended (the LAPIC timer ticked while the guest ran:
-		 * its interrupt made the INTR exit, and was taken after STGI). */
+		/* The quantum ended (its timer fired while the guest ran: the
+		 * LAPIC timer interrupt made the INTR exit, was taken after
+		 * STGI, and counted the quantum in me->ticks). */
 		if (preemptible && me->ticks != start_tick)
 			return;
 	}

@@ -1,17 +1,18 @@
 /* hv/sched.c - Run queues: each host CPU runs the vCPUs placed on it (cpu=
- * or the least loaded CPU) round robin, one quantum each (the LAPIC
- * timer's period); the timer runs only while someone needs it. Between
+ * or the least loaded CPU) round robin, one quantum each; the quantum's
+ * timer (hv/timer.h) is armed only while more than one of them could run,
+ * so a vCPU alone on its CPU is never interrupted for it. Between
  * slices the scheduler acts on each vCPU's requests: it parks a vCPU whose
  * VM stops or resets (the last one to park finishes the job), starts one
  * that got INIT/SIPI, and parks the ones the operator paused or holds.
  * The boot CPU also runs the console's periodic work (a hook start-up
- * registers, hv/sched.h). */
+ * registers, hv/sched.h), on a timer of its own when input is polled. */
 #define LOG_PREFIX ""
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/svm/svm.h"
-#include "drivers/lapic.h"
 #include "hv/sched.h"
+#include "hv/timer.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -104,30 +105,83 @@ uint32_t sched_place(const struct vm *table, unsigned n, const struct vm *vm, un
 	return best;
 }
 
-static void set_timer(struct percpu *me, bool on)
+/* ---- the timers: the quantum, the console's polling ------------------------ */
+
+static struct timer quantum_timers[MAX_CPUS];   /* each CPU's own: its queue's rule */
+static struct timer console_timer;              /* the boot CPU's */
+
+/* A quantum is over: the run loop sees the count move after the timer's
+ * INTR exit and gives the core back (hv/run.c vcpu_run_slice). Periodic
+ * for as long as the scheduler keeps it armed. */
+static void quantum_end(struct timerq *q, struct timer *t)
 {
-	if (on == me->timer_running || !me->timer_ticks_per_ms)
-		return;
-	if (on)
-		lapic_timer_start(me->timer_ticks_per_ms, QUANTUM_MS);
-	else
-		lapic_timer_stop();
-	me->timer_running = on;
-	pr_debug("cpu%u: scheduler tick %s", me->cpu_id, on ? "on" : "off");
+	struct percpu *me = t->owner;
+
+	me->ticks++;
+	timerq_arm(q, t, timer_period_next(t->deadline, timer_ms(QUANTUM_MS), rdtsc()));
 }
 
-/* A vCPU in HLT with IF=1 runs again at its CPU's next tick or when input
- * comes for its VM; one in HLT with IF=0 or waiting for SIPI only on a
- * request (INIT, SIPI). True if it can run now. */
-static bool wake_check(struct vcpu *v, const struct percpu *me)
+/* The quantum runs while more than one vCPU here could run; a running one
+ * is left in its phase (re-arming on every pass would let a vCPU that
+ * exits often to the scheduler push its own preemption back for ever). */
+static void set_quantum(struct percpu *me, bool on)
 {
-	if (v->state == VCPU_HALTED && (me->ticks != v->halt_tick || vuart_rx_pending(&v->vm->uart)))
-		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+	struct timer *t = &quantum_timers[me->cpu_id];
+
+	if (on == timer_is_armed(t))
+		return;
+	if (on) {
+		timer_init(t, quantum_end, me);
+		timer_arm(t, rdtsc() + timer_ms(QUANTUM_MS));
+	} else {
+		timer_cancel(t);
+	}
+	pr_debug("cpu%u: scheduler quantum %s", me->cpu_id, on ? "on" : "off");
+}
+
+/* Console input with no interrupt is polled every QUANTUM_MS: the timer
+ * takes the CPU out of its halt or out of guest mode, and the loop that
+ * woke calls the poll hook. */
+static void console_poll_due(struct timerq *q, struct timer *t)
+{
+	timerq_arm(q, t, timer_period_next(t->deadline, timer_ms(QUANTUM_MS), rdtsc()));
+	timer_kick_scheduler();
+}
+
+static void console_timer_start(void)
+{
+	if (!console_polling_hook() || timer_is_armed(&console_timer))
+		return;
+	timer_init(&console_timer, console_poll_due, NULL);
+	timer_arm(&console_timer, rdtsc() + timer_ms(QUANTUM_MS));
+}
+
+/* A vCPU in HLT with IF=1 runs again once something could end the HLT: an
+ * event pending for it (hv/inject.h), its timer's latched expiry, input
+ * for its VM's UART. Each of those kicks this CPU when it happens (the
+ * timer callback, vcpu_raise_irq, the console), so this is only looked at
+ * when there is news, never on a clock. With IF=0 only an NMI counts here
+ * (INIT is a request); waiting for SIPI ends by request too. True if v can
+ * run now. */
+static bool wake_check(struct vcpu *v)
+{
+	enum vcpu_state s = v->state;
+
+	if (s == VCPU_HALTED || s == VCPU_HALTED_NO_IRQ) {
+		bool wake = events_wake_from_hlt(&v->events, v->vmcb) ||
+			    (s == VCPU_HALTED && (v->timer_expired || vuart_rx_pending(&v->vm->uart)));
+		if (wake) {
+			v->timer_expired = false;   /* this HLT is what it ended */
+			__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+		}
+	}
 	return v->state == VCPU_RUNNABLE;
 }
 
-/* The FPU/SSE and DR0-3 registers hold *last's state; make them v's. A
- * vCPU that was (re)built starts from reset values. */
+/* XCR0, the XSAVE-managed registers (x87, SSE, AVX...) and DR0-3 hold
+ * *last's state; make them v's (arch/x86/fpu.h). A vCPU that was (re)built
+ * starts from reset values. Nothing happens while v keeps the core, so a
+ * VM alone on its CPU never pays for XSAVE, XRSTOR or XGETBV. */
 static void switch_fpu(struct vcpu **last, struct vcpu *v)
 {
 	if (v->fpu_fresh) {
@@ -135,7 +189,7 @@ static void switch_fpu(struct vcpu **last, struct vcpu *v)
 		v->fpu_fresh = false;
 		if (*last && *last != v)
 			fpu_context_save(&(*last)->fpu);
-		fpu_context_load(&v->fpu);   /* scrubs: clean registers */
+		fpu_context_load(&v->fpu);   /* !valid: reset values */
 		*last = v;
 		return;
 	}
@@ -176,6 +230,7 @@ static void park_for_cause(struct vcpu *v, bool reset)
 
 	__atomic_store_n(&v->state, VCPU_PARKED, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+	vcpu_timer_clear(v);   /* a deadline of this life must not reach the next */
 	if (v->counted)
 		return;
 	v->counted = true;
@@ -195,6 +250,7 @@ static void park_for_cause(struct vcpu *v, bool reset)
  * on a PC (Intel SDM Vol. 3, 9.4.4; AMD APM Vol. 2, 16.5). */
 static void do_init(struct vcpu *v)
 {
+	vcpu_timer_clear(v);   /* INIT resets the timer, as it does a LAPIC's */
 	vcpu_reset_state(v);
 	if (v->id != 0)
 		v->state = VCPU_WAIT_SIPI;
@@ -263,15 +319,19 @@ static bool take_requests(struct vcpu *v, struct vcpu **last)
 
 /* ---- the queue ---------------------------------------------------------------- */
 
-/* Nothing to run here: halt until a tick or an IPI (a kick, a resume, input
- * for a halted vCPU) or, on the boot CPU, a keystroke. A boot CPU that
- * polls the console but has no timer to wake it cannot halt. */
-static void wait_for_work(struct percpu *me, bool boot_cpu)
+/* Nothing to run here: halt until an interrupt: a timer (a vCPU's
+ * deadline, the console's polling), an IPI (a kick: an interrupt raised
+ * for a vCPU here, input for a halted one, a resume) or, on the boot CPU,
+ * a keystroke. A CPU whose timer cannot interrupt must not halt while a
+ * deadline is armed: it fires them itself. */
+static void wait_for_work(void)
 {
-	if (boot_cpu && console_polling_hook() && !me->timer_running)
+	if (!timer_cpu_has_interrupt() && timer_cpu_busy()) {
 		cpu_relax();
-	else
-		cpu_idle_wait();
+		timer_poll();
+		return;
+	}
+	cpu_idle_wait();
 }
 
 static struct vcpu *runq[MAX_CPUS][SCHED_MAX_VCPUS_PER_CPU];
@@ -286,21 +346,25 @@ static void run_cpu_queue(void *arg)
 	bool boot_cpu = me->cpu_id == 0;
 
 	asid_cpu_init(&asid_spaces[me->cpu_id], svm.nasid);
+	timer_cpu_init();
+	if (boot_cpu)
+		console_timer_start();
 	for (unsigned i = 0; i < vm_count; i++)
 		for (unsigned k = 0; k < vms[i].vcpu_count; k++)
 			if (vms[i].vcpus[k]->cpu == me->cpu_id && !vm_stopped(&vms[i]) &&
 			    n < SCHED_MAX_VCPUS_PER_CPU)
 				mine[n++] = vms[i].vcpus[k];
-	if (n > 1 && !me->timer_ticks_per_ms)
+	if (n > 1 && !timer_cpu_has_interrupt())
 		pr_warn("cpu%u: no LAPIC timer: its %u vCPUs run one after another", me->cpu_id, n);
 	for (;;) {
 		/* This pass sees every change made so far (seq_cst: the clear
 		 * must not pass the loads of the requests below). */
 		__atomic_store_n(&me->resched, false, __ATOMIC_SEQ_CST);
-		/* Who could run now decides whether the tick is needed: it
-		 * preempts when vCPUs share the core, wakes halted ones, and
-		 * polls the console when its input has no interrupt. */
-		unsigned alive = 0, ready = 0, halters = 0;
+		/* Who could run now decides whether the quantum is needed:
+		 * only when more than one vCPU wants the core. Halted vCPUs
+		 * need no timer of the scheduler's (their own deadlines are
+		 * their own timers), nor does the console (its own timer). */
+		unsigned alive = 0, ready = 0;
 		for (unsigned i = 0; i < n; i++) {
 			struct vcpu *v = mine[i];
 			if (!v)
@@ -308,15 +372,15 @@ static void run_cpu_queue(void *arg)
 			alive++;
 			/* A paused or held vCPU is parked here, at the start of
 			 * every pass: the shell waits for that, and the vCPU that
-			 * runs next may not give the core back before the tick. */
+			 * runs next may not give the core back for a quantum, or at
+			 * all when it is alone here (no quantum is armed then). */
 			if (!vmctl_may_run(v))
 				continue;
-			halters += v->uses_hlt;
-			ready += wake_check(v, me);
+			ready += wake_check(v);
 		}
 		if (!alive)
 			break;
-		set_timer(me, ready > 1 || halters || (boot_cpu && console_polling_hook()));
+		set_quantum(me, ready > 1);
 		bool ran = false, rescan = false;
 		unsigned start = next;
 		for (unsigned k = 0; k < n && !rescan; k++) {
@@ -331,7 +395,7 @@ static void run_cpu_queue(void *arg)
 				ran = true;   /* the queue changed: look again before waiting */
 				continue;
 			}
-			if (!vmctl_may_run(v) || !wake_check(v, me))
+			if (!vmctl_may_run(v) || !wake_check(v))
 				continue;
 			switch_fpu(&last, v);
 			/* Publish the vCPU, then look for a request made since this
@@ -343,22 +407,20 @@ static void run_cpu_queue(void *arg)
 				next = i;
 				continue;
 			}
-			vcpu_run_slice(v, me->timer_running);
+			vcpu_run_slice(v, timer_is_armed(&quantum_timers[me->cpu_id]));
 			me->current_vcpu = NULL;
 			me->last_vcpu = v;
 			ran = true;
 			next = i + 1;
 		}
 		if (!ran && !rescan && !me->resched && !(boot_cpu && console_pending_hook()))
-			wait_for_work(me, boot_cpu);
+			wait_for_work();
 	}
-	set_timer(me, false);
+	set_quantum(me, false);
 }
 
 void sched_run_guests(void)
 {
-	struct percpu *me = this_cpu();
-
 	for (uint32_t c = 1; c < cpu_count; c++) {
 		bool has = false;
 		for (unsigned i = 0; i < vm_count && !has; i++)
@@ -372,23 +434,22 @@ void sched_run_guests(void)
 	run_cpu_queue(NULL);
 	/* The boot CPU's vCPUs are done; it serves the console until the
 	 * others' are (each AP wakes it when its queue is empty). */
-	set_timer(me, console_polling_hook());
 	while (!smp_all_done()) {
 		console_poll_hook();
 		if (!console_pending_hook())
-			wait_for_work(me, true);
+			wait_for_work();
 	}
-	set_timer(me, false);
 }
 
 void sched_serve_console(void)
 {
 	if (console_hooks)
 		console_hooks->start();   /* also when no VM could run (no SVM) */
-	set_timer(this_cpu(), console_polling_hook());
+	timer_cpu_init();
+	console_timer_start();
 	for (;;) {
 		console_poll_hook();
 		if (!console_pending_hook())
-			wait_for_work(this_cpu(), true);
+			wait_for_work();
 	}
 }

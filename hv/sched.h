@@ -13,7 +13,9 @@ extern unsigned vm_count;
 
 /* The scheduler's quantum: long enough that a switch (FPU/SSE and debug
  * registers saved and restored, an IBPB) is rare, short enough that VMs
- * sharing a core all make visible progress. Also the HLT wake-up period. */
+ * sharing a core all make visible progress. Armed only while more than one
+ * vCPU on a CPU could run. Also the console's polling period when its input
+ * has no interrupt. */
 #define QUANTUM_MS 10
 
 /* The VM called name, or NULL. */
@@ -29,7 +31,7 @@ struct asid_cpu *sched_asid_space(uint32_t cpu);
 /* The console's periodic work on the boot CPU, registered by start-up so
  * the VM core never calls the console: start (show the shell), poll (take
  * keystrokes, run commands), whether input is waiting, and whether input
- * is polled (then the boot CPU keeps its tick). */
+ * is polled (then a timer on the boot CPU calls poll every QUANTUM_MS). */
 struct sched_console_hooks {
 	void (*start)(void);
 	void (*poll)(void);

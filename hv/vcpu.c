@@ -31,6 +31,14 @@ void vcpu_kick(struct vcpu *v)
 	vcpu_request(v, VCPU_REQ_KICK);
 }
 
+void vcpu_raise_irq(struct vcpu *v, uint8_t vector)
+{
+	events_raise_irq(&v->events, vector);
+	/* A halted vCPU must wake; a running one on another CPU must exit to
+	 * take it at its next entry. Kicking always does both. */
+	vcpu_kick(v);
+}
+
 void vcpu_send_init(struct vcpu *v)
 {
 	vcpu_request(v, VCPU_REQ_INIT);

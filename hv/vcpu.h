@@ -15,6 +15,8 @@
 #include "arch/x86/svm/vmcb.h"
 #include "hv/asid.h"
 #include "hv/exit_stats.h"
+#include "hv/inject.h"
+#include "hv/timerq.h"
 #include "lib/types.h"
 
 struct vm;
@@ -22,7 +24,7 @@ struct vm;
 /* Where a vCPU is in its life. Only its own CPU changes it. */
 enum vcpu_state {
 	VCPU_RUNNABLE,        /* runs when its CPU gets to it */
-	VCPU_HALTED,          /* HLT with IF=1: waits for an interrupt (today: its CPU's tick or UART input) */
+	VCPU_HALTED,          /* HLT with IF=1: waits for an event, its timer (HC_SET_TIMER) or UART input */
 	VCPU_HALTED_NO_IRQ,   /* HLT with IF=0: only an NMI, SMI or INIT ends it */
 	VCPU_WAIT_SIPI,       /* after INIT: parked until a start-up IPI gives it a vector */
 	VCPU_PARKED,          /* out for good (its VM stopped) or until its VM's reset is done */
@@ -50,17 +52,18 @@ struct vcpu {
 	uint64_t reset_epoch;        /* the VM's reset epoch when it parked for a reset */
 	bool counted;                /* counted in vm->vcpus_parked for the pending stop or reset */
 	struct asid_vcpu asid;       /* its ASID on its host CPU, with the generation (hv/asid.h) */
+	struct vcpu_events events;   /* pending exception, NMI, interrupts (hv/inject.h) */
 	bool fpu_fresh;              /* its FPU/XSAVE registers must start from reset values */
 	volatile bool parked;        /* its CPU has parked it for the operator (hv/vmctl.h) */
 	uint64_t exit_tsc;           /* TSC when the last #VMEXIT returned to C */
 	struct exit_stats stats;     /* per exit reason, since the last reset (or start) */
 	struct exit_stats stats_before;  /* everything before that */
 	uint64_t exits_at_start;     /* exits counted when it (re)started: none since, if equal */
-	bool uses_hlt;               /* has halted at least once: its CPU keeps the tick on */
-	uint64_t halt_tick;          /* its CPU's tick count when it halted */
+	struct timer timer;          /* HC_SET_TIMER's deadline, on its CPU's queue (hv/timer.h) */
+	uint8_t timer_vector;        /* raised when it fires; 0: it only ends a HLT */
+	volatile bool timer_expired; /* fired with vector 0, and has not ended a HLT yet */
 	uint64_t mtrr_def_type;      /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
-	uint32_t pf_error;           /* #PF error code from vcpu_check_linear_access() */
-	struct fpu_context fpu;      /* FPU/SSE and DR0-3 while another vCPU has the core */
+	struct fpu_context fpu;      /* XCR0, XSAVE (or FXSAVE) image, DR0-3 while another vCPU has the core */
 };
 
 /* Sets request bits on v and makes its CPU look (an IPI if it is another
@@ -69,6 +72,12 @@ void vcpu_request(struct vcpu *v, uint32_t bits);
 /* The same with no request: its CPU's scheduler looks again (input came
  * for it, its VM was resumed). */
 void vcpu_kick(struct vcpu *v);
+
+/* Makes external interrupt `vector` pending for v (what the interrupt
+ * controllers call): it is delivered when the guest can take it (RFLAGS.IF,
+ * no interrupt shadow), the highest vector first, and wakes v from HLT.
+ * Safe from any CPU. */
+void vcpu_raise_irq(struct vcpu *v, uint8_t vector);
 
 /* The core calls the LAPIC model will use for INIT and SIPI (Intel SDM
  * Vol. 3, 10.6.1 / AMD APM Vol. 2, 16.5 "Interprocessor Interrupts"): INIT

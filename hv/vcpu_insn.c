@@ -10,10 +10,6 @@
 #include "lib/log.h"
 #include "lib/string.h"
 
-bool vcpu_in_long_mode64(const struct vcpu *v)
-{
-	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
-}
 
 static enum cpu_mode guest_cpu_mode(const struct vcpu *v)
 {
@@ -74,65 +70,39 @@ static enum insn_id expected_insn(uint64_t exit_code)
 	}
 }
 
-/* The usual, prefix-free encoding of what an instruction intercept ran,
- * as a little-endian word to compare against, with its length. */
-struct plain_encoding { uint32_t bytes; unsigned len; };
+/* The usual encodings of what an instruction intercept ran, indexed by
+ * exit code from SVM_EXIT_CPUID (0x72) to SVM_EXIT_VMMCALL (0x81): a
+ * table, not a switch, on every HLT, MSR and INVD exit. */
+#define PLAIN_FIRST SVM_EXIT_CPUID
+static const struct plain_encoding plain_encodings[SVM_EXIT_VMMCALL - PLAIN_FIRST + 1] = {
+	[SVM_EXIT_CPUID - PLAIN_FIRST] = { 2, 0xa20f },
+	[SVM_EXIT_INVD - PLAIN_FIRST] = { 2, 0x080f },
+	[SVM_EXIT_HLT - PLAIN_FIRST] = { 1, 0xf4 },
+	[SVM_EXIT_MSR - PLAIN_FIRST] = { 2, 0x320f },   /* RDMSR; WRMSR is 0F 30 */
+	[SVM_EXIT_VMMCALL - PLAIN_FIRST] = { 3, 0xd9010f },
+};
 
-static struct plain_encoding plain_encoding(const struct vmcb_control *c)
+static unsigned plain_insn_at_rip(struct vcpu *v, bool *wide)
 {
-	switch (c->exit_code) {
-	case SVM_EXIT_CPUID: return (struct plain_encoding){ 0xa20f, 2 };
-	case SVM_EXIT_VMMCALL: return (struct plain_encoding){ 0xd9010f, 3 };
-	case SVM_EXIT_HLT: return (struct plain_encoding){ 0xf4, 1 };
-	case SVM_EXIT_INVD: return (struct plain_encoding){ 0x080f, 2 };
-	case SVM_EXIT_MSR: return (struct plain_encoding){ c->exit_info_1 == MSR_EXIT_WRITE ? 0x300f : 0x320f, 2 };
-	default: return (struct plain_encoding){ 0, 0 };
-	}
+	const struct vmcb_control *c = &v->vmcb->control;
+	uint64_t idx = c->exit_code - PLAIN_FIRST;
+
+	if (idx >= ARRAY_SIZE(plain_encodings))
+		return 0;
+	struct plain_encoding enc = plain_encodings[idx];
+	if (c->exit_code == SVM_EXIT_MSR && c->exit_info_1 == MSR_EXIT_WRITE)
+		enc.bytes = 0x300f;
+	return enc.len ? vcpu_plain_match(v, enc, wide) : 0;
 }
 
-/* The fast path for the common case on CPUs without NRIP: paging off and
- * guest RAM in one run, so CS:RIP is a guest-physical address and a host
- * pointer is one addition away. Returns the instruction's length if the
- * bytes there are the plain encoding of what the exit says ran, else 0
- * (the caller takes the general path). */
-static unsigned plain_insn_at_rip(struct vcpu *v, enum cpu_mode mode)
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-	struct plain_encoding enc = plain_encoding(&v->vmcb->control);
-	uint32_t word;
-
-	if (!enc.len || !v->vm->ram || (s->cr0 & CR0_PG))
-		return 0;
-	uint64_t ip = (mode == CPU_MODE_PROT32) ? (s->rip & 0xffffffffull) : (s->rip & 0xffff);
-	uint64_t lin = (s->cs.base + ip) & 0xffffffffull;
-	/* Four bytes are read whatever the length: they must all be RAM. */
-	if (lin + 4 > v->vm->cfg.mem_size || (mode != CPU_MODE_PROT32 && ip + enc.len > 0x10000))
-		return 0;
-	__builtin_memcpy(&word, v->vm->ram + lin, 4);
-	uint32_t mask = enc.len == 4 ? ~0u : (1u << (8 * enc.len)) - 1;
-	return (word & mask) == enc.bytes ? enc.len : 0;
-}
-
-bool vcpu_skip_instruction(struct vcpu *v)
+/* The general path: the bytes at CS:RIP through the guest's paging,
+ * decoded. Not inlined: its frame would cost the fast path. */
+__attribute__((noinline)) bool vcpu_skip_decoded(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	uint8_t bytes[INSN_MAX_LEN];
 	enum cpu_mode mode = guest_cpu_mode(v);
 	enum insn_id id;
-
-	/* A STI/MOV SS shadow covers only the next instruction, which just ran. */
-	vmcb->control.int_state &= ~INT_STATE_SHADOW;
-	if ((svm.features & SVM_FEAT_NRIPS) && vmcb->control.next_rip) {
-		vmcb->save.rip = vmcb->control.next_rip;
-		return true;
-	}
-	unsigned plain = plain_insn_at_rip(v, mode);
-	if (plain) {
-		vmcb->save.rip += plain;
-		if (mode != CPU_MODE_PROT32)
-			vmcb->save.rip &= 0xffff;
-		return true;
-	}
 	size_t avail = vcpu_fetch_insn(v, bytes);
 	unsigned len = insn_length(bytes, avail, mode, &id);
 	uint64_t code = vmcb->control.exit_code;
@@ -150,34 +120,44 @@ bool vcpu_skip_instruction(struct vcpu *v)
 		vmcb->save.rip &= 0xffff;
 	else if (mode == CPU_MODE_PROT32)
 		vmcb->save.rip &= 0xffffffffull;
+	vcpu_insn_done(v);
 	return true;
 }
 
-/* Exception classes for delivering two at once (AMD APM Vol. 2, 8.2.9
- * "Double Fault", table "Double-Fault Exception Conditions"). */
-static bool is_contributory(uint8_t vec)
+bool vcpu_skip_instruction(struct vcpu *v)
 {
-	return vec == 0 || vec == 10 || vec == 11 || vec == 12 || vec == 13;
+	bool wide;
+
+	if (vcpu_skip_by_nrip(v))
+		return true;
+	unsigned plain = plain_insn_at_rip(v, &wide);
+	if (likely(plain))
+		return vcpu_skip_by(v, plain, wide);
+	return vcpu_skip_decoded(v);
+}
+void vcpu_single_step_trap(struct vcpu *v)
+{
+	/* RFLAGS is what the instruction began with: none of the instructions
+	 * the hypervisor completes (CPUID, IN/OUT, INS/OUTS, RDMSR/WRMSR,
+	 * VMMCALL, HLT, INVD) changes it. */
+	vcpu_queue_result(v, events_after_emulated_insn(&v->events, v->vmcb, v->vmcb->save.rflags));
+}
+
+void vcpu_queue_result(struct vcpu *v, enum events_exc_result r)
+{
+	/* A fault while delivering #DF: on a PC the chipset resets the machine. */
+	if (r == EVENTS_EXC_TRIPLE_FAULT)
+		vm_request_reset(v->vm, VM_STOP_TRIPLE_FAULT, "triple fault");
 }
 
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
-	uint64_t pending = v->vmcb->control.event_inj;
+	vcpu_queue_result(v, events_queue_exception(&v->events, vector, has_error, error, 0));
+}
 
-	if (svm_event_valid(pending) && svm_event_type(pending) == SVM_EVENT_TYPE_EXCEPTION) {
-		uint8_t first = svm_event_vector(pending);
-		if (first == 8) {   /* a fault while delivering #DF: shutdown */
-			vm_request_reset(v->vm, VM_STOP_TRIPLE_FAULT, "triple fault");
-			return;
-		}
-		if ((is_contributory(first) && is_contributory(vector)) ||
-		    (first == 14 && (is_contributory(vector) || vector == 14))) {
-			vector = 8;
-			has_error = true;
-			error = 0;
-		}
-	}
-	v->vmcb->control.event_inj = vmcb_event(vector, SVM_EVENT_TYPE_EXCEPTION, has_error, error);
+void vcpu_inject_page_fault(struct vcpu *v, uint64_t cr2, uint32_t error)
+{
+	vcpu_queue_result(v, events_queue_exception(&v->events, X86_EXC_PF, true, error, cr2));
 }
 
 void vcpu_dump(const struct vcpu *v)

@@ -74,11 +74,14 @@ int vm_reserve(struct vm *vm, const struct vm_config *cfg, char *err, size_t err
 	vm->vcpu_count = cfg->vcpus;
 	for (unsigned i = 0; i < cfg->vcpus; i++) {
 		void *vmcb = mm_alloc_page();
-		if (!vmcb || !mm_alloc_frames(VCPU_FRAMES, 1, &pa)) {
+		void *xsave = fpu_xsave_area_alloc();   /* its XSAVE area; none without XSAVE */
+		if (!vmcb || (fpu_xsave_size() && !xsave) || !mm_alloc_frames(VCPU_FRAMES, 1, &pa)) {
 			if (vmcb)
 				mm_free_page(vmcb);
+			fpu_xsave_area_free(xsave);
 			hv_snprintf(err, errlen, "out of memory for vCPU %u of %u (%llu KiB each; %llu MiB free)", i,
-				    cfg->vcpus, (unsigned long long)((VCPU_FRAMES + 1) * PAGE_SIZE / KiB),
+				    cfg->vcpus, (unsigned long long)(((VCPU_FRAMES + 1) * PAGE_SIZE +
+								       ALIGN_UP(fpu_xsave_size(), PAGE_SIZE)) / KiB),
 				    (unsigned long long)free_mib());
 			vm->vcpu_count = i;
 			vm_release(vm);
@@ -90,6 +93,7 @@ int vm_reserve(struct vm *vm, const struct vm_config *cfg, char *err, size_t err
 		v->id = i;
 		v->vmcb = vmcb;
 		v->vmcb_pa = virt_to_phys(vmcb);
+		v->fpu.xsave = xsave;
 		v->state = VCPU_PARKED;   /* until the VM is built */
 		vm->vcpus[i] = v;
 	}
@@ -106,6 +110,7 @@ void vm_release(struct vm *vm)
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = vm->vcpus[i];
 		mm_free_page(v->vmcb);
+		fpu_xsave_area_free(v->fpu.xsave);
 		mm_free_frames(virt_to_phys(v), VCPU_FRAMES);
 		vm->vcpus[i] = NULL;
 	}
@@ -200,6 +205,11 @@ static void sysctl_poweroff(void *ctx)
 static int register_devices(struct vm *vm)
 {
 	iobus_init(&vm->iobus);
+	/* One byte per port: IN/OUT find their device in one load. */
+	hpa_t map;
+	if (!mm_alloc_frames(IOBUS_PORTS / PAGE_SIZE, 1, &map))
+		return -1;
+	iobus_set_port_map(&vm->iobus, phys_to_virt(map));
 	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
 	if (iobus_register(&vm->iobus, 0x3f8, 8, &vuart_ops, &vm->uart) ||
 	    iobus_register(&vm->iobus, 0xf4, 1, &vsysctl_debug_exit_ops, &vm->sysctl) ||
@@ -240,7 +250,7 @@ int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image
 	vm->ram = vm->slots[0].hva;
 	if (register_devices(vm) != 0) {
 		vm_destroy(vm);
-		hv_snprintf(err, errlen, "device registration failed");
+		hv_snprintf(err, errlen, "out of memory for its devices (%llu MiB free)", (unsigned long long)free_mib());
 		return -1;
 	}
 	vuart_init(&vm->uart, NULL, vm);
@@ -268,6 +278,9 @@ void vm_destroy(struct vm *vm)
 		vm->slots[i].hva = NULL;
 	vm->slot_count = 0;
 	vm->ram = NULL;
+	if (vm->iobus.port_map)
+		mm_free_frames(virt_to_phys(vm->iobus.port_map), IOBUS_PORTS / PAGE_SIZE);
+	vm->iobus.port_map = NULL;
 }
 
 /* ---- the vCPU's power-on state ----------------------------------------------- */
@@ -316,6 +329,7 @@ void vcpu_reset_state(struct vcpu *v)
 	s->rflags = RFLAGS_FIXED;
 	s->g_pat = POWER_ON_PAT;
 	v->vm->boot->vcpu_init(v);
+	events_reset(&v->events);   /* nothing pending: a reset is a power-on */
 	/* A fresh ASID, so no translation of the previous life survives. */
 	asid_invalidate(&v->asid);
 	v->fpu_fresh = true;

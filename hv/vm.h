@@ -47,10 +47,7 @@ static inline bool vm_stop_cause_is_reset(enum vm_stop_cause c)
 	return c == VM_STOP_TRIPLE_FAULT || c == VM_STOP_RESET_REQUEST;
 }
 
-/* Guest RAM: up to 3 GiB at 0; more is split around the 3-4 GiB hole. */
-#define VM_MAX_SLOTS     2
-#define VM_LOW_RAM_TOP   (3 * GiB)
-#define VM_HIGH_RAM_BASE (4 * GiB)
+#define VM_MAX_SLOTS     2   /* below 3 GiB, from 4 GiB (VM_LOW_RAM_TOP, VM_HIGH_RAM_BASE) */
 
 /* One run of guest-physical RAM. hva: the host mapping when the slot is
  * one physically contiguous run, else NULL (then gpa -> hpa goes through

@@ -26,6 +26,11 @@ struct vm_config {
 	int16_t cpu[VM_MAX_VCPUS];   /* cpu=LIST: each vCPU's host CPU; -1: the scheduler places it */
 };
 
-#define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM for mode=long */
+#define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM below 3 GiB for mode=long */
+
+/* Guest RAM: up to 3 GiB at 0; more is split around the 3-4 GiB hole
+ * (the layout of QEMU's pc machine with large RAM). */
+#define VM_LOW_RAM_TOP   (3ull * 1024 * 1024 * 1024)
+#define VM_HIGH_RAM_BASE (4ull * 1024 * 1024 * 1024)
 
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/run-tests.sh [--unit-only] UNIT_BINARY... - The whole test suite.
 # Runs each host unit-test program (every "ok"/"FAIL" line is one case), then
-# the QEMU integration tests in tests/integration/tests.sh, and ends with the
-# line "N passed, N failed". Exit status is non-zero on any failure.
+# the QEMU integration tests in tests/integration/tests.sh, prints the unit
+# cases and the integration tests counted apart, and ends with the line
+# "N passed, N failed" (both together). Exit status is non-zero on any failure.
 # ONLY=REGEX limits the integration tests to those whose names match.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
 export OUT=build/tests HV_ELF=build/hv.elf
 mkdir -p "$OUT"
 passed=0 failed=0 failures=()
+int_passed=0 int_failed=0
 
 for bin in "$@"; do
 	name=$(basename "$bin")
@@ -40,6 +42,7 @@ for bin in "$@"; do
 		echo "ok   $name ($ok cases)"
 	fi
 done
+unit_passed=$passed unit_failed=$failed
 
 if [[ $unit_only -eq 0 ]]; then
 	source tests/integration/lib.sh
@@ -51,9 +54,11 @@ if [[ $unit_only -eq 0 ]]; then
 		"$t"
 		if [[ ${#FAILS[@]} -eq 0 ]]; then
 			passed=$((passed + 1))
+			int_passed=$((int_passed + 1))
 			echo "ok   ${t#test_}${INFO:+ ($INFO)}"
 		else
 			failed=$((failed + 1))
+			int_failed=$((int_failed + 1))
 			failures+=("${t#test_}: ${FAILS[0]}")
 			echo "FAIL ${t#test_} (log: $LOG)"
 			printf '    %s\n' "${FAILS[@]}"
@@ -68,5 +73,7 @@ if [[ ${#failures[@]} -gt 0 ]]; then
 	echo "failures:"
 	printf '  %s\n' "${failures[@]}"
 fi
+echo "unit test cases: $unit_passed passed, $unit_failed failed ($# programs)"
+[[ $unit_only -eq 1 ]] || echo "integration tests: $int_passed passed, $int_failed failed"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

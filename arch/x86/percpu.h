@@ -28,9 +28,8 @@ struct percpu {
 	void (*volatile work)(void *);  /* for an AP: what to run next (smp_run_on) */
 	void *work_arg;
 	volatile bool work_done;
-	volatile uint64_t ticks;        /* LAPIC timer interrupts taken (scheduler quanta) */
-	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate, measured at bring-up */
-	bool timer_running;             /* the periodic tick is on (lapic_timer_start) */
+	volatile uint64_t ticks;        /* scheduler quanta that ended here (hv/sched.c's quantum timer) */
+	uint32_t timer_ticks_per_ms;    /* LAPIC timer rate (divide by 16), measured at bring-up */
 	struct vcpu *volatile current_vcpu;   /* in guest mode or between its exits, else NULL */
 	struct vcpu *volatile last_vcpu;      /* the one that ran last (for the shell's `cpus`) */
 	uint64_t online_tsc;            /* TSC when it came online */

@@ -1,5 +1,19 @@
 /* hv/console/console.c - Output routing, focus and input for the shared console
- * (the model is in console.h). */
+ * (the model is in console.h).
+ *
+ * Guest output, end to end:
+ *
+ *   vCPU (any CPU)              console owner (holds console_lock)
+ *   OUT THR -> vuart_transmit   drain: vuart_tx_take -> vm_output_byte
+ *     ring += byte                -> ring for `log`, NAME| lines, or raw (focus)
+ *     vm_output_notify            -> uart_write (waits on the real UART)
+ *       maybe wake the boot CPU
+ *
+ * The boot CPU drains in console_poll(), a budget at a time, between its
+ * vCPUs' slices and while idle. Any CPU about to print a hypervisor line
+ * first drains what the VMs with a vCPU on it sent before (so "vm NAME
+ * stopped" follows the VM's last line). Both do it under the console lock,
+ * which no exit handler takes. docs/console.md has the whole story. */
 #define LOG_PREFIX "console: "
 #include "arch/x86/percpu.h"
 #include "arch/x86/traps.h"
@@ -10,17 +24,21 @@
 #include "hv/console/console.h"
 #include "hv/sched.h"
 #include "hv/console/shell.h"
+#include "hv/timer.h"
 #include "hv/vm.h"
 #include "hv/vmctl.h"
 #include "lib/lineedit.h"
 #include "lib/log.h"
 #include "lib/printf.h"
-#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define VEC_CONSOLE_RX 0x40    /* any free vector; priority class above nothing we use */
 
-static struct spinlock console_lock;
+/* A ticket lock, so it is taken in turn: the boot CPU, draining VM output
+ * pass after pass, must not keep another CPU with a line to print waiting
+ * (a test-and-set lock goes to whoever retries first, which under
+ * emulation can be the same CPU for seconds). */
+static struct { volatile uint32_t next, serving; } console_lock;
 static volatile int32_t console_owner = -1;
 
 static struct vm *volatile focus;          /* NULL: the shell */
@@ -29,7 +47,21 @@ static bool editor_ready;                  /* console_shell_start() ran */
 static bool mid_line;                      /* the last write did not end with "\n" */
 static bool raw_open;                      /* the focused VM's raw output is mid-line */
 static bool prompt_to_redraw;              /* erased for output that has not ended its line yet */
+static bool operator_seen;                 /* a key came: from now on the prompt shows */
 static bool polling;
+
+/* Guest output waiting for the owner (set by a VM's vCPU, cleared by the
+ * drain that takes it; see vm_output_notify). */
+static volatile bool drain_wanted;
+static bool draining;                      /* the owner is in a drain (under the lock) */
+static unsigned drain_next;                /* the VM the next budgeted drain starts with */
+static uint64_t overruns_told[MAX_VMS];    /* each VM's lost-byte count when last reported */
+
+#define DRAIN_CHUNK 64       /* bytes taken from one VM at a time: VMs take turns */
+/* Bytes one console_poll() moves: under 50 ms at 115200 baud, so the boot
+ * CPU's own guests still get their slices while a VM floods. The rest
+ * waits for the next call. */
+#define DRAIN_BUDGET 512
 
 /* Keystrokes from the interrupt handler to console_poll(), both on the boot
  * CPU: the handler only advances tail, the poll only head. */
@@ -40,7 +72,8 @@ static volatile uint32_t rx_head, rx_tail;
 /* ---- output ---------------------------------------------------------------- */
 
 /* What the operator must see whatever the log level: where the keys go,
- * why a key did nothing. */
+ * why a key did nothing. A hypervisor line like any other (timestamped):
+ * LOG_ERROR only because it is the level no loglevel= hides. */
 static void __printf(1, 2) say(const char *fmt, ...)
 {
 	char msg[160];
@@ -49,7 +82,7 @@ static void __printf(1, 2) say(const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_rawf(LOG_PREFIX "%s\n", msg);
+	hv_log(LOG_ERROR, LOG_PREFIX "%s", msg);
 }
 
 /* The lock, re-entered by its owner: a CPU that faults while printing (or a
@@ -60,7 +93,9 @@ static bool console_lock_take(void)
 
 	if (console_owner == me)
 		return false;
-	spin_lock(&console_lock);
+	uint32_t ticket = __atomic_fetch_add(&console_lock.next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&console_lock.serving, __ATOMIC_ACQUIRE) != ticket)
+		cpu_relax();
 	console_owner = me;
 	return true;
 }
@@ -69,7 +104,7 @@ static void console_lock_give(bool taken)
 {
 	if (taken) {
 		console_owner = -1;
-		spin_unlock(&console_lock);
+		__atomic_store_n(&console_lock.serving, console_lock.serving + 1, __ATOMIC_RELEASE);
 	}
 }
 
@@ -84,10 +119,11 @@ static void close_raw_line(void)
 	}
 }
 
-void console_write(const char *s, size_t len)
-{
-	bool taken = console_lock_take();
+static void drain_sent_before(void);
 
+/* A line (or a piece of one) to the UART. Under the console lock. */
+static void write_locked(const char *s, size_t len)
+{
 	/* A line from elsewhere while the operator types: erase the prompt,
 	 * print the line, draw the prompt and what was typed again once the
 	 * line is complete (it may come in pieces). */
@@ -103,6 +139,19 @@ void console_write(const char *s, size_t len)
 		lineedit_redraw(&editor);
 		prompt_to_redraw = false;
 	}
+}
+
+void console_write(const char *s, size_t len)
+{
+	bool taken = console_lock_take();
+
+	/* What the VMs sent before this line goes out before it: a guest's
+	 * last line before its stop line, a line before the reset it caused.
+	 * Not when re-entered (a line from inside a drain, or from a CPU that
+	 * faulted while printing: its dump must get out as it is). */
+	if (taken)
+		drain_sent_before();
+	write_locked(s, len);
 	console_lock_give(taken);
 }
 
@@ -116,10 +165,11 @@ static void write_raw_locked(const char *s, size_t len)
 	console_lock_give(taken);
 }
 
-/* Shows the prompt unless it is up already or a VM has the focus. */
+/* Shows the prompt unless it is up already, a VM has the focus, or nobody
+ * has typed yet (an unattended log holds no prompt: docs/console.md). */
 static void show_prompt_locked(void)
 {
-	if (editor_ready && !focus && !lineedit_prompt_visible(&editor)) {
+	if (editor_ready && operator_seen && !focus && !lineedit_prompt_visible(&editor)) {
 		close_raw_line();
 		lineedit_show_prompt(&editor);
 	}
@@ -133,31 +183,88 @@ static void editor_out(void *ctx, const char *s, size_t len)
 
 /* ---- VM output ------------------------------------------------------------- */
 
-static void vm_uart_tx(void *ctx, uint8_t byte)
+/* The boot CPU's reminder to drain the output a budgeted drain left. */
+static struct timer drain_timer;
+
+static void drain_due(struct timerq *q, struct timer *t)
 {
-	console_vm_tx(ctx, byte);
+	(void)q;
+	(void)t;
+	timer_kick_scheduler();   /* out of guest mode, back to console_poll() */
+}
+
+/* On the boot CPU only (the timer is on its queue). */
+static void drain_later(uint64_t us)
+{
+	if (!drain_timer.fn)
+		timer_init(&drain_timer, drain_due, NULL);
+	if (!timer_is_armed(&drain_timer))
+		timer_arm(&drain_timer, rdtsc() + timer_us(us));
+}
+
+/* Makes the boot CPU take the output: out of guest mode and back to its
+ * scheduler, which calls console_poll(). From another CPU as hv/vcpu.c
+ * vcpu_request() does for a vCPU: resched first, then the vCPU in guest
+ * mode there, then the IPI. On the boot CPU itself (one of its vCPUs
+ * wrote) the slice ends after this exit: no interrupt, no extra exit. */
+static void wake_owner(void)
+{
+	struct percpu *boot = cpus[0];
+
+	if (!boot)
+		return;
+	if (boot == this_cpu()) {
+		timer_kick_scheduler();
+		return;
+	}
+	__atomic_store_n(&boot->resched, true, __ATOMIC_SEQ_CST);
+	struct vcpu *running = __atomic_load_n(&boot->current_vcpu, __ATOMIC_SEQ_CST);
+	if (running)
+		__atomic_or_fetch(&running->requests, VCPU_REQ_KICK, __ATOMIC_SEQ_CST);
+	lapic_send_ipi(boot->apic_id, VEC_IPI_WAKE);
+}
+
+/* A VM's UART queued a byte (on the VM's CPU, in its exit: hv/vdev/vuart.h).
+ * The common case is a few compares. The owner is woken when a line is
+ * complete, when the ring is half full (before the guest has to wait), or
+ * for the focused VM's bytes (its echo must show as typed); and only if
+ * nobody asked since the owner last looked, so a flood costs one wake-up
+ * per drain, never one per byte. An unfocused VM's partial line waits for
+ * its end or the next drain: it prints nothing before its "\n" anyway.
+ *
+ * No wake-up is missed: this vCPU published the byte, then reads
+ * drain_wanted; the owner clears drain_wanted, then reads the rings (all
+ * sequentially consistent). Either the owner sees the byte, or this sees
+ * the flag clear and wakes it. */
+static void vm_output_notify(void *ctx, uint8_t byte, uint32_t queued)
+{
+	struct vm *vm = ctx;
+
+	if (!queued || (byte != '\n' && queued < VUART_TX_SIZE / 2 && focus != vm))
+		return;
+	if (__atomic_load_n(&drain_wanted, __ATOMIC_SEQ_CST) ||
+	    __atomic_exchange_n(&drain_wanted, true, __ATOMIC_SEQ_CST))
+		return;
+	wake_owner();
 }
 
 void console_vm_attach(struct vm *vm)
 {
 	vconsole_init(&vm->con, vm->con.ring);
 	vm->con_was_focused = false;
-	vuart_init(&vm->uart, vm_uart_tx, vm);
+	overruns_told[vm->index] = 0;
+	vuart_init(&vm->uart, vm_output_notify, vm);
 }
 
-void console_vm_tx(struct vm *vm, uint8_t byte)
+/* One byte of vm's output, in the order it sent them: into its history
+ * ring and its line; shown raw if it has the focus, else as a whole
+ * "NAME| text" line once complete. Under the console lock (the focus
+ * cannot change under it). */
+static void vm_output_byte(struct vm *vm, uint8_t byte)
 {
 	const char *line;
 	size_t len;
-
-	/* The common case, a VM without the focus, takes no lock per byte;
-	 * one that has or had the focus decides under the lock, so a focus
-	 * change cannot slip between the check and its raw write. */
-	bool taken = false, focused = false;
-	if (focus == vm || vm->con_was_focused) {
-		taken = console_lock_take();
-		focused = focus == vm;
-	}
+	bool focused = focus == vm;
 
 	if (focused != vm->con_was_focused) {
 		if (focused) {
@@ -179,19 +286,120 @@ void console_vm_tx(struct vm *vm, uint8_t byte)
 		bool lone_nl = byte == '\n' && vm->con_last_raw != '\r';
 		vm->con_last_raw = byte;
 		write_raw_locked(lone_nl ? crlf : crlf + 1, lone_nl ? 2 : 1);
-	}
-	console_lock_give(taken);
-	if (!focused && complete)
+	} else if (complete) {
 		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
+	}
+}
+
+/* A guest that wrote THR with the ring full and its spare slot taken lost
+ * bytes (vuart.h): say so at the first loss, then each time the count
+ * doubles, so a guest that never looks at LSR cannot flood the console
+ * with notices. */
+static void report_overruns(struct vm *vm)
+{
+	uint64_t lost = __atomic_load_n(&vm->uart.tx_overruns, __ATOMIC_RELAXED);
+	uint64_t *told = &overruns_told[vm->index];
+
+	if (lost > 2 * *told) {
+		say("vm %s wrote to its UART while the transmitter was busy (LSR.THRE clear): %llu bytes lost",
+		    vm->cfg.name, (unsigned long long)lost);
+		*told = lost;
+	}
+}
+
+/* Moves up to max bytes (at most DRAIN_CHUNK) of vm's output to the
+ * console; returns how many. Under the console lock. */
+static uint32_t drain_vm(struct vm *vm, uint32_t max)
+{
+	uint8_t buf[DRAIN_CHUNK];
+	uint32_t n = vuart_tx_take(&vm->uart, buf, max < DRAIN_CHUNK ? max : DRAIN_CHUNK);
+
+	for (uint32_t i = 0; i < n; i++)
+		vm_output_byte(vm, buf[i]);
+	if (n)
+		report_overruns(vm);
+	return n;
+}
+
+/* Everything vm has sent so far (not what comes meanwhile: a VM flooding
+ * cannot keep us here). Under the console lock. */
+static void drain_all_of(struct vm *vm)
+{
+	for (uint32_t left = vuart_tx_pending(&vm->uart), n; left; left -= n)
+		if (!(n = drain_vm(vm, left)))
+			break;
+}
+
+/* Before a hypervisor line: everything sent so far by the VMs that have a
+ * vCPU on this CPU, the VMs its lines are about (stop, reset, errors). A
+ * VM flooding elsewhere does not hold the line up. Under the console lock. */
+static void drain_sent_before(void)
+{
+	if (draining || !vm_count)
+		return;
+	uint32_t me = this_cpu()->cpu_id;
+	draining = true;
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		for (unsigned k = 0; k < vm->vcpu_count; k++) {
+			if (vm->vcpus[k]->cpu == me) {
+				drain_all_of(vm);
+				break;
+			}
+		}
+	}
+	draining = false;
+}
+
+/* The boot CPU's share: up to DRAIN_BUDGET bytes, DRAIN_CHUNK from each VM
+ * in turn, so a VM that floods gets its turn like the others and no more. */
+static void drain_some(void)
+{
+	if (!__atomic_load_n(&drain_wanted, __ATOMIC_SEQ_CST) || !vm_count)
+		return;
+	bool taken = console_lock_take();
+	if (draining) {   /* re-entered from inside a drain */
+		console_lock_give(taken);
+		return;
+	}
+	draining = true;
+	__atomic_store_n(&drain_wanted, false, __ATOMIC_SEQ_CST);
+	uint32_t budget = DRAIN_BUDGET;
+	bool took = true;
+	while (budget && took) {
+		took = false;
+		for (unsigned k = 0; k < vm_count && budget; k++) {
+			uint32_t n = drain_vm(&vms[(drain_next + k) % vm_count], budget);
+			budget -= n;
+			took |= n != 0;
+		}
+		drain_next = (drain_next + 1) % vm_count;
+	}
+	if (!budget) {
+		/* Maybe more: back in a quantum (at once if the boot CPU has
+		 * nothing else to do: the flag keeps its scheduler from halting).
+		 * Meanwhile the flag spares the VMs' CPUs their wake-ups. */
+		__atomic_store_n(&drain_wanted, true, __ATOMIC_SEQ_CST);
+		drain_later(QUANTUM_MS * 1000);
+	}
+	draining = false;
+	console_lock_give(taken);
 }
 
 void console_vm_flush(struct vm *vm)
 {
 	const char *line;
-	size_t len = vconsole_take_partial(&vm->con, &line);
+	bool taken = console_lock_take();
 
+	if (!draining) {   /* the VM has stopped: that is all it sent */
+		draining = true;
+		drain_all_of(vm);
+		draining = false;
+	}
+	size_t len = vconsole_take_partial(&vm->con, &line);
 	if (len && !vm->con_was_focused)
 		log_rawf("%s| %.*s\n", vm->cfg.name, (int)len, line);
+	console_lock_give(taken);
 }
 
 void console_vm_stopped(struct vm *vm)
@@ -302,6 +510,11 @@ static void escape_key(uint8_t key)
 		break;
 	case 'n': case 'N':
 		target = next_focus();
+		if (!target && !focus) {
+			say("Ctrl-A n: no VM to switch to (%s); input stays with the shell",
+			    vm_count ? "every VM has stopped" : "there are no VMs");
+			return;
+		}
 		break;
 	case 'a': case 'A': case CONSOLE_ESCAPE:
 		/* The key itself: for the focused VM, or the shell's editor
@@ -427,11 +640,16 @@ static void console_rx_irq(void)
 		vcpu_request(v, VCPU_REQ_KICK);
 }
 
-bool console_input_pending(void)
+static bool keys_pending(void)
 {
 	if (polling)
 		drain_uart();
 	return __atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE) != rx_head;
+}
+
+bool console_input_pending(void)
+{
+	return keys_pending() || __atomic_load_n(&drain_wanted, __ATOMIC_SEQ_CST);
 }
 
 void console_poll(void)
@@ -440,15 +658,25 @@ void console_poll(void)
 	 * two commands' state; the second waits for the first. */
 	static bool busy;
 
-	if (busy || !console_input_pending())
+	drain_some();
+	if (busy || !keys_pending())
 		return;
 	busy = true;
+	bool first = !operator_seen;
+	operator_seen = true;
 	while (__atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE) != rx_head) {
 		uint8_t c = rx_ring[rx_head % RX_RING];
 		__atomic_store_n(&rx_head, rx_head + 1, __ATOMIC_RELEASE);
 		input_byte(c);
 		if (polling)
 			drain_uart();
+	}
+	if (first) {
+		/* The operator is here: the prompt shows from now on (the first
+		 * key may have been one that draws nothing, like Ctrl-A s). */
+		bool taken = console_lock_take();
+		show_prompt_locked();
+		console_lock_give(taken);
 	}
 	busy = false;
 }
@@ -491,6 +719,6 @@ void console_shell_start(void)
 {
 	bool taken = console_lock_take();
 	editor_ready = true;
-	show_prompt_locked();
+	show_prompt_locked();   /* only if a key came already */
 	console_lock_give(taken);
 }

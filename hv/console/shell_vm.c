@@ -561,12 +561,20 @@ void cmd_resume(int argc, char **argv)
 void cmd_reset(int argc, char **argv)
 {
 	(void)argc;
-	struct vm *vm = running_vm(argv[1]);
+	struct vm *vm = sh_vm(argv[1]);
 
 	char err[120];
 
 	if (!vm)
 		return;
+	/* A stopped VM's RAM and nested page tables are given back, and its
+	 * vCPUs have left their CPUs' run queues, which are only filled at
+	 * start: rebuilding it would need the scheduler to take vCPUs later. */
+	if (vm_stopped(vm)) {
+		sh_error("vm %s has stopped (%s); a stopped VM cannot be restarted yet", vm->cfg.name,
+			 vm->reason);
+		return;
+	}
 	if (!vmctl_reset(vm, err, sizeof(err))) {
 		sh_error("%s", err);
 		return;

@@ -1,42 +1,59 @@
-/* hv/vdev/iobus.c - Dispatch of guest port I/O to device models. A linear scan:
- * a PC has a dozen port ranges, fewer than a cache line of comparisons. */
+/* hv/vdev/iobus.c - Dispatch of guest port I/O to device models (the
+ * contract is in iobus.h). */
 #include "hv/vdev/iobus.h"
+#include "lib/string.h"
+
+_Static_assert(IOBUS_MAX_RANGES < 256, "a port map byte holds a range index + 1");
 
 void iobus_init(struct iobus *bus)
 {
 	bus->count = 0;
+	bus->port_map = NULL;
 	bus->unclaimed_reads = bus->unclaimed_writes = 0;
+}
+
+void iobus_set_port_map(struct iobus *bus, uint8_t *map)
+{
+	memset(map, 0, IOBUS_PORTS);
+	bus->port_map = map;
 }
 
 int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct pio_ops *ops, void *dev)
 {
 	uint32_t end = (uint32_t)base + len;
 
-	if (len == 0 || end > 0x10000 || bus->count >= IOBUS_MAX_RANGES)
+	if (len == 0 || end > IOBUS_PORTS || bus->count >= IOBUS_MAX_RANGES)
 		return -1;
 	for (unsigned i = 0; i < bus->count; i++) {
 		uint32_t b = bus->ranges[i].base, e = b + bus->ranges[i].len;
 		if (base < e && b < end)
 			return -1;
 	}
-	bus->ranges[bus->count].base = base;
-	bus->ranges[bus->count].len = len;
-	bus->ranges[bus->count].ops = ops;
-	bus->ranges[bus->count].dev = dev;
+	bus->ranges[bus->count] = (struct iobus_range){ .base = base, .len = len, .ops = ops, .dev = dev };
 	bus->count++;
+	if (bus->port_map)
+		memset(bus->port_map + base, (int)bus->count, len);
 	return 0;
 }
 
-/* The range holding the whole access [port, port+size), or -1. An access
- * straddling two devices is treated as unclaimed. */
-static int find(const struct iobus *bus, uint16_t port, unsigned size)
+/* The range holding the whole access [port, port+size), or NULL. An access
+ * straddling two devices, or running off the end of one, is unclaimed. */
+static inline __attribute__((always_inline)) const struct iobus_range *find(const struct iobus *bus, uint16_t port,
+									    unsigned size)
 {
+	if (bus->port_map) {
+		unsigned i = bus->port_map[port];
+		if (!i)
+			return NULL;
+		const struct iobus_range *r = &bus->ranges[i - 1];
+		return (uint32_t)port + size <= (uint32_t)r->base + r->len ? r : NULL;
+	}
 	for (unsigned i = 0; i < bus->count; i++) {
 		uint32_t b = bus->ranges[i].base, e = b + bus->ranges[i].len;
 		if (port >= b && (uint32_t)port + size <= e)
-			return (int)i;
+			return &bus->ranges[i];
 	}
-	return -1;
+	return NULL;
 }
 
 static uint32_t size_mask(unsigned size)
@@ -46,24 +63,22 @@ static uint32_t size_mask(unsigned size)
 
 uint32_t iobus_read(struct iobus *bus, uint16_t port, unsigned size)
 {
-	int i = find(bus, port, size);
+	const struct iobus_range *r = find(bus, port, size);
 
-	if (i < 0 || !bus->ranges[i].ops->read) {
+	if (!r || !r->ops->read) {
 		bus->unclaimed_reads++;
 		return size_mask(size);
 	}
-	return bus->ranges[i].ops->read(bus->ranges[i].dev, (uint16_t)(port - bus->ranges[i].base), size) &
-	       size_mask(size);
+	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
 }
 
 void iobus_write(struct iobus *bus, uint16_t port, unsigned size, uint32_t val)
 {
-	int i = find(bus, port, size);
+	const struct iobus_range *r = find(bus, port, size);
 
-	if (i < 0 || !bus->ranges[i].ops->write) {
+	if (!r || !r->ops->write) {
 		bus->unclaimed_writes++;
 		return;
 	}
-	bus->ranges[i].ops->write(bus->ranges[i].dev, (uint16_t)(port - bus->ranges[i].base), size,
-				  val & size_mask(size));
+	r->ops->write(r->dev, (uint16_t)(port - r->base), size, val & size_mask(size));
 }

@@ -1,6 +1,17 @@
 /* hv/vdev/iobus.h - A VM's I/O-port bus: port ranges claimed by device models.
  * An access no device claims reads as all ones and is otherwise dropped, as
- * on a PC's ISA bus. Pure logic: host-tested. */
+ * on a PC's ISA bus. Pure logic: host-tested.
+ *
+ * Lookup is on every IN/OUT exit: with a port map (iobus_set_port_map, 64
+ * KiB, one byte per port naming its range) it is one load whatever the
+ * number of ranges; without one, a scan of the ranges.
+ *
+ * Contract for device models: ops are called on the CPU of the vCPU that
+ * made the access, in its exit handler, with no lock held by the bus (a
+ * model shared by several vCPUs of its VM takes its own lock); a model may
+ * raise interrupts (vcpu_raise_irq) and stop or reset its VM
+ * (vm_request_stop/vm_request_reset), and never touches host hardware or
+ * waits on it. */
 #ifndef HV_IOBUS_H
 #define HV_IOBUS_H
 
@@ -13,19 +24,25 @@ struct pio_ops {
 	void (*write)(void *dev, uint16_t off, unsigned size, uint32_t val);
 };
 
-#define IOBUS_MAX_RANGES 16
+#define IOBUS_MAX_RANGES 64     /* a PC has a few dozen; the map's bytes index them */
+#define IOBUS_PORTS      65536
+
+struct iobus_range {
+	uint16_t base, len;
+	const struct pio_ops *ops;
+	void *dev;
+};
 
 struct iobus {
-	struct {
-		uint16_t base, len;
-		const struct pio_ops *ops;
-		void *dev;
-	} ranges[IOBUS_MAX_RANGES];
+	struct iobus_range ranges[IOBUS_MAX_RANGES];
 	unsigned count;
+	uint8_t *port_map;          /* IOBUS_PORTS bytes: range index + 1, 0 unclaimed; or NULL */
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
 void iobus_init(struct iobus *bus);
+/* Gives the bus a port map of IOBUS_PORTS bytes (before any iobus_register). */
+void iobus_set_port_map(struct iobus *bus, uint8_t *map);
 /* 0, or -1 when the range overlaps a claimed one, wraps, or the bus is full. */
 int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct pio_ops *ops, void *dev);
 /* The value an IN of size bytes at port reads (all ones, masked to size, when unclaimed). */

@@ -2,6 +2,7 @@
 #include "hv/vdev/vuart.h"
 
 _Static_assert((VUART_RX_SIZE & (VUART_RX_SIZE - 1)) == 0, "receive FIFO size is a power of two");
+_Static_assert((VUART_TX_SIZE & (VUART_TX_SIZE - 1)) == 0, "transmit ring size is a power of two");
 
 #define REG_THR_RBR_DLL 0
 #define REG_IER_DLM     1
@@ -14,7 +15,7 @@ _Static_assert((VUART_RX_SIZE & (VUART_RX_SIZE - 1)) == 0, "receive FIFO size is
 
 #define LCR_DLAB        0x80
 #define LSR_DR          0x01    /* data ready: the receive FIFO holds a byte */
-#define LSR_THRE_TEMT   0x60    /* transmitter always empty: output is instant */
+#define LSR_THRE_TEMT   0x60    /* the transmit ring has room (vuart.h: THRE and TEMT together) */
 #define IER_ERBFI       0x01    /* interrupt on received data */
 #define IER_ETBEI       0x02    /* interrupt on transmitter empty */
 #define IIR_NO_INT      0x01
@@ -25,12 +26,15 @@ _Static_assert((VUART_RX_SIZE & (VUART_RX_SIZE - 1)) == 0, "receive FIFO size is
 #define FCR_CLEAR_RX    0x02
 #define MSR_DCD_DSR_CTS 0xb0
 
-void vuart_init(struct vuart *u, void (*tx)(void *ctx, uint8_t byte), void *ctx)
+void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx)
 {
-	u->tx = tx;
+	u->tx_notify = notify;
 	u->ctx = ctx;
 	u->bytes_sent = u->bytes_received = 0;
 	u->rx_head = u->rx_tail = 0;
+	u->tx_lock = (struct spinlock){ 0 };
+	u->tx_head = u->tx_tail = 0;
+	u->tx_overruns = 0;
 	vuart_reset(u);
 }
 
@@ -40,9 +44,64 @@ void vuart_reset(struct vuart *u)
 	u->dll = 12;   /* 9600 baud, as after a PC's power-on */
 	u->dlm = 0;
 	/* Emptying is the consumer's move (head catches up with tail); reset
-	 * runs on the VM's own CPU, which is the consumer. */
+	 * runs on the VM's own CPU, which is the receive FIFO's consumer. The
+	 * transmit ring's consumer is the console owner: it is left alone. */
 	__atomic_store_n(&u->rx_head, __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
 }
+
+/* ---- transmit ---------------------------------------------------------------- */
+
+/* THRE (in LSR and IIR): room for a byte with the spare slot still free
+ * (the table in vuart.h). A plain read of tail is enough: a stale value
+ * only makes the guest poll once more, or write into the spare slot. */
+static bool tx_room(const struct vuart *u)
+{
+	return u->tx_tail - __atomic_load_n(&u->tx_head, __ATOMIC_ACQUIRE) < VUART_TX_SIZE - 1;
+}
+
+bool vuart_transmit(struct vuart *u, uint8_t byte)
+{
+	spin_lock(&u->tx_lock);
+	uint32_t tail = u->tx_tail;
+	if (tail - __atomic_load_n(&u->tx_head, __ATOMIC_ACQUIRE) >= VUART_TX_SIZE) {
+		/* Read without the lock by the console, to report the loss. */
+		__atomic_store_n(&u->tx_overruns, u->tx_overruns + 1, __ATOMIC_RELAXED);
+		spin_unlock(&u->tx_lock);
+		return false;
+	}
+	u->tx[tail & (VUART_TX_SIZE - 1)] = byte;
+	u->bytes_sent++;
+	/* The byte before the index, and sequentially consistent: the
+	 * notifier's reads come after it in the one total order, which is
+	 * what keeps hv/console/console.c from missing a wake-up. */
+	__atomic_store_n(&u->tx_tail, tail + 1, __ATOMIC_SEQ_CST);
+	uint32_t queued = tail + 1 - __atomic_load_n(&u->tx_head, __ATOMIC_SEQ_CST);
+	spin_unlock(&u->tx_lock);
+	if (u->tx_notify)
+		u->tx_notify(u->ctx, byte, queued);
+	return true;
+}
+
+uint32_t vuart_tx_pending(const struct vuart *u)
+{
+	return __atomic_load_n(&u->tx_tail, __ATOMIC_SEQ_CST) - __atomic_load_n(&u->tx_head, __ATOMIC_ACQUIRE);
+}
+
+uint32_t vuart_tx_take(struct vuart *u, uint8_t *buf, uint32_t max)
+{
+	uint32_t head = u->tx_head;
+	uint32_t n = __atomic_load_n(&u->tx_tail, __ATOMIC_SEQ_CST) - head;
+
+	if (n > max)
+		n = max;
+	for (uint32_t i = 0; i < n; i++)
+		buf[i] = u->tx[(head + i) & (VUART_TX_SIZE - 1)];
+	/* The copies before the index: from here the producers may reuse the slots. */
+	__atomic_store_n(&u->tx_head, head + n, __ATOMIC_SEQ_CST);
+	return n;
+}
+
+/* ---- receive ------------------------------------------------------------------ */
 
 uint32_t vuart_rx_pending(const struct vuart *u)
 {
@@ -80,9 +139,22 @@ static uint8_t iir(const struct vuart *u)
 
 	if ((u->ier & IER_ERBFI) && vuart_rx_pending(u))
 		return fifo | IIR_RDA;
-	if (u->ier & IER_ETBEI)
+	if ((u->ier & IER_ETBEI) && tx_room(u))
 		return fifo | IIR_THRE;
 	return fifo | IIR_NO_INT;
+}
+
+/* LSR, the register a polling driver reads before every byte it sends,
+ * without branches, by the top bit of a difference (neither ring ever
+ * holds 2^31 bytes): THRE|TEMT while fewer than VUART_TX_SIZE - 1 bytes
+ * wait to be sent (tx_room), DR while receive's tail is ahead of its head. */
+static uint32_t lsr(const struct vuart *u)
+{
+	uint32_t room = (u->tx_tail - __atomic_load_n(&u->tx_head, __ATOMIC_ACQUIRE) - (VUART_TX_SIZE - 1)) >> 31;
+	uint32_t dr = (u->rx_head - __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE)) >> 31;
+
+	_Static_assert(LSR_DR == 1, "DR is bit 0: the top bit shifted down");
+	return ((0u - room) & LSR_THRE_TEMT) | dr;
 }
 
 static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
@@ -90,6 +162,8 @@ static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
 	struct vuart *u = dev;
 	(void)size;
 
+	if (off == REG_LSR)   /* first: the hot one */
+		return lsr(u);
 	switch (off) {
 	case REG_THR_RBR_DLL:
 		return (u->lcr & LCR_DLAB) ? u->dll : rx_take(u);
@@ -101,8 +175,6 @@ static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
 		return u->lcr;
 	case REG_MCR:
 		return u->mcr;
-	case REG_LSR:
-		return LSR_THRE_TEMT | (vuart_rx_pending(u) ? LSR_DR : 0);
 	case REG_MSR:
 		return MSR_DCD_DSR_CTS;
 	default:
@@ -121,8 +193,7 @@ static void vuart_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 		if (u->lcr & LCR_DLAB) {
 			u->dll = v;
 		} else {
-			u->bytes_sent++;
-			u->tx(u->ctx, v);
+			vuart_transmit(u, v);
 		}
 		break;
 	case REG_IER_DLM:

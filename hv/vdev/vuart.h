@@ -1,35 +1,84 @@
-/* hv/vdev/vuart.h - The guest's 16550 UART: every byte the guest sends goes
- * to tx() at once (the console decides where it shows); bytes the operator
- * types for this VM wait in a receive FIFO that the guest reads from RBR,
- * with LSR.DR telling it one is there. Registers per the PC16550D datasheet.
+/* hv/vdev/vuart.h - The guest's 16550 UART (registers per the PC16550D
+ * datasheet).
+ *
+ * Transmit: a byte written to THR (or sent by HC_CONSOLE_PUTC, which goes
+ * through the same vuart_transmit()) is appended to the UART's transmit
+ * ring and the write returns; it never waits for the host's UART. The
+ * console owner takes the bytes out (vuart_tx_take) and prints them. The
+ * ring is the transmitter the guest sees: LSR.THRE and LSR.TEMT read set
+ * while it has room, clear while it is full, so a driver that polls LSR
+ * before writing waits for the console and loses nothing.
+ *
+ *   bytes waiting            LSR.THRE/TEMT   a write to THR
+ *   0 .. SIZE-2              set             queued
+ *   SIZE-1 ("full")          clear           queued anyway (the spare slot)
+ *   SIZE                     clear           dropped, counted in tx_overruns
+ *
+ * The spare slot plays the part of a real 16550's holding register next to
+ * its shift register: one byte written while THRE is clear is kept, only a
+ * second one overruns (a real part would overwrite THR).
+ *
+ * Producers are the VM's vCPUs, on their CPUs, under tx_lock (a VM may have
+ * several vCPUs writing its UART at once; nobody else takes this lock). The
+ * one consumer is whoever holds the console lock. tx_notify(ctx, byte,
+ * queued) runs after every byte queued, outside tx_lock, with the number
+ * of bytes then waiting: the console decides there whether to wake the
+ * console owner (hv/console/console.c).
+ *
+ * Receive: bytes the operator types for this VM wait in a receive FIFO that
+ * the guest reads from RBR, with LSR.DR telling it one is there.
+ *
  * No interrupt reaches the guest yet (there is no virtual PIC); IIR reports
- * received data and transmitter empty by the datasheet's priority, for
- * polling drivers (an IIR read does not clear THRE: with no interrupt
- * delivered there is nothing to acknowledge). */
+ * received data and transmitter empty (THRE, as LSR shows it) by the
+ * datasheet's priority, for polling drivers (an IIR read does not clear
+ * THRE: with no interrupt delivered there is nothing to acknowledge). */
 #ifndef HV_VDEV_VUART_H
 #define HV_VDEV_VUART_H
 
 #include "hv/vdev/iobus.h"
+#include "lib/spinlock.h"
 
-#define VUART_RX_SIZE 256   /* power of two; the real part has 16, a burst of typing fits */
+#define VUART_RX_SIZE 256    /* power of two; the real part has 16, a burst of typing fits */
+#define VUART_TX_SIZE 1024   /* power of two: about 90 ms of a 115200-baud line */
+
+typedef void (*vuart_notify_fn)(void *ctx, uint8_t byte, uint32_t queued);
 
 struct vuart {
-	void (*tx)(void *ctx, uint8_t byte);
+	vuart_notify_fn tx_notify;
 	void *ctx;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	uint64_t bytes_sent, bytes_received;
-	/* One producer (the console, on the boot CPU) and one consumer (the
-	 * VM's CPU, in its IN exits): head is written only by the consumer,
-	 * tail only by the producer, so no lock is needed. */
+	/* Receive: one producer (the console, on the boot CPU) and one
+	 * consumer (the VM's CPU, in its IN exits): head is written only by
+	 * the consumer, tail only by the producer, so no lock is needed. */
 	volatile uint32_t rx_head, rx_tail;
 	uint8_t rx[VUART_RX_SIZE];
+	/* Transmit: tail and tx_overruns under tx_lock (the vCPUs), head by
+	 * the console owner only. */
+	struct spinlock tx_lock;
+	volatile uint32_t tx_head, tx_tail;
+	uint64_t tx_overruns;        /* bytes dropped: written with the ring full, spare slot taken */
+	uint8_t tx[VUART_TX_SIZE];
 };
 
 extern const struct pio_ops vuart_ops;   /* 8 ports, e.g. 0x3f8-0x3ff */
 
-void vuart_init(struct vuart *u, void (*tx)(void *ctx, uint8_t byte), void *ctx);
-/* Registers back to their power-on values; the receive FIFO is emptied. */
+/* Power-on state, both rings empty. notify may be NULL (nobody is told). */
+void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx);
+/* Registers back to their power-on values; the receive FIFO is emptied.
+ * The transmit ring is not: what the guest sent before the reset was sent,
+ * and still goes out. */
 void vuart_reset(struct vuart *u);
+
+/* The transmit path (a THR write, HC_CONSOLE_PUTC): queues byte, true; or
+ * false when even the spare slot is taken (dropped, counted). */
+bool vuart_transmit(struct vuart *u, uint8_t byte);
+/* Bytes waiting in the transmit ring. */
+uint32_t vuart_tx_pending(const struct vuart *u);
+/* The consumer: moves up to max waiting bytes, oldest first, to buf;
+ * returns how many. Only the holder of the console lock calls it. */
+uint32_t vuart_tx_take(struct vuart *u, uint8_t *buf, uint32_t max);
+
 /* Queues a byte for the guest to read. False when the FIFO is full (the byte
  * is dropped, as a real UART's overrun would). Safe against the guest's
  * concurrent reads on another CPU. */

@@ -10,7 +10,7 @@
 ;   lm_paging: long mode, own 4-level page tables with 4 KiB pages
 ;   own page tables loaded
 ;   alias reads: hello via virtual 0x00007f0000000000
-;   abi 0x00010000
+;   abi 0x00010001
 ;   calling HC_EXIT with code 4
 
         bits 64

@@ -1,14 +1,17 @@
 ; ticker.asm - a long-running guest for the shell tests: it talks ("tick
 ; N"), listens (each line typed to it comes back as "echo: LINE"), and makes
-; the exits `exits NAME` must count: IOIO (its UART), CPUID, HLT (with
-; IF=1: it waits for its CPU's next scheduler tick or for input) and
-; physical interrupts (a tick that lands while it computes).
+; the exits `exits NAME` must count: IOIO (its UART), CPUID, VMMCALL, HLT
+; (with IF=1: it waits 10 ms on its own timer, HC_SET_TIMER, or for input)
+; and physical interrupts (its timer, armed for 0.1 ms before it computes for
+; longer than that, fires while it is in guest mode: the host's LAPIC timer
+; interrupt is an INTR exit). A round is its computing plus the 10 ms wait,
+; so "tick N" comes 8-10 times a second under QEMU TCG.
 ; Never exits by itself: the operator stops, resets or pauses it.
 ; ticker.bin: mode=protected, org/load/entry 0x100000, mem >= 2 MiB.
 ; listener.bin (listener.asm: TICKS 0, LONG_MODE 1): the same code built
 ; for mode=long (its page tables are the hypervisor's identity map, so the
 ; shell's `mem NAME gva:ADDR` has a 4-level walk to show), silent until
-; spoken to.
+; spoken to, and with no timer: its HLT lasts until input comes.
 ; Console:
 ;   ticker: tick every 10 rounds; type a line to hear it back
 ;   tick 1
@@ -31,6 +34,16 @@ UART_LSR_DR     equ 0x01
 ROUNDS_PER_TICK equ 10
 SPIN            equ 300000      ; a few ms of computing under QEMU TCG
 LINE_MAX        equ 60
+WAIT_US         equ 10000       ; the HLT at the end of a round
+INTR_US         equ 100         ; well inside SPIN: this expiry lands while it computes
+
+; HC_SET_TIMER us with vector 0: only a HLT ends when it passes.
+%macro SET_TIMER 1
+        push G_BX
+        xor ecx, ecx
+        HYPERCALL HC_SET_TIMER, %1
+        pop G_BX
+%endmacro
 
 start:
 %if TICKS
@@ -46,6 +59,9 @@ start:
         xor eax, eax
         cpuid
         pop G_BX
+%if TICKS
+        SET_TIMER INTR_US
+%endif
         mov ecx, SPIN
 .spin:  dec ecx
         jnz .spin
@@ -59,7 +75,11 @@ start:
         PUTDEC edi
         NEWLINE
 %endif
-.wait:  sti                     ; HLT with IF=1 waits; IF=0 would end the VM
+.wait:
+%if TICKS
+        SET_TIMER WAIT_US       ; also drops the expiry of the short one
+%endif
+        sti                     ; HLT with IF=1 waits; IF=0 would end the VM
         hlt
         cli
         jmp .round

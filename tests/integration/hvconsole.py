@@ -17,6 +17,12 @@ unfinished last line stays put however that line is later redrawn).
 Failures raise ExpectError subclasses (AssertionErrors) naming the pattern and
 showing the end of the output.
 
+read_rate (bytes per second, None: as fast as they come; settable at any
+time) makes the console a slow terminal: the reader takes at most 10 ms
+worth at a time and then waits, so QEMU's UART backs up and the
+hypervisor's console must wait for it (a file chardev never backs up).
+raw holds every byte received, as received (no normalising).
+
     from hvconsole import Console
     with Console("build/hv.iso", "build/tests/shell.log", timeout=60) as c:
         c.expect(r"hv: svm-hv .* starting")
@@ -64,7 +70,7 @@ class UnexpectedOutput(ExpectError):
 class Console:
     def __init__(self, iso, log_path, smp=2, mem="1G", cpu="EPYC-Rome,+svm,+npt",
                  uefi=False, extra_args=(), timeout=60, on_data=None,
-                 serial_args=("-serial", "chardev:con")):
+                 serial_args=("-serial", "chardev:con"), read_rate=None):
         # serial_args attaches the chardev "con" (the socket) to a UART:
         # COM1 by default, or e.g. ("-serial", "null", "-device",
         # "isa-serial,chardev=con,iobase=0x2e0,irq=5") for another one.
@@ -72,6 +78,7 @@ class Console:
             raise FileNotFoundError(f"no ISO at {iso}")
         self.deadline = time.monotonic() + timeout
         self.on_data = on_data  # optional callable(bytes), called per chunk received
+        self.read_rate = read_rate
         self._closed = False
         self._cond = threading.Condition()
         self._raw = bytearray()
@@ -133,12 +140,18 @@ class Console:
 
     def _reader(self):
         while not self._closed:
+            rate = self.read_rate
             try:
-                data = self._sock.recv(65536)
+                # A slow terminal: 10 ms worth, then the time it takes to
+                # "print" it. The kernel holds little for a unix socket
+                # QEMU writes one byte at a time, so QEMU's UART soon waits.
+                data = self._sock.recv(max(1, int(rate / 100)) if rate else 65536)
             except socket.timeout:
                 continue
             except OSError:  # closed under us
                 data = b""
+            if rate and data:
+                time.sleep(len(data) / rate)
             self._log.write(data)
             self._log.flush()
             if data and self.on_data:
@@ -156,6 +169,12 @@ class Console:
 
     def _text(self) -> str:  # caller holds _cond
         return self._done + normalise(self._raw[self._line_at:].decode("latin-1"))
+
+    @property
+    def raw(self) -> bytes:
+        """Every byte received so far, exactly as it came."""
+        with self._cond:
+            return bytes(self._raw)
 
     @property
     def text(self) -> str:

@@ -27,6 +27,17 @@ Scenarios:
   default   build/hv.iso as `make run` boots it: the demo guests' results,
             the shell, the echo guest, poweroff. Prints "banner after S s,
             power-off after S s" for the caller.
+  unattended  build/hv.iso with nobody typing: the raw serial stream holds
+            only whole console lines (docs/console.md, "Unattended logs"),
+            and the prompt appears only after the first key.
+  flood     "flood" (cpu1) writes 3000 lines as fast as its UART takes them,
+            "trickle" (cpu2) 40 lines over a second, "chatty" (cpu0) 20,
+            while the console reads at 3000 bytes/s (a slow terminal):
+            flood is held back (LSR.THRE clear) and loses nothing, trickle
+            takes no longer than alone, every line is whole.
+
+Every scenario starts unattended: no prompt until the operator's first key
+(first_key), then the shell as always.
 """
 import re
 import sys
@@ -81,6 +92,51 @@ def seen(c, pattern, timeout=10, since=0):
         time.sleep(0.1)
 
 
+# docs/console.md, "Unattended logs": from the hypervisor's first line on,
+# with nobody typing, every line is a hypervisor line ("[SSSSS.uuuuuu] "
+# first) or a VM's ("NAME| " first), ends in CRLF and holds no other CR, no
+# LF and no ESC. The stream is read raw, as a file or a pipe would get it.
+CLEAN_LINE = re.compile(rb"(\[ *\d+\.\d{6}\] |[A-Za-z0-9_-]+\| )[^\x1b\r\n]*")
+BANNER = re.compile(rb"\[ *\d+\.\d{6}\] hv: svm-hv \S+ \(.*\) starting\r\n")
+
+
+def unattended_problems(raw: bytes, limit=5):
+    """The lines of raw (from the banner on) that break the rule, at most limit."""
+    m = BANNER.search(raw)
+    if not m:
+        return ["no banner line"]
+    lines = raw[m.start():].split(b"\r\n")
+    bad = [f"line {i + 1} after the banner: {l[:150]!r}" for i, l in enumerate(lines[:-1])
+           if not CLEAN_LINE.fullmatch(l)]
+    if lines[-1]:
+        bad.append(f"the stream ends inside a line: {lines[-1][:150]!r}")
+    return bad[:limit]
+
+
+def check_unattended(c, what):
+    problems = unattended_problems(c.raw)
+    check(not problems, f"{what}: the raw serial stream is not clean lines only:\n  " + "\n  ".join(problems))
+
+
+def wait_quiet(c, quiet=1.5, timeout=30):
+    """Until no byte has come for `quiet` seconds (so no line is half received)."""
+    deadline = time.time() + timeout
+    n, since = len(c.raw), time.time()
+    while time.time() - since < quiet:
+        check(time.time() < deadline, f"the console never went quiet for {quiet} s", c.text[-1500:])
+        time.sleep(0.1)
+        if len(c.raw) != n:
+            n, since = len(c.raw), time.time()
+
+
+def first_key(c, key="\r", timeout=10):
+    """The operator arrives: until now no prompt (not even half of one), and
+    the first key brings it."""
+    check(PROMPT.encode() not in c.raw, "a prompt before anyone typed", c.text[-1500:])
+    c.send(key)
+    c.expect_exact(PROMPT, timeout)
+
+
 def one_line_error(c, line, pattern):
     out = run(c, line)
     errors = [l for l in out if l.startswith("error: ")]
@@ -92,7 +148,7 @@ def scenario_commands(c):
     c.expect(r"vm chatty started", 30)
     c.expect(r"chatty\| tick 2", 30)
     seen(c, r"vm wild stopped: error: read of guest-physical", 30)
-    c.expect_exact(PROMPT)
+    first_key(c)
 
     # help: one line per command
     out = run(c, "help")
@@ -275,6 +331,8 @@ def scenario_commands(c):
     one_line_error(c, "vcpu nope", r"no VM named 'nope'")
     one_line_error(c, "vcpu chatty 1", r"has 1 vCPU")
     one_line_error(c, "mem wild 0x1000", r"vm wild has stopped and its memory was given back")
+    one_line_error(c, "reset wild", r"^error: vm wild has stopped \(error: read of guest-physical 0x[0-9a-f]+, "
+                   r"outside its RAM \(RIP 0x[0-9a-f]+\)\); a stopped VM cannot be restarted yet$")
     out = run(c, "vcpu wild")                          # a dead guest's registers, as it stopped
     field(out, r"^vm wild vcpu 0 on cpu1: stopped, 64-bit long mode, CPL 0", "vcpu of a stopped VM")
     field(out, r"^  as it stopped: error: read of guest-physical 0x[0-9a-f]+, outside its RAM \(RIP 0x1000e0\)",
@@ -331,7 +389,8 @@ def scenario_focus(c):
 def scenario_uefi(c):
     c.expect(r"console: input by interrupt", 60)
     c.expect(r"vm quiet started", 60)
-    c.expect_exact(PROMPT, 30)
+    c.expect(r"quiet\| listener: type a line", 30)
+    first_key(c)
     field(run(c, "vms"), r"^1\s+quiet\s+(running|halted)", "vms under OVMF")
     c.ctrl_a("1")
     c.send("uefi\r")
@@ -352,7 +411,10 @@ def scenario_default(c):
                  r"probe\| all checks passed", r"vm probe stopped: exit code 0"):
         seen(c, line, 60)
     seen(c, r"vm echo started", 10)
-    c.expect_exact(PROMPT, 10)
+    seen(c, r"echo\| listener: type a line to hear it back", 10)
+    wait_quiet(c)
+    check_unattended(c, "before anyone typed")
+    first_key(c)
     out = run(c, "vms")
     for n, name in enumerate(("hello", "chatty", "lm", "probe"), 1):
         field(out, r"^%d\s+%s\s+stopped" % (n, name), "vms: " + name)
@@ -374,7 +436,8 @@ def scenario_garbage(c):
     import random
     rnd = random.Random(6)
     c.expect(r"vm quiet started", 30)
-    c.expect_exact(PROMPT, 10)
+    c.expect(r"quiet\| listener: type a line", 30)
+    first_key(c)
     # Never Ctrl-A then ']' or the like matters to us; Ctrl-A with any key
     # must be harmless (focus moves, unknown keys are reported).
     shell_only = bytes(b for b in (rnd.randrange(256) for _ in range(4000)) if b != 0x01)
@@ -400,7 +463,11 @@ def scenario_garbage(c):
 def scenario_nosvm(c):
     c.expect(r"hv: cannot run guests: this CPU does not support AMD-V", 60)
     c.expect(r"the shell still answers", 30)
-    c.expect_exact(PROMPT, 10)
+    wait_quiet(c)
+    check_unattended(c, "before anyone typed")
+    # the first key: Ctrl-A n, with no VM to go to, says so (and the prompt comes)
+    first_key(c, "\x01n")
+    c.expect(r"console: Ctrl-A n: no VM to switch to \(there are no VMs\); input stays with the shell", 10)
     field(run(c, "version"), r"^svm-hv \d+\.\d+ ", "version without SVM")
     field(run(c, "vms"), r"^no VMs$", "vms without SVM")
     c.sendline("poweroff")
@@ -411,7 +478,8 @@ def scenario_nosvm(c):
 def scenario_polling(c):
     c.expect(r"console: the UART at 0x2e0 has no standard IRQ; polling for input every 10 ms", 60)
     c.expect(r"vm quiet started", 30)
-    c.expect_exact(PROMPT, 10)
+    c.expect(r"quiet\| listener: type a line", 30)
+    first_key(c)
     field(run(c, "vms"), r"^1\s+quiet\s+(running|halted)", "vms while polling")
     c.ctrl_a("1")
     c.expect(r"console: input goes to vm quiet", 10)
@@ -429,7 +497,9 @@ def scenario_asid24(c):
     ASID generation roll-overs cpu0 went through."""
     c.expect(r"hv: every VM has stopped: ", 240)
     c.expect(r"the shell still answers", 30)
-    c.send("\r")
+    first_key(c)
+    c.ctrl_a("n")
+    c.expect(r"console: Ctrl-A n: no VM to switch to \(every VM has stopped\); input stays with the shell", 10)
     c.expect_exact(PROMPT, 10)
     lines = run(c, "cpus")
     field(lines, r"^cpu\s+apic\s+state\s+vm\s+idle%\(boot\)\s+idle%\(last\)\s+asid-rollovers\s+placed$", "cpus header")
@@ -442,7 +512,77 @@ def scenario_asid24(c):
     print(f"24 VMs on cpu0: {rollovers} ASID roll-overs")
 
 
-SCENARIOS = {"asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+def scenario_unattended(c):
+    """make run's ISO left alone: after the demo guests and a quiet spell, the
+    raw stream is whole lines only; the first key brings the prompt, and only
+    then does the shell draw it."""
+    c.expect(r"hv: svm-hv .* starting", 60)
+    for line in (r"vm hello stopped: exit code 42", r"vm chatty stopped: exit code 0",
+                 r"vm lm stopped: exit code 4", r"vm probe stopped: exit code 0",
+                 r"echo\| listener: type a line to hear it back"):
+        seen(c, line, 60)
+    wait_quiet(c, 3)
+    check_unattended(c, "make run's ISO, nobody typing")
+    lines = c.raw.count(b"\r\n")
+    first_key(c)
+    out = run(c, "vms")
+    field(out, r"^5\s+echo\s+(running|halted)", "vms after the first key")
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print(f"{lines} clean lines before the first key")
+
+
+def scenario_flood(c):
+    """A VM flooding its UART while the console is slow holds back only itself."""
+    c.read_rate = 3000            # a slow terminal: about a quarter of 115200 baud
+    c.expect(r"vm trickle started", 60)
+    seen(c, r"vm trickle stopped: ", 120)
+    # Slow for a few seconds more (200 lines, 13 KB): long enough for the
+    # flooder to find its ring full again and again.
+    seen(c, r"flood\| flood 000200 ", 120)
+    c.read_rate = None            # the rest as fast as it comes
+    seen(c, r"vm flood stopped: ", 120)
+    end = c.wait_exit(60)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff (on_idle=poweroff)")
+    check_unattended(c, "while flooding")
+    text = c.text
+    lines = text.split("\n")
+
+    # flood: every line, once, in order, whole; and the console held it back
+    nums = [int(m.group(1)) for m in (re.fullmatch(
+        r"flood\| flood (\d{6}) busy \d{10} abcdefghijklmnopqrstuvwxyz0123456789", l) for l in lines) if m]
+    check(nums == list(range(1, 3001)), f"flood's lines 1-3000, each once and in order: got {len(nums)}, "
+          f"first wrong at {next((i for i, n in enumerate(nums) if n != i + 1), len(nums)) + 1}")
+    check(not [l for l in lines if l.startswith("flood| ") and not l.startswith(("flood| flood 0", "flood| flood: "))],
+          "flood printed only whole lines", text[-1500:])
+    m = re.search(r"(?m)^flood\| flood: done, (\d{10}) busy reads of LSR$", text)
+    check(m, "flood's last line", text[-1500:])
+    busy = int(m.group(1))
+    check(busy > 0, "the slow console never held flood back (LSR.THRE never read clear): the test proves nothing")
+    check(not re.search(r"bytes lost", text), "no byte lost", text[-1500:])
+    check(re.search(r"(?m)\] vm flood stopped: exit code 0$", text), "flood ends with exit code 0")
+
+    # trickle: all its lines, in order, and it took about as long as alone
+    t = [int(m.group(1)) for m in (re.fullmatch(r"trickle\| trickle line (\d+) of 40", l) for l in lines) if m]
+    check(t == list(range(1, 41)), f"trickle's 40 lines in order (got {t})")
+    m = re.search(r"(?m)^trickle\| trickle: done in (\d+) Mi TSC ticks$", text)
+    check(m, "trickle's last line", text[-1500:])
+    mi = int(m.group(1))
+    # Alone it takes 40 gaps of 50e6 ticks (1907 Mi) plus its printing; a
+    # VM held up behind the flooder's backlog takes many times that.
+    check(mi < 4 * 1907, f"trickle took {mi} Mi TSC ticks, more than 4x its {1907} Mi of waiting: "
+          "the flooder slowed it")
+    stop = text.find("] vm trickle stopped: exit code 0")
+    half = text.find("flood| flood 001500 ")
+    check(0 <= stop < half, "trickle was done before flood was half way")
+    for i in range(1, 21):
+        check(re.search(r"(?m)^chatty\| line %d$" % i, text), f"chatty's line {i} (cpu0)")
+    print(f"flood held back by {busy} busy LSR reads, nothing lost; trickle {mi} Mi TSC ticks "
+          f"(alone: about 1907 + printing)")
+
+
+SCENARIOS = {"unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):
@@ -454,8 +594,9 @@ def main(argv):
     serial = ("-serial", "chardev:con")
     if argv[1] == "polling":   # GRUB keeps COM1 (to nowhere); the hypervisor uses 0x2e0
         serial = ("-serial", "null", "-device", "isa-serial,chardev=con,iobase=0x2e0,irq=5")
+    smp = 3 if argv[1] == "flood" else 2   # the flooder, the trickle and the boot CPU each their own
     try:
-        with Console(argv[2], argv[3], uefi=uefi, cpu=cpu, timeout=240, serial_args=serial) as c:
+        with Console(argv[2], argv[3], uefi=uefi, cpu=cpu, smp=smp, timeout=240, serial_args=serial) as c:
             SCENARIOS[argv[1]](c)
     except (ExpectError, Check) as e:
         print(f"FAIL {argv[1]}: {e}")

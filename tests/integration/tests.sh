@@ -300,7 +300,7 @@ test_guest_long_mode_paging_and_hypercalls() {
 	make_iso guest_lm "on_idle=poweroff" "lm_paging vm=lm type=flat mode=long mem=8M"
 	qemu_boot guest_lm "$ISO" 60
 	expect_in_order '^lm\| own page tables loaded$' '^lm\| alias reads: hello via virtual 0x00007f0000000000$' \
-		'^lm\| abi 0x00010000$' '^lm\| calling HC_EXIT with code 4$' '\] vm lm stopped: exit code 4$'
+		'^lm\| abi 0x00010001$' '^lm\| calling HC_EXIT with code 4$' '\] vm lm stopped: exit code 4$'
 	expect_no_line '^lm\| FAIL'
 	expect_clean_poweroff
 }
@@ -646,3 +646,6 @@ INTEGRATION_TESTS=(
 )
 
 source tests/integration/vmcore_tests.sh
+source tests/integration/timer_tests.sh
+source tests/integration/console_tests.sh
+source tests/integration/xsave_tests.sh

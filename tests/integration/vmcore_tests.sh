@@ -83,7 +83,44 @@ test_vm_out_of_memory_fails_alone() {
 	expect_clean_poweroff
 }
 
+test_events_and_single_step() {
+	make_iso events "on_idle=poweroff" "events vm=ev type=flat mode=long mem=4M cpus=2"
+	qemu_boot events "$ISO" 120 --smp 2
+	expect_line '^ev\| ok IF=1: the interrupt comes right after the hypercall$'
+	expect_line '^ev\| ok IF=0: the interrupt waits$'
+	expect_line '^ev\| ok STI: the interrupt comes after the instruction in its shadow$'
+	expect_line '^ev\| ok two waiting interrupts: the higher vector first$'
+	expect_line '^ev\| ok HC_RAISE_IRQ refuses vector 31 and vCPU 9 \(HC_EINVAL\)$'
+	expect_line '^ev\| ok an interrupt raised by vCPU 1 wakes vCPU 0 from HLT$'
+	local insn
+	for insn in cpuid rdmsr wrmsr vmmcall in out hlt; do
+		expect_line "^ev\\| ok single-step over $insn: one #DB after it, DR6.BS\$"
+	done
+	expect_line '^ev\| rep movsb: [1-9][0-9]* traps; rep outsb: [1-9][0-9]* traps$'
+	expect_line '^ev\| ok single-step REP OUTSB traps like REP MOVSB$'
+	expect_line '^ev\| ok single-step after MOV SS: one #DB, after the emulated CPUID$'
+	expect_line '^ev\| all checks passed$'
+	expect_line '\] vm ev stopped: exit code 0$'
+	expect_clean_poweroff
+}
+
+test_vm_ram_above_3g() {
+	# 3136M: 3G below the hole, 64M from 4G (hv/vm.h); QEMU gets 5G.
+	make_iso himem "on_idle=poweroff" "himem vm=big type=flat mode=long mem=3136M"
+	qemu_boot himem "$ISO" 180 --mem 5G
+	expect_line 'guest: vm big: long mode, 3136 MiB RAM, '
+	expect_line '^big\| ok RAM below 3 GiB$'
+	expect_line '^big\| ok RAM above 4 GiB$'
+	expect_line '^big\| ok top of RAM above 4 GiB$'
+	expect_line '^big\| reading the hole at 0xe0000000$'
+	expect_line '\] vm big stopped: error: read of guest-physical 0xe0000000, outside its RAM \(RIP 0x[0-9a-f]+\)$'
+	expect_line 'hv: every VM has stopped: ([0-9]+) free page frames \(\1 before the first VM was built\)$'
+	expect_clean_poweroff
+}
+
 INTEGRATION_TESTS+=(
+	test_vm_ram_above_3g
+	test_events_and_single_step
 	test_vcpus_2_share_a_counter test_vcpus_4_in_parallel_on_4_cpus test_vcpus_4_on_1_cpu
 	test_vcpus_more_than_cpus_refused test_24_vms_on_one_cpu_roll_asids_over test_vm_out_of_memory_fails_alone
 )

@@ -1,18 +1,22 @@
 /* tests/unit/test_vdev.c - The I/O bus and the device models behind it. */
 /* UNIT_SRC: hv/vdev/iobus.c hv/vdev/vuart.c hv/vdev/vsysctl.c */
+#include <pthread.h>
 #include "test.h"
 #include "hv/vdev/iobus.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
 
+/* The UART's notifier: told of every byte queued in its transmit ring. */
 static uint8_t sent[64];
 static int nsent;
-static void capture_tx(void *ctx, uint8_t byte)
+static uint32_t last_queued;
+static void capture_tx(void *ctx, uint8_t byte, uint32_t queued)
 {
 	(void)ctx;
 	if (nsent < (int)sizeof(sent))
 		sent[nsent] = byte;
 	nsent++;
+	last_queued = queued;
 }
 
 static int exits, resets, poweroffs, last_code;
@@ -60,15 +64,187 @@ static void test_uart_transmit(void)
 	vuart_init(&u, capture_tx, NULL);
 	iobus_register(&bus, 0x3f8, 8, &vuart_ops, &u);
 	nsent = 0;
-	/* every byte goes straight to tx, control characters and all */
+	/* every byte goes into the transmit ring, control characters and all,
+	 * and the notifier hears of each with the count waiting */
 	const uint8_t text[] = { 'h', 'i', '\r', '\n', 0x1b, 0xff, 'x' };
 	for (size_t i = 0; i < sizeof(text); i++)
 		iobus_write(&bus, 0x3f8, 1, text[i]);
 	EXPECT_EQ(nsent, sizeof(text));
 	EXPECT_TRUE(memcmp(sent, text, sizeof(text)) == 0);
+	EXPECT_EQ(last_queued, sizeof(text));
 	EXPECT_EQ(u.bytes_sent, sizeof(text));
+	EXPECT_EQ(vuart_tx_pending(&u), sizeof(text));
 	EXPECT_EQ(iobus_read(&bus, 0x3fd, 1), 0x60);   /* LSR: THRE|TEMT, no data */
 	EXPECT_EQ(iobus_read(&bus, 0x3fe, 1), 0xb0);   /* MSR: DCD|DSR|CTS */
+	uint8_t out[16];
+	EXPECT_EQ(vuart_tx_take(&u, out, 3), 3);       /* the consumer, oldest first */
+	EXPECT_TRUE(memcmp(out, text, 3) == 0);
+	EXPECT_EQ(vuart_tx_take(&u, out, sizeof(out)), sizeof(text) - 3);
+	EXPECT_TRUE(memcmp(out, text + 3, sizeof(text) - 3) == 0);
+	EXPECT_EQ(vuart_tx_pending(&u), 0);
+	EXPECT_EQ(vuart_tx_take(&u, out, sizeof(out)), 0);
+	iobus_write(&bus, 0x3f8, 1, 'y');
+	EXPECT_EQ(last_queued, 1);                     /* empty again: the first byte */
+}
+
+/* LSR reads as vuart.h's table says: THRE/TEMT while a byte fits with the
+ * spare slot left, clear from SIZE-1 waiting; the spare takes one more
+ * write, the next is dropped and counted; draining brings THRE back, and
+ * nothing queued is lost or reordered. */
+static uint8_t ring_byte(uint32_t i) { return (uint8_t)(i * 7 + 3); }
+
+static void test_uart_transmit_ring_full(void)
+{
+	static struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	/* start the indices away from zero so the ring wraps */
+	uint8_t out[VUART_TX_SIZE];
+	for (int i = 0; i < 100; i++)
+		vuart_transmit(&u, 0);
+	EXPECT_EQ(vuart_tx_take(&u, out, sizeof(out)), 100);
+	nsent = 0;
+
+	for (uint32_t i = 0; i < VUART_TX_SIZE - 2; i++)
+		vuart_ops.write(&u, 0, 1, ring_byte(i));
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0x60);   /* room for one with the spare */
+	vuart_ops.write(&u, 0, 1, ring_byte(VUART_TX_SIZE - 2));
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0);      /* full: THRE and TEMT clear */
+	vuart_ops.write(&u, 1, 1, 0x02);                    /* ETBEI: no THRE interrupt either */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);
+	EXPECT_TRUE(vuart_transmit(&u, ring_byte(VUART_TX_SIZE - 1)));   /* the spare slot */
+	EXPECT_EQ(last_queued, VUART_TX_SIZE);
+	EXPECT_EQ(u.tx_overruns, 0);
+	int told = nsent;
+	EXPECT_TRUE(!vuart_transmit(&u, 0xee));             /* overrun: dropped */
+	vuart_ops.write(&u, 0, 1, 0xef);
+	EXPECT_EQ(u.tx_overruns, 2);
+	EXPECT_EQ(nsent, told);                             /* no notice for a dropped byte */
+	EXPECT_EQ(vuart_tx_pending(&u), VUART_TX_SIZE);
+	EXPECT_EQ(u.bytes_sent, 100 + VUART_TX_SIZE);
+
+	EXPECT_EQ(vuart_tx_take(&u, out, 1), 1);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0);      /* SIZE-1 waiting: still full */
+	EXPECT_EQ(vuart_tx_take(&u, out + 1, 1), 1);
+	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0x60);   /* room again */
+	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);          /* and the THRE interrupt */
+	EXPECT_EQ(vuart_tx_take(&u, out + 2, sizeof(out)), VUART_TX_SIZE - 2);
+	int in_order = 1;
+	for (uint32_t i = 0; i < VUART_TX_SIZE; i++)
+		if (out[i] != ring_byte(i))
+			in_order = 0;
+	EXPECT_TRUE(in_order);
+	EXPECT_EQ(vuart_tx_pending(&u), 0);
+}
+
+/* The hypercall's path is the THR write's: the same ring, LSR and count,
+ * whatever LCR.DLAB says (with DLAB set, offset 0 is the divisor latch). */
+static void test_uart_transmit_ignores_dlab(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	nsent = 0;
+	vuart_ops.write(&u, 3, 1, 0x80);                    /* DLAB */
+	EXPECT_TRUE(vuart_transmit(&u, 'k'));
+	EXPECT_EQ(u.dll, 12);                               /* the divisor is untouched */
+	EXPECT_EQ(nsent, 1);
+	EXPECT_EQ(sent[0], 'k');
+	EXPECT_EQ(u.bytes_sent, 1);
+	uint8_t b;
+	EXPECT_EQ(vuart_tx_take(&u, &b, 1), 1);
+	EXPECT_EQ(b, 'k');
+}
+
+/* A reset empties the receive FIFO but not the transmit ring: what was
+ * sent before it still goes out. */
+static void test_uart_reset_keeps_transmitted_bytes(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	vuart_transmit(&u, 'a');
+	vuart_transmit(&u, 'b');
+	vuart_reset(&u);
+	EXPECT_EQ(vuart_tx_pending(&u), 2);
+	uint8_t out[2];
+	EXPECT_EQ(vuart_tx_take(&u, out, 2), 2);
+	EXPECT_TRUE(out[0] == 'a' && out[1] == 'b');
+}
+
+/* Several vCPUs write one UART at once while the console drains it. A
+ * guest that serialises its writers (its own lock around "poll LSR, write
+ * THR", as an OS's serial driver does) loses nothing and keeps each
+ * writer's order. One that lets them race can overrun the ring (two saw
+ * THRE set for the last room), but each byte is still queued whole or
+ * dropped and counted, never torn or doubled. */
+#define WRITERS 3
+#define PER_WRITER 100000
+static struct vuart shared_uart;
+static struct spinlock guest_lock;
+static bool guest_locks;
+static volatile int writers_done;
+
+static void *writer(void *arg)
+{
+	uint8_t id = (uint8_t)(uintptr_t)arg;
+	for (uint32_t i = 0; i < PER_WRITER; i++) {
+		if (guest_locks)
+			spin_lock(&guest_lock);
+		/* a polite driver: wait for THRE, as guest.inc's putc does */
+		while (!(vuart_ops.read(&shared_uart, 5, 1) & 0x20))
+			;
+		/* high 2 bits: the writer; low 6: its sequence, mod 64 */
+		vuart_ops.write(&shared_uart, 0, 1, (uint8_t)(id << 6 | (i & 63)));
+		if (guest_locks)
+			spin_unlock(&guest_lock);
+	}
+	__atomic_add_fetch(&writers_done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Runs the writers and a consumer; returns the bytes taken, and whether
+ * each writer's bytes came in order (only meaningful without overruns). */
+static uint32_t run_writers(bool locked, int *in_order)
+{
+	pthread_t t[WRITERS];
+	uint32_t next[WRITERS] = { 0 }, total = 0;
+	uint8_t buf[256];
+
+	vuart_init(&shared_uart, NULL, NULL);
+	guest_locks = locked;
+	writers_done = 0;
+	*in_order = 1;
+	for (uintptr_t i = 0; i < WRITERS; i++)
+		pthread_create(&t[i], NULL, writer, (void *)i);
+	for (;;) {
+		bool done = __atomic_load_n(&writers_done, __ATOMIC_SEQ_CST) == WRITERS;
+		uint32_t n = vuart_tx_take(&shared_uart, buf, sizeof(buf));
+		for (uint32_t k = 0; k < n; k++) {
+			unsigned id = buf[k] >> 6;
+			if (id >= WRITERS || (buf[k] & 63) != (next[id] & 63))
+				*in_order = 0;
+			else
+				next[id]++;
+		}
+		total += n;
+		if (done && !n)
+			break;
+	}
+	for (int i = 0; i < WRITERS; i++)
+		pthread_join(t[i], NULL);
+	return total;
+}
+
+static void test_uart_transmit_concurrent_writers(void)
+{
+	int in_order;
+	uint32_t total = run_writers(true, &in_order);
+	EXPECT_TRUE(in_order);
+	EXPECT_EQ(total, WRITERS * PER_WRITER);
+	EXPECT_EQ(shared_uart.tx_overruns, 0);
+	EXPECT_EQ(shared_uart.bytes_sent, WRITERS * PER_WRITER);
+
+	total = run_writers(false, &in_order);
+	EXPECT_EQ(total + shared_uart.tx_overruns, WRITERS * PER_WRITER);
+	EXPECT_EQ(shared_uart.bytes_sent, total);
 }
 
 static void test_uart_divisor_latch(void)
@@ -327,6 +503,10 @@ int main(void)
 	RUN(test_bus_unclaimed_reads_all_ones);
 	RUN(test_bus_register_rules);
 	RUN(test_uart_transmit);
+	RUN(test_uart_transmit_ring_full);
+	RUN(test_uart_transmit_ignores_dlab);
+	RUN(test_uart_reset_keeps_transmitted_bytes);
+	RUN(test_uart_transmit_concurrent_writers);
 	RUN(test_uart_divisor_latch);
 	RUN(test_uart_scratch);
 	RUN(test_uart_receive);

@@ -179,7 +179,14 @@ static void test_real_mode(void)
 
 static void test_protected_mode(void)
 {
-	EXPECT_EQ(parse_img("vm=g type=flat mem=8G mode=protected load=0xfffff000", 0x1000), 0);
+	EXPECT_EQ(parse_img("vm=g type=flat mem=3G mode=protected load=0xbffff000", 0x1000), 0);
+	/* with more than 3G, RAM above the 3-4G hole starts at 4G: the image
+	 * must lie below 3G, and 0xfffff000 is in the hole */
+	EXPECT_ERROR_IMG("vm=g type=flat mem=8G mode=protected load=0xfffff000", 0x1000,
+			 "the image (4096 bytes at load=0xfffff000) does not fit in mem=8G below 3G");
+	EXPECT_EQ(parse_img("vm=g type=flat mem=8G mode=protected load=0xbffff000", 0x1000), 0);
+	EXPECT_ERROR_IMG("vm=g type=flat mem=8G mode=long load=0xbffff000", 0x1000,
+			 "does not fit in mem=8G below 3G below the page tables in its last 24K");
 	EXPECT_ERROR_IMG("vm=g type=flat mem=8G mode=protected load=0xfffff000", 0x1001,
 			 "mode=protected: the image (4097 bytes at load=0xfffff000) must end by 0x100000000");
 	EXPECT_ERROR("vm=g type=flat mem=8G mode=protected load=0x100000000", "must end by 0x100000000");
