@@ -149,13 +149,13 @@ static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint
 			/* Check the destination first: a port read can have side effects. */
 			if (!guest_bytes(v, lin, NULL, size, true, false))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
-			val = iobus_read(&v->vm->iobus, port, size);
+			val = iobus_read(&v->vm->iobus, v, port, size);
 			if (!guest_bytes(v, lin, &val, size, true, false))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
 		} else {
 			if (!guest_bytes(v, lin, &val, size, false, op.seg == SEG_SS))
 				return vm_stop_pending(v->vm) ? EXIT_STOP : EXIT_RESUME;
-			iobus_write(&v->vm->iobus, port, size, val);
+			iobus_write(&v->vm->iobus, v, port, size, val);
 		}
 		*index = addr_reg_write(*index, *index + (uint64_t)step, op.addr_size);
 		count--;
@@ -185,9 +185,9 @@ enum exit_action handle_ioio(struct vcpu *v)
 	if (ioio_is_string(info1))
 		return string_io(v, info1, port, size);
 	if (ioio_is_in(info1))
-		v->gprs.rax = merge_reg(v->gprs.rax, iobus_read(&v->vm->iobus, port, size), size);
+		v->gprs.rax = merge_reg(v->gprs.rax, iobus_read(&v->vm->iobus, v, port, size), size);
 	else
-		iobus_write(&v->vm->iobus, port, size, (uint32_t)(v->gprs.rax & size_mask(size)));
+		iobus_write(&v->vm->iobus, v, port, size, (uint32_t)(v->gprs.rax & size_mask(size)));
 	s->rip = v->vmcb->control.exit_info_2;
 	vcpu_insn_done(v);
 	return EXIT_RESUME;

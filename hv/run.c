@@ -12,7 +12,6 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "drivers/tsc.h"
-#include "hv/console/console.h"
 #include "hv/exit.h"
 #include "hv/sched.h"
 #include "lib/log.h"
@@ -245,9 +244,9 @@ void vm_stop_now(struct vm *vm)
 		vm->final_gprs = v0->gprs;
 	}
 	/* Published after the copy (the shell reads it once it sees STOPPED),
-	 * and before the focus check in console_vm_stopped(). */
+	 * and before the console's focus check (the vm_stopped hook). */
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-	console_vm_flush(vm);
+	sched_console_vm_stopping(vm);
 	hv_log(LOG_INFO, "vm %s stopped: %s", vm->cfg.name, vm->reason);
 	if (vm_exit_stats_enabled) {
 		static struct exit_stats before, recent;   /* the VM's CPU only: under the stop */
@@ -265,7 +264,7 @@ void vm_stop_now(struct vm *vm)
 		       summary);
 		spin_unlock(&summary_lock);
 	}
-	console_vm_stopped(vm);
+	sched_console_vm_stopped(vm);
 }
 
 void vcpu_run_slice(struct vcpu *v, bool preemptible)

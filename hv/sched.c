@@ -30,6 +30,18 @@ void sched_set_console_hooks(const struct sched_console_hooks *hooks)
 	console_hooks = hooks;
 }
 
+void sched_console_vm_stopping(struct vm *vm)
+{
+	if (console_hooks && console_hooks->vm_stopping)
+		console_hooks->vm_stopping(vm);
+}
+
+void sched_console_vm_stopped(struct vm *vm)
+{
+	if (console_hooks && console_hooks->vm_stopped)
+		console_hooks->vm_stopped(vm);
+}
+
 static void console_poll_hook(void)
 {
 	if (console_hooks)

@@ -35,10 +35,18 @@ struct asid_cpu *sched_asid_space(uint32_t cpu);
 struct sched_console_hooks {
 	void (*start)(void);
 	void (*poll)(void);
-	bool (*input_pending)(void);
+	bool (*input_pending)(void);   /* keystrokes or VM output wait for poll() */
 	bool (*polling)(void);
+	/* A VM is stopping, on the CPU of its last vCPU: its output so far is
+	 * written, before its stop line. */
+	void (*vm_stopping)(struct vm *vm);
+	/* It has stopped (vm->state says so): the console lets go of it. */
+	void (*vm_stopped)(struct vm *vm);
 };
 void sched_set_console_hooks(const struct sched_console_hooks *hooks);
+/* The VM core's side of the last two (hv/run.c vm_stop_now). */
+void sched_console_vm_stopping(struct vm *vm);
+void sched_console_vm_stopped(struct vm *vm);
 /* Every CPU runs the VMs placed on it, all at the same time; the boot CPU
  * also serves the console. Returns when every VM has stopped. */
 void sched_run_guests(void);

@@ -223,8 +223,7 @@ static int register_devices(struct vm *vm)
 
 static void reset_devices(struct vm *vm)
 {
-	vuart_reset(&vm->uart);
-	vsysctl_reset(&vm->sysctl);
+	iobus_reset(&vm->iobus);
 }
 
 int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image, uint64_t image_size,

@@ -201,6 +201,8 @@ static const struct sched_console_hooks console_hooks = {
 	.poll = console_poll,
 	.input_pending = console_input_pending,
 	.polling = console_polling,
+	.vm_stopping = console_vm_flush,
+	.vm_stopped = console_vm_stopped,
 };
 
 void hv_main(uint32_t magic, uint32_t mbi_pa)

@@ -61,7 +61,7 @@ static uint32_t size_mask(unsigned size)
 	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
-uint32_t iobus_read(struct iobus *bus, uint16_t port, unsigned size)
+uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size)
 {
 	const struct iobus_range *r = find(bus, port, size);
 
@@ -69,10 +69,10 @@ uint32_t iobus_read(struct iobus *bus, uint16_t port, unsigned size)
 		bus->unclaimed_reads++;
 		return size_mask(size);
 	}
-	return r->ops->read(r->dev, (uint16_t)(port - r->base), size) & size_mask(size);
+	return r->ops->read(r->dev, v, (uint16_t)(port - r->base), size) & size_mask(size);
 }
 
-void iobus_write(struct iobus *bus, uint16_t port, unsigned size, uint32_t val)
+void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
 	const struct iobus_range *r = find(bus, port, size);
 
@@ -80,5 +80,19 @@ void iobus_write(struct iobus *bus, uint16_t port, unsigned size, uint32_t val)
 		bus->unclaimed_writes++;
 		return;
 	}
-	r->ops->write(r->dev, (uint16_t)(port - r->base), size, val & size_mask(size));
+	r->ops->write(r->dev, v, (uint16_t)(port - r->base), size, val & size_mask(size));
+}
+
+void iobus_reset(struct iobus *bus)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct iobus_range *r = &bus->ranges[i];
+		bool seen = false;
+		/* A model with several port ranges (the system-control ports)
+		 * is one device: reset it once, at its first range. */
+		for (unsigned k = 0; k < i && !seen; k++)
+			seen = bus->ranges[k].dev == r->dev && bus->ranges[k].ops->reset == r->ops->reset;
+		if (!seen && r->ops->reset)
+			r->ops->reset(r->dev);
+	}
 }

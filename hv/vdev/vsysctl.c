@@ -39,31 +39,35 @@ void vsysctl_reset(struct vsysctl *s)
 	s->pm1_cnt = PM1_SCI_EN;   /* ACPI mode from the start: no SMI handshake to model */
 }
 
-static void debug_exit_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void debug_exit_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vsysctl *s = dev;
 	(void)off;
 	(void)size;
 	s->exit_request(s->ctx, (uint8_t)val);
 }
 
-static uint32_t i8042_read(void *dev, uint16_t off, unsigned size)
+static uint32_t i8042_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
 {
+	(void)vcpu;
 	(void)dev;
 	(void)size;
 	return off == I8042_STATUS_CMD ? I8042_STATUS_IDLE : 0;
 }
 
-static void i8042_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void i8042_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vsysctl *s = dev;
 	(void)size;
 	if (off == I8042_STATUS_CMD && (uint8_t)val == I8042_CMD_PULSE_RESET)
 		s->reset_request(s->ctx, "keyboard controller");
 }
 
-static uint32_t cf9_read(void *dev, uint16_t off, unsigned size)
+static uint32_t cf9_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
 {
+	(void)vcpu;
 	(void)off;
 	(void)size;
 	return ((struct vsysctl *)dev)->cf9;
@@ -71,8 +75,9 @@ static uint32_t cf9_read(void *dev, uint16_t off, unsigned size)
 
 /* Intel ICH "Reset Control Register": a reset happens when RST_CPU goes
  * from 0 to 1; SYS_RST picks hard over soft, both reset this VM whole. */
-static void cf9_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void cf9_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vsysctl *s = dev;
 	uint8_t v = (uint8_t)val;
 	(void)off;
@@ -83,15 +88,17 @@ static void cf9_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 		s->reset_request(s->ctx, "port 0xCF9");
 }
 
-static uint32_t port92_read(void *dev, uint16_t off, unsigned size)
+static uint32_t port92_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
 {
+	(void)vcpu;
 	(void)off;
 	(void)size;
 	return ((struct vsysctl *)dev)->p92;
 }
 
-static void port92_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void port92_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vsysctl *s = dev;
 	uint8_t v = (uint8_t)val;
 	(void)off;
@@ -102,15 +109,17 @@ static void port92_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 		s->reset_request(s->ctx, "port 0x92");
 }
 
-static uint32_t pm1_cnt_read(void *dev, uint16_t off, unsigned size)
+static uint32_t pm1_cnt_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
 {
+	(void)vcpu;
 	uint16_t v = ((struct vsysctl *)dev)->pm1_cnt;
 	(void)size;
 	return off ? (uint32_t)(v >> 8) : v;
 }
 
-static void pm1_cnt_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void pm1_cnt_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vsysctl *s = dev;
 	uint16_t v;
 
@@ -126,8 +135,13 @@ static void pm1_cnt_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 		s->poweroff_request(s->ctx);
 }
 
-const struct pio_ops vsysctl_debug_exit_ops = { .name = "debug-exit", .read = NULL, .write = debug_exit_write };
-const struct pio_ops vsysctl_i8042_ops = { .name = "i8042", .read = i8042_read, .write = i8042_write };
-const struct pio_ops vsysctl_cf9_ops = { .name = "reset-control", .read = cf9_read, .write = cf9_write };
-const struct pio_ops vsysctl_port92_ops = { .name = "port92", .read = port92_read, .write = port92_write };
-const struct pio_ops vsysctl_pm1_cnt_ops = { .name = "acpi-pm1-cnt", .read = pm1_cnt_read, .write = pm1_cnt_write };
+static void sysctl_reset_op(void *dev)
+{
+	vsysctl_reset(dev);
+}
+
+const struct pio_ops vsysctl_debug_exit_ops = { .name = "debug-exit", .read = NULL, .write = debug_exit_write, .reset = sysctl_reset_op };
+const struct pio_ops vsysctl_i8042_ops = { .name = "i8042", .read = i8042_read, .write = i8042_write, .reset = sysctl_reset_op };
+const struct pio_ops vsysctl_cf9_ops = { .name = "reset-control", .read = cf9_read, .write = cf9_write, .reset = sysctl_reset_op };
+const struct pio_ops vsysctl_port92_ops = { .name = "port92", .read = port92_read, .write = port92_write, .reset = sysctl_reset_op };
+const struct pio_ops vsysctl_pm1_cnt_ops = { .name = "acpi-pm1-cnt", .read = pm1_cnt_read, .write = pm1_cnt_write, .reset = sysctl_reset_op };

@@ -157,8 +157,9 @@ static uint32_t lsr(const struct vuart *u)
 	return ((0u - room) & LSR_THRE_TEMT) | dr;
 }
 
-static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
+static uint32_t vuart_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
 {
+	(void)vcpu;
 	struct vuart *u = dev;
 	(void)size;
 
@@ -182,8 +183,9 @@ static uint32_t vuart_read(void *dev, uint16_t off, unsigned size)
 	}
 }
 
-static void vuart_write(void *dev, uint16_t off, unsigned size, uint32_t val)
+static void vuart_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
+	(void)vcpu;
 	struct vuart *u = dev;
 	uint8_t v = (uint8_t)val;
 	(void)size;
@@ -222,4 +224,10 @@ static void vuart_write(void *dev, uint16_t off, unsigned size, uint32_t val)
 	}
 }
 
-const struct pio_ops vuart_ops = { .name = "uart16550", .read = vuart_read, .write = vuart_write };
+static void vuart_reset_op(void *dev)
+{
+	vuart_reset(dev);
+}
+
+const struct pio_ops vuart_ops = { .name = "uart16550", .read = vuart_read, .write = vuart_write,
+				   .reset = vuart_reset_op };

@@ -175,21 +175,23 @@ static void dev_log(bool write, uint16_t off, unsigned size, uint32_t val)
 	if (dev.stop_at && dev.n == dev.stop_at)
 		vm_request_stop(&vm, VM_STOP_EXIT_CODE, "exit code %u", 3u);
 }
-static uint32_t dev_read(void *d, uint16_t off, unsigned size)
+static uint32_t dev_read(void *d, struct vcpu *who, uint16_t off, unsigned size)
 {
 	(void)d;
+	EXPECT_TRUE(who == &vcpu);   /* the accessing vCPU reaches the model */
 	uint32_t val = dev.read_val + dev.reads * dev.read_step;
 	dev.reads++;
 	dev_log(false, off, size, val);
 	return val;
 }
-static void dev_write(void *d, uint16_t off, unsigned size, uint32_t val)
+static void dev_write(void *d, struct vcpu *who, uint16_t off, unsigned size, uint32_t val)
 {
 	(void)d;
+	EXPECT_TRUE(who == &vcpu);
 	dev.writes++;
 	dev_log(true, off, size, val);
 }
-static const struct pio_ops dev_ops = { "testdev", dev_read, dev_write };
+static const struct pio_ops dev_ops = { "testdev", dev_read, dev_write, NULL };
 
 /* ---- driving it ------------------------------------------------------------------ */
 

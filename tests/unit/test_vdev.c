@@ -29,10 +29,10 @@ static void test_bus_unclaimed_reads_all_ones(void)
 {
 	struct iobus bus;
 	iobus_init(&bus);
-	EXPECT_EQ(iobus_read(&bus, 0x1234, 1), 0xff);
-	EXPECT_EQ(iobus_read(&bus, 0x1234, 2), 0xffff);
-	EXPECT_EQ(iobus_read(&bus, 0x1234, 4), 0xffffffff);
-	iobus_write(&bus, 0x1234, 4, 0);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x1234, 1), 0xff);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x1234, 2), 0xffff);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x1234, 4), 0xffffffff);
+	iobus_write(&bus, NULL, 0x1234, 4, 0);
 	EXPECT_EQ(bus.unclaimed_reads, 3);
 	EXPECT_EQ(bus.unclaimed_writes, 1);
 }
@@ -53,7 +53,7 @@ static void test_bus_register_rules(void)
 		iobus_register(&bus, (uint16_t)(0x1000 + i * 8), 8, &vuart_ops, &u);
 	EXPECT_EQ(bus.count, IOBUS_MAX_RANGES);
 	/* an access straddling the end of a range is unclaimed */
-	EXPECT_EQ(iobus_read(&bus, 0x3ff, 2), 0xffff);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x3ff, 2), 0xffff);
 }
 
 static void test_uart_transmit(void)
@@ -68,14 +68,14 @@ static void test_uart_transmit(void)
 	 * and the notifier hears of each with the count waiting */
 	const uint8_t text[] = { 'h', 'i', '\r', '\n', 0x1b, 0xff, 'x' };
 	for (size_t i = 0; i < sizeof(text); i++)
-		iobus_write(&bus, 0x3f8, 1, text[i]);
+		iobus_write(&bus, NULL, 0x3f8, 1, text[i]);
 	EXPECT_EQ(nsent, sizeof(text));
 	EXPECT_TRUE(memcmp(sent, text, sizeof(text)) == 0);
 	EXPECT_EQ(last_queued, sizeof(text));
 	EXPECT_EQ(u.bytes_sent, sizeof(text));
 	EXPECT_EQ(vuart_tx_pending(&u), sizeof(text));
-	EXPECT_EQ(iobus_read(&bus, 0x3fd, 1), 0x60);   /* LSR: THRE|TEMT, no data */
-	EXPECT_EQ(iobus_read(&bus, 0x3fe, 1), 0xb0);   /* MSR: DCD|DSR|CTS */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x3fd, 1), 0x60);   /* LSR: THRE|TEMT, no data */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x3fe, 1), 0xb0);   /* MSR: DCD|DSR|CTS */
 	uint8_t out[16];
 	EXPECT_EQ(vuart_tx_take(&u, out, 3), 3);       /* the consumer, oldest first */
 	EXPECT_TRUE(memcmp(out, text, 3) == 0);
@@ -83,7 +83,7 @@ static void test_uart_transmit(void)
 	EXPECT_TRUE(memcmp(out, text + 3, sizeof(text) - 3) == 0);
 	EXPECT_EQ(vuart_tx_pending(&u), 0);
 	EXPECT_EQ(vuart_tx_take(&u, out, sizeof(out)), 0);
-	iobus_write(&bus, 0x3f8, 1, 'y');
+	iobus_write(&bus, NULL, 0x3f8, 1, 'y');
 	EXPECT_EQ(last_queued, 1);                     /* empty again: the first byte */
 }
 
@@ -105,28 +105,28 @@ static void test_uart_transmit_ring_full(void)
 	nsent = 0;
 
 	for (uint32_t i = 0; i < VUART_TX_SIZE - 2; i++)
-		vuart_ops.write(&u, 0, 1, ring_byte(i));
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0x60);   /* room for one with the spare */
-	vuart_ops.write(&u, 0, 1, ring_byte(VUART_TX_SIZE - 2));
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0);      /* full: THRE and TEMT clear */
-	vuart_ops.write(&u, 1, 1, 0x02);                    /* ETBEI: no THRE interrupt either */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);
+		vuart_ops.write(&u, NULL, 0, 1, ring_byte(i));
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x60, 0x60);   /* room for one with the spare */
+	vuart_ops.write(&u, NULL, 0, 1, ring_byte(VUART_TX_SIZE - 2));
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x60, 0);      /* full: THRE and TEMT clear */
+	vuart_ops.write(&u, NULL, 1, 1, 0x02);                    /* ETBEI: no THRE interrupt either */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);
 	EXPECT_TRUE(vuart_transmit(&u, ring_byte(VUART_TX_SIZE - 1)));   /* the spare slot */
 	EXPECT_EQ(last_queued, VUART_TX_SIZE);
 	EXPECT_EQ(u.tx_overruns, 0);
 	int told = nsent;
 	EXPECT_TRUE(!vuart_transmit(&u, 0xee));             /* overrun: dropped */
-	vuart_ops.write(&u, 0, 1, 0xef);
+	vuart_ops.write(&u, NULL, 0, 1, 0xef);
 	EXPECT_EQ(u.tx_overruns, 2);
 	EXPECT_EQ(nsent, told);                             /* no notice for a dropped byte */
 	EXPECT_EQ(vuart_tx_pending(&u), VUART_TX_SIZE);
 	EXPECT_EQ(u.bytes_sent, 100 + VUART_TX_SIZE);
 
 	EXPECT_EQ(vuart_tx_take(&u, out, 1), 1);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0);      /* SIZE-1 waiting: still full */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x60, 0);      /* SIZE-1 waiting: still full */
 	EXPECT_EQ(vuart_tx_take(&u, out + 1, 1), 1);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x60, 0x60);   /* room again */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);          /* and the THRE interrupt */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x60, 0x60);   /* room again */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);          /* and the THRE interrupt */
 	EXPECT_EQ(vuart_tx_take(&u, out + 2, sizeof(out)), VUART_TX_SIZE - 2);
 	int in_order = 1;
 	for (uint32_t i = 0; i < VUART_TX_SIZE; i++)
@@ -143,7 +143,7 @@ static void test_uart_transmit_ignores_dlab(void)
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
 	nsent = 0;
-	vuart_ops.write(&u, 3, 1, 0x80);                    /* DLAB */
+	vuart_ops.write(&u, NULL, 3, 1, 0x80);                    /* DLAB */
 	EXPECT_TRUE(vuart_transmit(&u, 'k'));
 	EXPECT_EQ(u.dll, 12);                               /* the divisor is untouched */
 	EXPECT_EQ(nsent, 1);
@@ -189,10 +189,10 @@ static void *writer(void *arg)
 		if (guest_locks)
 			spin_lock(&guest_lock);
 		/* a polite driver: wait for THRE, as guest.inc's putc does */
-		while (!(vuart_ops.read(&shared_uart, 5, 1) & 0x20))
+		while (!(vuart_ops.read(&shared_uart, NULL, 5, 1) & 0x20))
 			;
 		/* high 2 bits: the writer; low 6: its sequence, mod 64 */
-		vuart_ops.write(&shared_uart, 0, 1, (uint8_t)(id << 6 | (i & 63)));
+		vuart_ops.write(&shared_uart, NULL, 0, 1, (uint8_t)(id << 6 | (i & 63)));
 		if (guest_locks)
 			spin_unlock(&guest_lock);
 	}
@@ -253,18 +253,18 @@ static void test_uart_divisor_latch(void)
 	vuart_init(&u, capture_tx, NULL);
 	nsent = 0;
 	EXPECT_EQ(u.dll, 12);
-	vuart_ops.write(&u, 3, 1, 0x80);       /* DLAB */
-	vuart_ops.write(&u, 0, 1, 1);          /* DLL, not a byte to send */
-	vuart_ops.write(&u, 1, 1, 0);          /* DLM, not IER */
+	vuart_ops.write(&u, NULL, 3, 1, 0x80);       /* DLAB */
+	vuart_ops.write(&u, NULL, 0, 1, 1);          /* DLL, not a byte to send */
+	vuart_ops.write(&u, NULL, 1, 1, 0);          /* DLM, not IER */
 	EXPECT_EQ(u.dll, 1);
 	EXPECT_EQ(u.dlm, 0);
 	EXPECT_EQ(u.ier, 0);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 1);
 	EXPECT_EQ(nsent, 0);
 	EXPECT_EQ(u.bytes_sent, 0);
-	vuart_ops.write(&u, 3, 1, 0x03);       /* 8N1, DLAB off */
-	EXPECT_EQ(vuart_ops.read(&u, 3, 1), 0x03);
-	vuart_ops.write(&u, 0, 1, 'z');
+	vuart_ops.write(&u, NULL, 3, 1, 0x03);       /* 8N1, DLAB off */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 3, 1), 0x03);
+	vuart_ops.write(&u, NULL, 0, 1, 'z');
 	EXPECT_EQ(nsent, 1);
 	EXPECT_EQ(sent[0], 'z');
 	EXPECT_EQ(u.bytes_sent, 1);
@@ -276,10 +276,10 @@ static void test_uart_scratch(void)
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
 	nsent = 0;
-	vuart_ops.write(&u, 7, 1, 0x5a);
-	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0x5a);
-	vuart_ops.write(&u, 7, 1, 0xa5);
-	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0xa5);
+	vuart_ops.write(&u, NULL, 7, 1, 0x5a);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 7, 1), 0x5a);
+	vuart_ops.write(&u, NULL, 7, 1, 0xa5);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 7, 1), 0xa5);
 	EXPECT_EQ(nsent, 0);
 }
 
@@ -287,35 +287,35 @@ static void test_uart_receive(void)
 {
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* LSR.DR clear: empty */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 0);   /* LSR.DR clear: empty */
 	EXPECT_EQ(vuart_rx_pending(&u), 0);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);          /* RBR when empty */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 0);          /* RBR when empty */
 	EXPECT_EQ(u.bytes_received, 0);
 
 	EXPECT_TRUE(vuart_receive(&u, 'a'));
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x61);       /* DR|THRE|TEMT */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1), 0x61);       /* DR|THRE|TEMT */
 	EXPECT_TRUE(vuart_receive(&u, 'b'));
 	EXPECT_TRUE(vuart_receive(&u, 'c'));
 	EXPECT_EQ(vuart_rx_pending(&u), 3);
 
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'a');
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 1);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'b');
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 1);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'c');
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* drained */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'a');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'b');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'c');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 0);   /* drained */
 	EXPECT_EQ(vuart_rx_pending(&u), 0);
 	EXPECT_EQ(u.bytes_received, 3);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);          /* empty again */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 0);          /* empty again */
 	EXPECT_EQ(u.bytes_received, 3);
 
 	/* with DLAB set, offset 0 is DLL and does not consume */
 	EXPECT_TRUE(vuart_receive(&u, 'd'));
-	vuart_ops.write(&u, 3, 1, 0x80);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 12);
+	vuart_ops.write(&u, NULL, 3, 1, 0x80);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 12);
 	EXPECT_EQ(vuart_rx_pending(&u), 1);
-	vuart_ops.write(&u, 3, 1, 0x03);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'd');
+	vuart_ops.write(&u, NULL, 3, 1, 0x03);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'd');
 	EXPECT_EQ(u.bytes_received, 4);
 }
 
@@ -326,7 +326,7 @@ static void test_uart_receive_fifo_full(void)
 	/* start the indices away from zero so the FIFO wraps */
 	for (int i = 0; i < 10; i++) {
 		vuart_receive(&u, 0);
-		vuart_ops.read(&u, 0, 1);
+		vuart_ops.read(&u, NULL, 0, 1);
 	}
 	for (int i = 0; i < VUART_RX_SIZE; i++)
 		EXPECT_TRUE(vuart_receive(&u, (uint8_t)i));
@@ -336,45 +336,45 @@ static void test_uart_receive_fifo_full(void)
 	EXPECT_EQ(vuart_rx_pending(&u), VUART_RX_SIZE);
 	int in_order = 1;
 	for (int i = 0; i < VUART_RX_SIZE; i++)
-		if (vuart_ops.read(&u, 0, 1) != (uint8_t)i)
+		if (vuart_ops.read(&u, NULL, 0, 1) != (uint8_t)i)
 			in_order = 0;
 	EXPECT_TRUE(in_order);
 	EXPECT_EQ(vuart_rx_pending(&u), 0);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);   /* the dropped bytes never arrive */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 0);   /* the dropped bytes never arrive */
 	EXPECT_TRUE(vuart_receive(&u, 'x'));              /* room again */
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'x');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'x');
 }
 
 static void test_uart_iir(void)
 {
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* IER=0: no interrupt pending */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);       /* IER=0: no interrupt pending */
 	vuart_receive(&u, 'q');
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* data, but IER=0 */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);       /* data, but IER=0 */
 
-	vuart_ops.write(&u, 1, 1, 0x01);                 /* ERBFI */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x04);       /* RDA */
-	vuart_ops.read(&u, 0, 1);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* drained: nothing */
+	vuart_ops.write(&u, NULL, 1, 1, 0x01);                 /* ERBFI */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x04);       /* RDA */
+	vuart_ops.read(&u, NULL, 0, 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);       /* drained: nothing */
 
-	vuart_ops.write(&u, 1, 1, 0x02);                 /* ETBEI */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);       /* THRE, no data */
+	vuart_ops.write(&u, NULL, 1, 1, 0x02);                 /* ETBEI */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);       /* THRE, no data */
 
-	vuart_ops.write(&u, 1, 1, 0x03);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x02);       /* no data: THRE */
+	vuart_ops.write(&u, NULL, 1, 1, 0x03);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);       /* no data: THRE */
 	vuart_receive(&u, 'r');
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x04);       /* RDA outranks THRE */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x04);       /* RDA outranks THRE */
 
-	vuart_ops.write(&u, 2, 1, 0x01);                 /* FCR: FIFOs on */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc4);       /* bits 7:6 = 11 */
+	vuart_ops.write(&u, NULL, 2, 1, 0x01);                 /* FCR: FIFOs on */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc4);       /* bits 7:6 = 11 */
 	EXPECT_EQ(vuart_rx_pending(&u), 1);              /* FCR bit 1 clear: FIFO kept */
-	vuart_ops.read(&u, 0, 1);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc2);
-	vuart_ops.write(&u, 1, 1, 0x00);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc1);
-	vuart_ops.write(&u, 2, 1, 0x00);                 /* FIFOs off */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);
+	vuart_ops.read(&u, NULL, 0, 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc2);
+	vuart_ops.write(&u, NULL, 1, 1, 0x00);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc1);
+	vuart_ops.write(&u, NULL, 2, 1, 0x00);                 /* FIFOs off */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);
 }
 
 static void test_uart_fcr_clears_receive_fifo(void)
@@ -385,57 +385,57 @@ static void test_uart_fcr_clears_receive_fifo(void)
 	vuart_receive(&u, '2');
 	vuart_receive(&u, '3');
 	EXPECT_EQ(vuart_rx_pending(&u), 3);
-	vuart_ops.write(&u, 2, 1, 0x03);                 /* enable + clear receive FIFO */
+	vuart_ops.write(&u, NULL, 2, 1, 0x03);                 /* enable + clear receive FIFO */
 	EXPECT_EQ(vuart_rx_pending(&u), 0);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1) & 0x01, 0);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 0);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1) & 0x01, 0);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 0);
 	EXPECT_EQ(u.bytes_received, 0);
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0xc1);       /* the clear bit self-clears; FIFOs stay on */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc1);       /* the clear bit self-clears; FIFOs stay on */
 	EXPECT_TRUE(vuart_receive(&u, '4'));
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), '4');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), '4');
 }
 
 static void test_uart_reset(void)
 {
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
-	vuart_ops.write(&u, 3, 1, 0x80);
-	vuart_ops.write(&u, 0, 1, 1);
-	vuart_ops.write(&u, 1, 1, 2);
-	vuart_ops.write(&u, 3, 1, 0x03);
-	vuart_ops.write(&u, 1, 1, 0x0f);
-	vuart_ops.write(&u, 2, 1, 0x01);
-	vuart_ops.write(&u, 4, 1, 0x0b);
-	vuart_ops.write(&u, 7, 1, 0x77);
+	vuart_ops.write(&u, NULL, 3, 1, 0x80);
+	vuart_ops.write(&u, NULL, 0, 1, 1);
+	vuart_ops.write(&u, NULL, 1, 1, 2);
+	vuart_ops.write(&u, NULL, 3, 1, 0x03);
+	vuart_ops.write(&u, NULL, 1, 1, 0x0f);
+	vuart_ops.write(&u, NULL, 2, 1, 0x01);
+	vuart_ops.write(&u, NULL, 4, 1, 0x0b);
+	vuart_ops.write(&u, NULL, 7, 1, 0x77);
 	vuart_receive(&u, 'a');
 	vuart_receive(&u, 'b');
 	vuart_reset(&u);
 	EXPECT_EQ(vuart_rx_pending(&u), 0);
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x60);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1), 0x60);
 	EXPECT_EQ(u.dll, 12);
 	EXPECT_EQ(u.dlm, 0);
-	EXPECT_EQ(vuart_ops.read(&u, 1, 1), 0);          /* IER */
-	EXPECT_EQ(vuart_ops.read(&u, 2, 1), 0x01);       /* IIR: FIFOs off, nothing pending */
-	EXPECT_EQ(vuart_ops.read(&u, 3, 1), 0);          /* LCR */
-	EXPECT_EQ(vuart_ops.read(&u, 4, 1), 0);          /* MCR */
-	EXPECT_EQ(vuart_ops.read(&u, 7, 1), 0);          /* SCR */
-	vuart_ops.write(&u, 3, 1, 0x80);
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 12);         /* DLL back to 9600 baud */
-	vuart_ops.write(&u, 3, 1, 0x00);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 1, 1), 0);          /* IER */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);       /* IIR: FIFOs off, nothing pending */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 3, 1), 0);          /* LCR */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 4, 1), 0);          /* MCR */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 7, 1), 0);          /* SCR */
+	vuart_ops.write(&u, NULL, 3, 1, 0x80);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 12);         /* DLL back to 9600 baud */
+	vuart_ops.write(&u, NULL, 3, 1, 0x00);
 	EXPECT_TRUE(vuart_receive(&u, 'c'));             /* still works after reset */
-	EXPECT_EQ(vuart_ops.read(&u, 0, 1), 'c');
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 0, 1), 'c');
 }
 
 static void test_uart_register_masks(void)
 {
 	struct vuart u;
 	vuart_init(&u, capture_tx, NULL);
-	vuart_ops.write(&u, 4, 1, 0xff);
-	EXPECT_EQ(vuart_ops.read(&u, 4, 1), 0x1f);       /* MCR: 5 bits */
-	vuart_ops.write(&u, 1, 1, 0xff);
-	EXPECT_EQ(vuart_ops.read(&u, 1, 1), 0x0f);       /* IER: 4 bits */
-	vuart_ops.write(&u, 5, 1, 0x00);                 /* LSR is read-only */
-	EXPECT_EQ(vuart_ops.read(&u, 5, 1), 0x60);
+	vuart_ops.write(&u, NULL, 4, 1, 0xff);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 4, 1), 0x1f);       /* MCR: 5 bits */
+	vuart_ops.write(&u, NULL, 1, 1, 0xff);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 1, 1), 0x0f);       /* IER: 4 bits */
+	vuart_ops.write(&u, NULL, 5, 1, 0x00);                 /* LSR is read-only */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 5, 1), 0x60);
 }
 
 static void test_sysctl_ports(void)
@@ -450,31 +450,31 @@ static void test_sysctl_ports(void)
 	EXPECT_EQ(iobus_register(&bus, 0x92, 1, &vsysctl_port92_ops, &s), 0);
 	exits = resets = 0;
 
-	iobus_write(&bus, 0xf4, 1, 42);
+	iobus_write(&bus, NULL, 0xf4, 1, 42);
 	EXPECT_EQ(exits, 1);
 	EXPECT_EQ(last_code, 42);
-	EXPECT_EQ(iobus_read(&bus, 0xf4, 1), 0xff);      /* write-only */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xf4, 1), 0xff);      /* write-only */
 
-	EXPECT_EQ(iobus_read(&bus, 0x64, 1) & 0x03, 0);  /* buffers empty */
-	iobus_write(&bus, 0x64, 1, 0xd1);                /* other commands: nothing */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x64, 1) & 0x03, 0);  /* buffers empty */
+	iobus_write(&bus, NULL, 0x64, 1, 0xd1);                /* other commands: nothing */
 	EXPECT_EQ(resets, 0);
-	iobus_write(&bus, 0x64, 1, 0xfe);
+	iobus_write(&bus, NULL, 0x64, 1, 0xfe);
 	EXPECT_EQ(resets, 1);
 	EXPECT_STREQ(last_how, "keyboard controller");
 
-	iobus_write(&bus, 0xcf9, 1, 0x02);               /* arm: no reset yet */
+	iobus_write(&bus, NULL, 0xcf9, 1, 0x02);               /* arm: no reset yet */
 	EXPECT_EQ(resets, 1);
-	iobus_write(&bus, 0xcf9, 1, 0x06);
+	iobus_write(&bus, NULL, 0xcf9, 1, 0x06);
 	EXPECT_EQ(resets, 2);
-	iobus_write(&bus, 0xcf9, 1, 0x0e);
+	iobus_write(&bus, NULL, 0xcf9, 1, 0x0e);
 	EXPECT_EQ(resets, 3);
 	EXPECT_STREQ(last_how, "port 0xCF9");
 
-	iobus_write(&bus, 0x92, 1, 0x02);                /* A20 only */
+	iobus_write(&bus, NULL, 0x92, 1, 0x02);                /* A20 only */
 	EXPECT_EQ(resets, 3);
-	iobus_write(&bus, 0x92, 1, 0x03);
+	iobus_write(&bus, NULL, 0x92, 1, 0x03);
 	EXPECT_EQ(resets, 4);
-	EXPECT_EQ(iobus_read(&bus, 0x92, 1), 0x02);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);
 }
 
 static void test_acpi_poweroff_port(void)
@@ -485,15 +485,15 @@ static void test_acpi_poweroff_port(void)
 	vsysctl_init(&s, on_exit_req, on_reset_req, on_poweroff_req, NULL);
 	EXPECT_EQ(iobus_register(&bus, 0x604, 2, &vsysctl_pm1_cnt_ops, &s), 0);
 	poweroffs = 0;
-	EXPECT_EQ(iobus_read(&bus, 0x604, 2), 0x0001);     /* SCI_EN: ACPI mode */
-	iobus_write(&bus, 0x604, 2, 0x1401);               /* SLP_TYP=5, no SLP_EN */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x604, 2), 0x0001);     /* SCI_EN: ACPI mode */
+	iobus_write(&bus, NULL, 0x604, 2, 0x1401);               /* SLP_TYP=5, no SLP_EN */
 	EXPECT_EQ(poweroffs, 0);
-	iobus_write(&bus, 0x604, 2, 0x3401);               /* SLP_EN with SLP_TYP=5: not S5 here */
+	iobus_write(&bus, NULL, 0x604, 2, 0x3401);               /* SLP_EN with SLP_TYP=5: not S5 here */
 	EXPECT_EQ(poweroffs, 0);
-	EXPECT_EQ(iobus_read(&bus, 0x604, 2) & 0x2000, 0); /* SLP_EN reads as 0 */
-	iobus_write(&bus, 0x605, 1, 0x20);                 /* byte write of the high half: SLP_EN, SLP_TYP=0 */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x604, 2) & 0x2000, 0); /* SLP_EN reads as 0 */
+	iobus_write(&bus, NULL, 0x605, 1, 0x20);                 /* byte write of the high half: SLP_EN, SLP_TYP=0 */
 	EXPECT_EQ(poweroffs, 1);
-	iobus_write(&bus, 0x604, 2, 0x2000);
+	iobus_write(&bus, NULL, 0x604, 2, 0x2000);
 	EXPECT_EQ(poweroffs, 2);
 }
 
