@@ -78,6 +78,22 @@ static bool reserve_one(const struct mb2_info *info, uint32_t i, struct vm *tabl
 	vm->module = i;
 	for (unsigned k = 0; k < cfg.vcpus; k++)
 		vm->vcpus[k]->cpu = sched_place(table, n, vm, k, cfg.cpu[k]);
+	/* A host CPU's run queue holds SCHED_MAX_VCPUS_PER_CPU vCPUs. */
+	for (unsigned k = 0; k < cfg.vcpus; k++) {
+		uint32_t c = vm->vcpus[k]->cpu;
+		unsigned load = 0;
+		for (unsigned t = 0; t < n; t++)
+			for (unsigned j = 0; j < table[t].vcpu_count; j++)
+				load += table[t].vcpus[j]->cpu == c;
+		for (unsigned j = 0; j < cfg.vcpus; j++)
+			load += vm->vcpus[j]->cpu == c;
+		if (load > SCHED_MAX_VCPUS_PER_CPU) {
+			pr_err("module %u \"%s\": cpu%u would run more than %u vCPUs; VM not started", i, m->cmdline, c,
+			       SCHED_MAX_VCPUS_PER_CPU);
+			vm_release(vm);
+			return false;
+		}
+	}
 	return true;
 }
 

@@ -45,7 +45,11 @@ static enum exit_action handle_hlt(struct vcpu *v)
 	if (!vcpu_skip_instruction(v))
 		return EXIT_STOP;
 	__atomic_store_n(&v->state, irq_ok ? VCPU_HALTED : VCPU_HALTED_NO_IRQ, __ATOMIC_SEQ_CST);
-	if (!irq_ok && !vm_any_vcpu_can_wake(v->vm)) {
+	/* A vCPU that owes an event (a single-step #DB after this HLT) does
+	 * not block: the event ends the HLT at once, as on the processor. */
+	if (v->events.pending & EVF_EXC)
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+	else if (!irq_ok && !vm_stop_pending(v->vm) && !vm_any_vcpu_can_wake(v->vm)) {
 		vm_request_stop(v->vm, VM_STOP_ERROR,
 				"error: HLT with interrupts disabled and nothing to wake it (RIP 0x%llx)",
 				(unsigned long long)rip);

@@ -246,7 +246,6 @@ static void park_for_cause(struct vcpu *v, bool reset)
 	if (v->counted)
 		return;
 	v->counted = true;
-	v->reset_epoch = vm->reset_epoch;
 	unsigned n = __atomic_add_fetch(&vm->vcpus_parked, 1, __ATOMIC_ACQ_REL);
 	if (n == vm->vcpu_count) {
 		if (reset)
@@ -264,6 +263,7 @@ static void do_init(struct vcpu *v)
 {
 	vcpu_timer_clear(v);   /* INIT resets the timer, as it does a LAPIC's */
 	vcpu_reset_state(v);
+	events_reset(&v->events);
 	if (v->id != 0)
 		v->state = VCPU_WAIT_SIPI;
 }
@@ -300,11 +300,12 @@ static bool take_requests(struct vcpu *v, struct vcpu **last)
 
 	if (vmctl_held(vm))
 		return true;
-	/* A reset this vCPU parked for is done: it rebuilds itself here. */
-	if (v->state == VCPU_PARKED && v->counted && !(v->requests & VCPU_REQ_STOP) &&
-	    __atomic_load_n(&vm->reset_epoch, __ATOMIC_ACQUIRE) != v->reset_epoch) {
-		v->counted = false;
+	/* A reset this vCPU parked for is done (vm_reboot did its
+	 * bookkeeping): it rebuilds itself here, on its own CPU, whatever
+	 * comes next (even a stop: then it parks again and is counted). */
+	if (__atomic_load_n(&v->rebuild, __ATOMIC_ACQUIRE)) {
 		vcpu_reset_state(v);
+		__atomic_store_n(&v->rebuild, false, __ATOMIC_RELEASE);
 		if (*last == v)
 			*last = NULL;
 	}
@@ -377,10 +378,18 @@ static void run_cpu_queue(void *arg)
 		 * need no timer of the scheduler's (their own deadlines are
 		 * their own timers), nor does the console (its own timer). */
 		unsigned alive = 0, ready = 0;
+		bool was_ready[SCHED_MAX_VCPUS_PER_CPU];
 		for (unsigned i = 0; i < n; i++) {
 			struct vcpu *v = mine[i];
+			was_ready[i] = false;
 			if (!v)
 				continue;
+			/* Requests first: a vCPU rebuilt after a reset, or started
+			 * by a SIPI, counts as runnable in this very pass. */
+			if (!take_requests(v, &last)) {
+				mine[i] = NULL;
+				continue;
+			}
 			alive++;
 			/* A paused or held vCPU is parked here, at the start of
 			 * every pass: the shell waits for that, and the vCPU that
@@ -388,7 +397,8 @@ static void run_cpu_queue(void *arg)
 			 * all when it is alone here (no quantum is armed then). */
 			if (!vmctl_may_run(v))
 				continue;
-			ready += wake_check(v);
+			was_ready[i] = wake_check(v);
+			ready += was_ready[i];
 		}
 		if (!alive)
 			break;
@@ -409,6 +419,14 @@ static void run_cpu_queue(void *arg)
 			}
 			if (!vmctl_may_run(v) || !wake_check(v))
 				continue;
+			/* Runnable since the quantum was decided (woken, rebuilt):
+			 * decide again before it takes the core, or it could keep
+			 * a sibling out for good. */
+			if (!was_ready[i] && ready >= 1) {
+				rescan = true;
+				next = i;
+				continue;
+			}
 			switch_fpu(&last, v);
 			/* Publish the vCPU, then look for a request made since this
 			 * pass began (hv/vcpu.c vcpu_request: the other half). */

@@ -16,8 +16,15 @@ void vcpu_request(struct vcpu *v, uint32_t bits)
 	 * it sees resched and looks again before entering a guest, or we see
 	 * the vCPU it entered and make it leave. */
 	__atomic_store_n(&pc->resched, true, __ATOMIC_SEQ_CST);
-	if (pc == this_cpu())
-		return;   /* we are between this CPU's exits: resched is enough */
+	if (pc == this_cpu()) {
+		/* We run between exits of whatever vCPU this CPU runs (a handler
+		 * raising an interrupt on a sibling, the shell): that one must
+		 * leave its run loop so the scheduler looks at v. */
+		struct vcpu *running = pc->current_vcpu;
+		if (running && running != v)
+			__atomic_or_fetch(&running->requests, VCPU_REQ_KICK, __ATOMIC_SEQ_CST);
+		return;
+	}
 	/* Whatever runs there must leave its run loop, so that its scheduler
 	 * gets to v even if v is not the one in guest mode. */
 	struct vcpu *running = __atomic_load_n(&pc->current_vcpu, __ATOMIC_SEQ_CST);
@@ -65,8 +72,10 @@ const char *vcpu_state_name(const struct vcpu *v)
 bool vm_any_vcpu_can_wake(const struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		enum vcpu_state s = __atomic_load_n(&vm->vcpus[i]->state, __ATOMIC_SEQ_CST);
-		if (s == VCPU_RUNNABLE || s == VCPU_HALTED)
+		const struct vcpu *v = vm->vcpus[i];
+		enum vcpu_state s = __atomic_load_n(&v->state, __ATOMIC_SEQ_CST);
+		/* One its CPU has yet to rebuild after a reset will run soon. */
+		if (s == VCPU_RUNNABLE || s == VCPU_HALTED || __atomic_load_n(&v->rebuild, __ATOMIC_ACQUIRE))
 			return true;
 	}
 	return false;

@@ -49,7 +49,7 @@ struct vcpu {
 	volatile uint32_t requests;  /* VCPU_REQ_* */
 	enum vcpu_state state;
 	volatile uint8_t sipi_vector;    /* for VCPU_REQ_SIPI */
-	uint64_t reset_epoch;        /* the VM's reset epoch when it parked for a reset */
+	volatile bool rebuild;       /* its VM's reset is done: its CPU rebuilds it (vcpu_reset_state) */
 	bool counted;                /* counted in vm->vcpus_parked for the pending stop or reset */
 	struct asid_vcpu asid;       /* its ASID on its host CPU, with the generation (hv/asid.h) */
 	struct vcpu_events events;   /* pending exception, NMI, interrupts (hv/inject.h) */

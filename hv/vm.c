@@ -261,7 +261,7 @@ int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image
 		struct vcpu *v = vm->vcpus[i];
 		asid_vcpu_init(&v->asid);
 		v->fpu_fresh = true;
-		v->reset_epoch = 0;
+		events_reset(&v->events);
 		vcpu_reset_state(v);
 	}
 	vm->state = VM_READY;
@@ -328,7 +328,6 @@ void vcpu_reset_state(struct vcpu *v)
 	s->rflags = RFLAGS_FIXED;
 	s->g_pat = POWER_ON_PAT;
 	v->vm->boot->vcpu_init(v);
-	events_reset(&v->events);   /* nothing pending: a reset is a power-on */
 	/* A fresh ASID, so no translation of the previous life survives. */
 	asid_invalidate(&v->asid);
 	v->fpu_fresh = true;
@@ -349,10 +348,9 @@ static bool set_cause(struct vm *vm, enum vm_stop_cause cause, const char *fmt, 
 {
 	spin_lock(&vm->lock);
 	enum vm_stop_cause now = vm->stop_cause;
-	/* The first cause wins; only a stop may replace a pending reset (a
-	 * stop is final, a reset would bring the VM back). */
-	bool take = now == VM_STOP_NONE || (vm_stop_cause_is_reset(now) && !vm_stop_cause_is_reset(cause) &&
-					    vm->reset_pending);
+	/* The first cause wins, until the stop or reset it caused is done:
+	 * a second one (another vCPU's, a device's) would race the parking. */
+	bool take = now == VM_STOP_NONE;
 	if (take) {
 		hv_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 		vm->reset_pending = vm_stop_cause_is_reset(cause) && vm->cfg.on_reset == VM_ON_RESET_RESTART;
@@ -429,13 +427,21 @@ bool vm_reboot(struct vm *vm)
 		exit_stats_clear(&v->stats);
 		v->exits_at_start = v->stats_before.total;
 	}
-	/* The cause is spent; the next one starts afresh. */
+	/* Every vCPU is parked and counted: its bookkeeping is done here, under
+	 * the lock, before any of them can run or park again. Each rebuilds
+	 * its registers on its own CPU (rebuild); nothing pending survives a
+	 * reset. Then the cause is spent and the next one starts afresh. */
 	spin_lock(&vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		v->counted = false;
+		events_reset(&v->events);
+		__atomic_store_n(&v->rebuild, true, __ATOMIC_RELEASE);
+	}
 	vm->reset_pending = false;
 	vm->vcpus_parked = 0;
 	__atomic_store_n(&vm->stop_cause, VM_STOP_NONE, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
-	__atomic_add_fetch(&vm->reset_epoch, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vcpu_kick(vm->vcpus[i]);
 	return true;

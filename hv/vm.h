@@ -112,7 +112,6 @@ struct vm {
 	bool reset_pending;        /* the pending cause restarts the VM (VCPU_REQ_RESET) */
 	char reason[VM_STOP_REASON_MAX];
 	volatile unsigned vcpus_parked;     /* vCPUs parked for the pending stop or reset */
-	volatile uint64_t reset_epoch;      /* bumped when a reset is done: parked vCPUs start over */
 	volatile bool started;              /* "vm NAME started" was printed */
 };
 

@@ -188,6 +188,11 @@ static void run_guests(bool svm_ok)
 			pr_warn("cmdline: focus=%s: %s; the shell has the console", options.focus, err);
 	}
 	sched_run_guests();
+	unsigned left = 0;
+	for (unsigned i = 0; i < vm_count; i++)
+		left += !vm_stopped(&vms[i]) || !vms[i].destroyed;
+	if (left)
+		pr_err("%u VMs left the run queues without stopping cleanly: their memory is not given back", left);
 	if (vm_count)
 		pr_info("every VM has stopped: %llu free page frames (%llu before the first VM was built)",
 			(unsigned long long)host_pmm.free_frames, (unsigned long long)guests_free_frames_before);

@@ -22,6 +22,8 @@ Scenarios:
             sequences, Ctrl-A with any key) at the shell and at a VM: the
             hypervisor and the guests go on, and the shell answers after.
   nosvm     a CPU without SVM: no VM can run, the shell still answers.
+  vcpus4    a 4-vCPU VM on 4 CPUs: `vcpu NAME` lists the vCPUs running at
+            once on cpu0-3; one vCPU's state, pause, stop.
   asid24    24 VMs on cpu0 with QEMU's 16 ASIDs: after they all stop,
             `cpus` shows cpu0's ASID generation roll-overs.
   default   build/hv.iso as `make run` boots it: the demo guests' results,
@@ -492,6 +494,36 @@ def scenario_polling(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
+def scenario_vcpus4(c):
+    """A 4-vCPU VM on a 4-CPU host: `vcpu NAME` lists its vCPUs, each on its
+    own host CPU and running at once; `vcpu NAME N` shows one of them."""
+    for k in range(4):   # in any order: they print at once
+        seen(c, rf"(?m)^spin\| vcpu {k} spinning\r?$", 120)
+    c.send("\r")
+    c.expect_exact(PROMPT, 10)
+    lines = run(c, "vcpu spin")
+    field(lines, r"^vm spin: 4 vCPUs$", "vcpu list header")
+    cpus = set()
+    for k in range(4):
+        m = field(lines, rf"^  {k}\s+(\d+)\s+running\s+\d+$", f"vCPU {k}'s row")
+        cpus.add(m.group(1))
+    check(cpus == {"0", "1", "2", "3"}, f"the 4 vCPUs are not on 4 host CPUs: {sorted(cpus)}", "\n".join(lines))
+    field(lines, r"^vm spin vcpu 0 on cpu0: running, 32-bit protected mode", "vCPU 0's state after the list")
+    field(run(c, "vcpu spin 2"), r"^vm spin vcpu 2 on cpu2: running, 32-bit protected mode", "vcpu spin 2")
+    field(run(c, "vmcb spin 3"), r"^vm spin vcpu 3 VMCB at host-physical 0x", "vmcb spin 3")
+    one_line_error(c, "vcpu spin 4", r"vm spin has 4 vCPUs \(numbers 0-3\); there is no vCPU 4")
+    field(run(c, "pause spin"), r"^vm spin paused", "pause spin")
+    lines = run(c, "vcpu spin")
+    field(lines, r"^vm spin vcpu 0 on cpu0: paused", "paused: every vCPU parked")
+    field(run(c, "resume spin"), r"^vm spin resumed", "resume spin")
+    field(run(c, "stop spin"), r"^vm spin: stop requested", "stop spin")
+    c.expect(r"vm spin stopped: stopped by the operator", 20)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print("4 vCPUs on cpu0-3, listed running at once")
+
+
 def scenario_asid24(c):
     """24 VMs on cpu0 (16 ASIDs): once all have stopped, `cpus` shows the
     ASID generation roll-overs cpu0 went through."""
@@ -582,7 +614,7 @@ def scenario_flood(c):
           f"(alone: about 1907 + printing)")
 
 
-SCENARIOS = {"unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):
@@ -594,7 +626,8 @@ def main(argv):
     serial = ("-serial", "chardev:con")
     if argv[1] == "polling":   # GRUB keeps COM1 (to nowhere); the hypervisor uses 0x2e0
         serial = ("-serial", "null", "-device", "isa-serial,chardev=con,iobase=0x2e0,irq=5")
-    smp = 3 if argv[1] == "flood" else 2   # the flooder, the trickle and the boot CPU each their own
+    # the flooder, the trickle and the boot CPU each their own; a 4-vCPU VM on 4
+    smp = {"flood": 3, "vcpus4": 4}.get(argv[1], 2)
     try:
         with Console(argv[2], argv[3], uefi=uefi, cpu=cpu, smp=smp, timeout=240, serial_args=serial) as c:
             SCENARIOS[argv[1]](c)

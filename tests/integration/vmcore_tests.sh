@@ -30,6 +30,14 @@ test_vcpus_4_in_parallel_on_4_cpus() {
 	expect_clean_poweroff
 }
 
+test_vcpus_4_listed_by_the_shell() {
+	make_iso vcpus4shell "on_idle=halt" "spin_smp vm=spin type=flat mode=protected mem=4M cpus=4"
+	local out
+	out=$(python3 tests/integration/shell_tests.py vcpus4 "$ISO" "$OUT/vcpus4shell.log" 2>&1) || fail "$(tail -c 3000 <<<"$out")"
+	LOG=$OUT/vcpus4shell.log
+	INFO=$(tail -1 <<<"$out")
+}
+
 test_vcpus_4_on_1_cpu() {
 	make_iso vcpus4on1 "on_idle=poweroff" "$SMP_COUNTER cpus=4 cpu=1"
 	qemu_boot vcpus4on1 "$ISO" 240 --smp 4
@@ -118,9 +126,33 @@ test_vm_ram_above_3g() {
 	expect_clean_poweroff
 }
 
+test_vcpus_reset_then_stop() {
+	# Both vCPUs on one host CPU (the spinning sibling must not starve
+	# vCPU 0 after the restart), and spread over two; then the events
+	# guest with both vCPUs on one CPU (a raise on a sibling there).
+	make_iso reset_smp "on_idle=poweroff" \
+		"reset_smp vm=one type=flat mode=protected mem=4M cpus=2 cpu=1 on_reset=restart" \
+		"reset_smp vm=two type=flat mode=protected mem=4M cpus=2 on_reset=restart" \
+		"events vm=ev1 type=flat mode=long mem=4M cpus=2 cpu=0"
+	qemu_boot reset_smp "$ISO" 120 --smp 2
+	local v
+	for v in one two; do
+		expect_line "^$v\\| vcpu 1 resets the VM\$"
+		expect_line "\\] vm $v reset \\(keyboard controller\\); restarting\$"
+		expect_line "^$v\\| vcpu 0 after 1 reset\$"
+		expect_line "\\] vm $v stopped: exit code 5\$"
+	done
+	expect_line '^ev1\| ok an interrupt raised by vCPU 1 wakes vCPU 0 from HLT$'
+	expect_line '\] vm ev1 stopped: exit code 0$'
+	expect_line 'hv: every VM has stopped: ([0-9]+) free page frames \(\1 before the first VM was built\)$'
+	expect_clean_poweroff
+}
+
 INTEGRATION_TESTS+=(
+	test_vcpus_reset_then_stop
 	test_vm_ram_above_3g
 	test_events_and_single_step
-	test_vcpus_2_share_a_counter test_vcpus_4_in_parallel_on_4_cpus test_vcpus_4_on_1_cpu
+	test_vcpus_2_share_a_counter test_vcpus_4_in_parallel_on_4_cpus test_vcpus_4_listed_by_the_shell
+	test_vcpus_4_on_1_cpu
 	test_vcpus_more_than_cpus_refused test_24_vms_on_one_cpu_roll_asids_over test_vm_out_of_memory_fails_alone
 )
