@@ -28,7 +28,6 @@
 #define LVT_TIMER_ONESHOT      (0u << 17)   /* LVT timer mode, bits 18:17 (SDM 10.5.1) */
 #define LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define TIMER_DIV_16    0x3u
-#define MSR_TSC_DEADLINE 0x6e0u             /* IA32_TSC_DEADLINE */
 #define CPUID1_ECX_TSC_DEADLINE BIT(24)
 
 #define ICR_INIT        (5u << 8)

@@ -8,15 +8,9 @@
  * Entry format: AMD APM Vol. 2, 5.3.3 ("4-Kbyte Page Translation") and 5.4
  * (large pages). Non-leaf entries are always P|W (permissions are decided at
  * the leaf; NX in a non-leaf entry would forbid execution below it). */
+#include "arch/x86/pte.h"
 #include "mm/hpt.h"
 
-#define PTE_P      BIT(0)
-#define PTE_W      BIT(1)
-#define PTE_U      BIT(2)
-#define PTE_PS     BIT(7)
-#define PTE_G      BIT(8)
-#define PTE_NX     BIT(63)
-#define PTE_ADDR   0x000ffffffffff000ull
 #define LEVELS     4
 
 static uint64_t level_size(int level)

@@ -12,6 +12,7 @@
 #define MSR_SYSENTER_EIP    0x00000176u
 #define MSR_MCG_STATUS      0x0000017au
 #define MSR_PAT             0x00000277u
+#define MSR_TSC_DEADLINE    0x000006e0u
 #define MSR_MTRR_DEF_TYPE   0x000002ffu
 #define MSR_EFER            0xc0000080u
 #define MSR_STAR            0xc0000081u

@@ -14,10 +14,7 @@
 STACKS_TOP equ 0x90000
 
 start:
-        mov eax, esi
-        shl eax, 12
-        mov esp, STACKS_TOP
-        sub esp, eax
+        VCPU_STACK STACKS_TOP
         mov eax, HC_RESET_COUNT
         VMMCALL
         test eax, eax

@@ -26,10 +26,7 @@ MAX_VCPUS   equ 64
 WAIT_LIMIT  equ 0x7fffffff          ; spins before vCPU 0 gives up on the others
 
 start:
-        mov eax, esi
-        shl eax, 12
-        mov esp, STACKS_TOP
-        sub esp, eax
+        VCPU_STACK STACKS_TOP
         mov [my_id_tmp + esi * 4], esi
 
         ; what this vCPU is, by CPUID and by hypercall

@@ -12,10 +12,7 @@
 STACKS_TOP equ 0x90000
 
 start:
-        mov eax, esi
-        shl eax, 12
-        mov esp, STACKS_TOP
-        sub esp, eax
+        VCPU_STACK STACKS_TOP
 .lock:  mov eax, 1
         xchg eax, [print_lock]
         test eax, eax
