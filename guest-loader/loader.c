@@ -2,6 +2,7 @@
  * guest-loader/vmconfig.h). The module stays where GRUB put it (reserved as
  * boot information by mm/), so a restarting VM can be loaded again from it. */
 #define LOG_PREFIX "guest: "
+#include "arch/x86/fpu.h"
 #include "arch/x86/percpu.h"
 #include "guest-loader/flat.h"
 #include "guest-loader/loader.h"
@@ -115,10 +116,12 @@ static void build_one(const struct mb2_info *info, struct vm *vm)
 		return;
 	}
 	uint64_t npt_bytes = vm->npt.pages_used * PAGE_SIZE;
-	uint64_t vcpu_bytes = vm->vcpu_count * (PAGE_SIZE + ALIGN_UP(sizeof(struct vcpu), PAGE_SIZE));
+	/* Each vCPU: its record, its VMCB and its XSAVE area (none without XSAVE). */
+	uint64_t vcpu_bytes = vm->vcpu_count * (PAGE_SIZE + ALIGN_UP(sizeof(struct vcpu), PAGE_SIZE) +
+						ALIGN_UP(fpu_xsave_size(), PAGE_SIZE));
 	/* The output ring and the final-state page stay after it stops. */
 	uint64_t kept = (vm->con.ring ? VCONSOLE_RING_SIZE : 0) + (vm->final_vmcb ? PAGE_SIZE : 0);
-	pr_info("vm %s: overhead beyond guest RAM: %llu bytes (vCPUs with their VMCBs %llu, nested page tables %llu, "
+	pr_info("vm %s: overhead beyond guest RAM: %llu bytes (vCPUs with their VMCBs and XSAVE areas %llu, nested page tables %llu, "
 		"VM state %zu, output history and final state %llu)",
 		cfg->name, (unsigned long long)(vcpu_bytes + npt_bytes + sizeof(struct vm) + kept),
 		(unsigned long long)vcpu_bytes, (unsigned long long)npt_bytes, sizeof(struct vm),

@@ -205,11 +205,6 @@ static void sysctl_poweroff(void *ctx)
 static int register_devices(struct vm *vm)
 {
 	iobus_init(&vm->iobus);
-	/* One byte per port: IN/OUT find their device in one load. */
-	hpa_t map;
-	if (!mm_alloc_frames(IOBUS_PORTS / PAGE_SIZE, 1, &map))
-		return -1;
-	iobus_set_port_map(&vm->iobus, phys_to_virt(map));
 	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
 	if (iobus_register(&vm->iobus, 0x3f8, 8, &vuart_ops, &vm->uart) ||
 	    iobus_register(&vm->iobus, 0xf4, 1, &vsysctl_debug_exit_ops, &vm->sysctl) ||
@@ -249,7 +244,7 @@ int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image
 	vm->ram = vm->slots[0].hva;
 	if (register_devices(vm) != 0) {
 		vm_destroy(vm);
-		hv_snprintf(err, errlen, "out of memory for its devices (%llu MiB free)", (unsigned long long)free_mib());
+		hv_snprintf(err, errlen, "its devices do not fit its I/O bus");
 		return -1;
 	}
 	vuart_init(&vm->uart, NULL, vm);
@@ -277,9 +272,6 @@ void vm_destroy(struct vm *vm)
 		vm->slots[i].hva = NULL;
 	vm->slot_count = 0;
 	vm->ram = NULL;
-	if (vm->iobus.port_map)
-		mm_free_frames(virt_to_phys(vm->iobus.port_map), IOBUS_PORTS / PAGE_SIZE);
-	vm->iobus.port_map = NULL;
 }
 
 /* ---- the vCPU's power-on state ----------------------------------------------- */

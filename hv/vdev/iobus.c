@@ -4,18 +4,21 @@
 #include "lib/string.h"
 
 _Static_assert(IOBUS_MAX_RANGES < 256, "a port map byte holds a range index + 1");
+_Static_assert(IOBUS_MAP_PAGES < 256, "a page_of byte holds a page index + 1");
 
 void iobus_init(struct iobus *bus)
 {
-	bus->count = 0;
-	bus->port_map = NULL;
-	bus->unclaimed_reads = bus->unclaimed_writes = 0;
+	memset(bus, 0, sizeof(*bus));
 }
 
-void iobus_set_port_map(struct iobus *bus, uint8_t *map)
+/* The map pages [base, end) needs that the bus has not got yet. */
+static unsigned pages_missing(const struct iobus *bus, uint32_t base, uint32_t end)
 {
-	memset(map, 0, IOBUS_PORTS);
-	bus->port_map = map;
+	unsigned missing = 0;
+
+	for (uint32_t pg = base >> 8; pg <= (end - 1) >> 8; pg++)
+		missing += !bus->page_of[pg];
+	return missing;
 }
 
 int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct pio_ops *ops, void *dev)
@@ -29,10 +32,16 @@ int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct 
 		if (base < e && b < end)
 			return -1;
 	}
+	if (bus->pages_used + pages_missing(bus, base, end) > IOBUS_MAP_PAGES)
+		return -1;
 	bus->ranges[bus->count] = (struct iobus_range){ .base = base, .len = len, .ops = ops, .dev = dev };
 	bus->count++;
-	if (bus->port_map)
-		memset(bus->port_map + base, (int)bus->count, len);
+	for (uint32_t port = base; port < end; port++) {
+		uint8_t *pg = &bus->page_of[port >> 8];
+		if (!*pg)
+			*pg = (uint8_t)++bus->pages_used;
+		bus->pages[*pg - 1][port & 0xff] = (uint8_t)bus->count;
+	}
 	return 0;
 }
 
@@ -41,19 +50,14 @@ int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct 
 static inline __attribute__((always_inline)) const struct iobus_range *find(const struct iobus *bus, uint16_t port,
 									    unsigned size)
 {
-	if (bus->port_map) {
-		unsigned i = bus->port_map[port];
-		if (!i)
-			return NULL;
-		const struct iobus_range *r = &bus->ranges[i - 1];
-		return (uint32_t)port + size <= (uint32_t)r->base + r->len ? r : NULL;
-	}
-	for (unsigned i = 0; i < bus->count; i++) {
-		uint32_t b = bus->ranges[i].base, e = b + bus->ranges[i].len;
-		if (port >= b && (uint32_t)port + size <= e)
-			return &bus->ranges[i];
-	}
-	return NULL;
+	unsigned pg = bus->page_of[port >> 8];
+	if (!pg)
+		return NULL;
+	unsigned i = bus->pages[pg - 1][port & 0xff];
+	if (!i)
+		return NULL;
+	const struct iobus_range *r = &bus->ranges[i - 1];
+	return (uint32_t)port + size <= (uint32_t)r->base + r->len ? r : NULL;
 }
 
 static uint32_t size_mask(unsigned size)

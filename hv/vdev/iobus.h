@@ -2,9 +2,9 @@
  * An access no device claims reads as all ones and is otherwise dropped, as
  * on a PC's ISA bus. Pure logic: host-tested.
  *
- * Lookup is on every IN/OUT exit: with a port map (iobus_set_port_map, 64
- * KiB, one byte per port naming its range) it is one load whatever the
- * number of ranges; without one, a scan of the ranges.
+ * Lookup is on every IN/OUT exit: a two-level port map (256-port pages,
+ * allocated only where a device is: a PC uses a handful) names each port's
+ * range in two loads, whatever the number of ranges.
  *
  * Contract for device models:
  *   - read/write are called on the host CPU of the vCPU that made the
@@ -35,6 +35,7 @@ struct pio_ops {
 
 #define IOBUS_MAX_RANGES 64     /* a PC has a few dozen; the map's bytes index them */
 #define IOBUS_PORTS      65536
+#define IOBUS_MAP_PAGES  32     /* 256-port pages that hold a device */
 
 struct iobus_range {
 	uint16_t base, len;
@@ -45,14 +46,15 @@ struct iobus_range {
 struct iobus {
 	struct iobus_range ranges[IOBUS_MAX_RANGES];
 	unsigned count;
-	uint8_t *port_map;          /* IOBUS_PORTS bytes: range index + 1, 0 unclaimed; or NULL */
+	uint8_t page_of[IOBUS_PORTS / 256];          /* ports N*256..: index + 1 into pages, 0 none */
+	uint8_t pages[IOBUS_MAP_PAGES][256];         /* per port: range index + 1, 0 unclaimed */
+	unsigned pages_used;
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
 void iobus_init(struct iobus *bus);
-/* Gives the bus a port map of IOBUS_PORTS bytes (before any iobus_register). */
-void iobus_set_port_map(struct iobus *bus, uint8_t *map);
-/* 0, or -1 when the range overlaps a claimed one, wraps, or the bus is full. */
+/* 0, or -1 when the range overlaps a claimed one, wraps, or the bus (its
+ * ranges or its map's pages) is full; nothing is changed then. */
 int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct pio_ops *ops, void *dev);
 /* The value an IN of size bytes at port by vCPU v reads (all ones, masked
  * to size, when unclaimed). */

@@ -1,4 +1,4 @@
-/* tests/unit/test_iobus.c - The I/O bus's port map gives exactly what the scan of its ranges gives. */
+/* tests/unit/test_iobus.c - The I/O bus's two-level port map gives exactly what a scan of its ranges gives. */
 /* UNIT_SRC: hv/vdev/iobus.c */
 #include <stdlib.h>
 #include "test.h"
@@ -31,37 +31,67 @@ static void tag_reset(void *dev)
 
 static const struct pio_ops tag_ops = { .name = "tag", .read = tag_read, .write = tag_write, .reset = tag_reset };
 
-static uint8_t map[IOBUS_PORTS];
 static struct tagdev devs[IOBUS_MAX_RANGES];
+
+/* What the bus should answer, by a scan of its ranges: the model. */
+static uint32_t model_read(const struct iobus *bus, uint32_t port, unsigned size)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct iobus_range *r = &bus->ranges[i];
+		if (port >= r->base && port + size <= (uint32_t)r->base + r->len) {
+			uint32_t v = ((struct tagdev *)r->dev)->tag << 16 | (port - r->base);
+			return size == 4 ? v : v & ((1u << (8 * size)) - 1);
+		}
+	}
+	return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
 
 static void test_map_matches_scan(void)
 {
-	static struct iobus with_map, scan;
-	unsigned seed = 12345;
+	static struct iobus bus;
+	unsigned seed = 12345, refused = 0;
 
-	iobus_init(&with_map);
-	iobus_init(&scan);
-	iobus_set_port_map(&with_map, map);
-	/* Random ranges, some overlapping (refused by both the same way). */
-	for (int i = 0; i < 200; i++) {
+	iobus_init(&bus);
+	/* Random ranges, some overlapping (refused), some in pages the map
+	 * has no room for any more (refused, nothing changed). */
+	for (int i = 0; i < 400; i++) {
 		seed = seed * 1103515245 + 12345;
 		uint16_t base = (uint16_t)(seed >> 8);
 		uint16_t len = (uint16_t)(1 + (seed >> 24) % 16);
-		unsigned k = with_map.count < IOBUS_MAX_RANGES ? with_map.count : 0;
+		unsigned k = bus.count < IOBUS_MAX_RANGES ? bus.count : 0;
+		unsigned before = bus.count, pages = bus.pages_used;
 		devs[k].tag = k + 1;
-		int a = iobus_register(&with_map, base, len, &tag_ops, &devs[k]);
-		int b = iobus_register(&scan, base, len, &tag_ops, &devs[k]);
-		EXPECT_EQ(a, b);
+		if (iobus_register(&bus, base, len, &tag_ops, &devs[k]) != 0) {
+			refused++;
+			EXPECT_EQ(bus.count, before);
+			EXPECT_EQ(bus.pages_used, pages);
+		}
 	}
-	EXPECT_EQ(with_map.count, IOBUS_MAX_RANGES);
-	/* Every port, every size: the same value. */
+	EXPECT_TRUE(refused > 0);
+	EXPECT_TRUE(bus.pages_used <= IOBUS_MAP_PAGES);
+	/* Every port, every size: what the scan says. */
 	for (uint32_t port = 0; port < IOBUS_PORTS; port++)
 		for (unsigned size = 1; size <= 4; size <<= 1)
-			if (iobus_read(&with_map, NULL, (uint16_t)port, size) != iobus_read(&scan, NULL, (uint16_t)port, size)) {
-				EXPECT_TRUE(!"port map and scan disagree");
+			if (iobus_read(&bus, NULL, (uint16_t)port, size) != model_read(&bus, port, size)) {
+				EXPECT_TRUE(!"the port map and the scan of the ranges disagree");
 				return;
 			}
-	EXPECT_EQ(with_map.unclaimed_reads, scan.unclaimed_reads);
+}
+
+/* A PC's devices fit: a few pages, whatever the number of ranges. */
+static void test_pc_ports_use_few_pages(void)
+{
+	static struct iobus bus;
+	static const uint16_t pc[][2] = { { 0x20, 2 }, { 0x40, 4 }, { 0x60, 1 }, { 0x64, 1 }, { 0x70, 2 },
+					  { 0x92, 1 }, { 0xa0, 2 }, { 0xf4, 1 }, { 0x3f8, 8 }, { 0x2f8, 8 },
+					  { 0x510, 2 }, { 0x600, 64 }, { 0xcf8, 8 }, { 0xcf9, 1 } };
+	iobus_init(&bus);
+	for (unsigned i = 0; i < ARRAY_SIZE(pc); i++) {
+		devs[i].tag = i + 1;
+		int r = iobus_register(&bus, pc[i][0], pc[i][1], &tag_ops, &devs[i]);
+		EXPECT_EQ(r, (pc[i][0] == 0xcf9) ? -1 : 0);   /* 0xcf9 overlaps 0xcf8-0xcff */
+	}
+	EXPECT_EQ(bus.pages_used, 6);   /* 0x0xx 0x2xx 0x3xx 0x5xx 0x6xx 0xcxx */
 }
 
 static void test_straddling_and_edges(void)
@@ -70,7 +100,6 @@ static void test_straddling_and_edges(void)
 	struct tagdev a = { .tag = 1 }, b = { .tag = 2 };
 
 	iobus_init(&bus);
-	iobus_set_port_map(&bus, map);
 	EXPECT_EQ(iobus_register(&bus, 0x60, 4, &tag_ops, &a), 0);
 	EXPECT_EQ(iobus_register(&bus, 0x64, 4, &tag_ops, &b), 0);
 	EXPECT_EQ(iobus_read(&bus, NULL, 0x60, 4), 0x10000);
@@ -95,7 +124,6 @@ static void test_reset_once_per_device(void)
 	struct tagdev a = { .tag = 1 }, b = { .tag = 2 };
 
 	iobus_init(&bus);
-	iobus_set_port_map(&bus, map);
 	EXPECT_EQ(iobus_register(&bus, 0x60, 1, &tag_ops, &a), 0);
 	EXPECT_EQ(iobus_register(&bus, 0x64, 1, &tag_ops, &a), 0);
 	EXPECT_EQ(iobus_register(&bus, 0x3f8, 8, &tag_ops, &b), 0);
@@ -107,6 +135,7 @@ static void test_reset_once_per_device(void)
 int main(void)
 {
 	RUN(test_reset_once_per_device);
+	RUN(test_pc_ports_use_few_pages);
 	RUN(test_map_matches_scan);
 	RUN(test_straddling_and_edges);
 	TEST_MAIN_END();
