@@ -148,7 +148,19 @@ test_vcpus_reset_then_stop() {
 	expect_clean_poweroff
 }
 
+test_string_io_at_page_and_ram_edges() {
+	make_iso strio_edges "on_idle=poweroff" "strio_edges vm=edge type=flat mode=long mem=4M"
+	qemu_boot strio_edges "$ISO" 60
+	expect_line '^edge\| ok REP OUTSB into a missing page: #PF at its first byte, error 0, 8 left$'
+	expect_line '^edge\| ok REP INSB to a read-only page \(CR0.WP\): #PF error 3, nothing done$'
+	expect_line '^edge\| reading a buffer outside RAM$'
+	expect_line '\] vm edge stopped: error: string I/O at RIP 0x[0-9a-f]+: its buffer at 0x203000 \(guest-physical 0x7fff0000\) is outside its RAM$'
+	expect_no_line '^edge\| FAIL'
+	expect_clean_poweroff
+}
+
 INTEGRATION_TESTS+=(
+	test_string_io_at_page_and_ram_edges
 	test_vcpus_reset_then_stop
 	test_vm_ram_above_3g
 	test_events_and_single_step
