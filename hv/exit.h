@@ -51,8 +51,14 @@ static inline void vcpu_insn_done(struct vcpu *v)
 /* The usual, prefix-free encoding of an instruction: its length and its
  * bytes as a little-endian word. */
 struct plain_encoding { uint16_t len; uint32_t bytes; };
-#define INSN_CPUID_PLAIN   ((struct plain_encoding){ 2, 0xa20fu })
-#define INSN_VMMCALL_PLAIN ((struct plain_encoding){ 3, 0xd9010fu })
+#define INSN_CPUID_ENC     { 2, 0xa20fu }      /* 0F A2 */
+#define INSN_VMMCALL_ENC   { 3, 0xd9010fu }    /* 0F 01 D9 */
+#define INSN_HLT_ENC       { 1, 0xf4u }        /* F4 */
+#define INSN_INVD_ENC      { 2, 0x080fu }      /* 0F 08 */
+#define INSN_RDMSR_ENC     { 2, 0x320fu }      /* 0F 32 (WRMSR is 0F 30) */
+#define INSN_WRMSR_BYTES   0x300fu
+#define INSN_CPUID_PLAIN   ((struct plain_encoding)INSN_CPUID_ENC)
+#define INSN_VMMCALL_PLAIN ((struct plain_encoding)INSN_VMMCALL_ENC)
 
 /* With NRIP save (real Zen CPUs) the next RIP is in the VMCB. */
 static inline bool vcpu_skip_by_nrip(struct vcpu *v)

@@ -75,11 +75,11 @@ static enum insn_id expected_insn(uint64_t exit_code)
  * table, not a switch, on every HLT, MSR and INVD exit. */
 #define PLAIN_FIRST SVM_EXIT_CPUID
 static const struct plain_encoding plain_encodings[SVM_EXIT_VMMCALL - PLAIN_FIRST + 1] = {
-	[SVM_EXIT_CPUID - PLAIN_FIRST] = { 2, 0xa20f },
-	[SVM_EXIT_INVD - PLAIN_FIRST] = { 2, 0x080f },
-	[SVM_EXIT_HLT - PLAIN_FIRST] = { 1, 0xf4 },
-	[SVM_EXIT_MSR - PLAIN_FIRST] = { 2, 0x320f },   /* RDMSR; WRMSR is 0F 30 */
-	[SVM_EXIT_VMMCALL - PLAIN_FIRST] = { 3, 0xd9010f },
+	[SVM_EXIT_CPUID - PLAIN_FIRST] = INSN_CPUID_ENC,
+	[SVM_EXIT_INVD - PLAIN_FIRST] = INSN_INVD_ENC,
+	[SVM_EXIT_HLT - PLAIN_FIRST] = INSN_HLT_ENC,
+	[SVM_EXIT_MSR - PLAIN_FIRST] = INSN_RDMSR_ENC,
+	[SVM_EXIT_VMMCALL - PLAIN_FIRST] = INSN_VMMCALL_ENC,
 };
 
 static unsigned plain_insn_at_rip(struct vcpu *v, bool *wide)
@@ -91,7 +91,7 @@ static unsigned plain_insn_at_rip(struct vcpu *v, bool *wide)
 		return 0;
 	struct plain_encoding enc = plain_encodings[idx];
 	if (c->exit_code == SVM_EXIT_MSR && c->exit_info_1 == MSR_EXIT_WRITE)
-		enc.bytes = 0x300f;
+		enc.bytes = INSN_WRMSR_BYTES;
 	return enc.len ? vcpu_plain_match(v, enc, wide) : 0;
 }
 

@@ -270,19 +270,12 @@ setup_idt:
         jmp .set
 .db:    lea rax, [db_handler]
         jmp .set
-.irq:   lea rax, [irq_stubs]
+.irq:   lea rax, [irq_entries]
         mov edx, ecx
         sub edx, 32
-        imul edx, IRQ_STUB_SIZE
+        imul edx, IRQ_ENTRY_SIZE
         add rax, rdx
-.set:   mov [rdi], ax
-        mov word [rdi + 2], 0x08
-        mov word [rdi + 4], 0x8E00
-        shr rax, 16
-        mov [rdi + 6], ax
-        shr rax, 16
-        mov [rdi + 8], eax
-        mov dword [rdi + 12], 0
+.set:   LM_WRITE_GATE
         add rdi, 16
         inc ecx
         cmp ecx, 256
@@ -290,14 +283,14 @@ setup_idt:
         lidt [idt_desc]
         ret
 
-IRQ_STUB_SIZE equ 16
+IRQ_ENTRY_SIZE equ 16
         align 16
-irq_stubs:
+irq_entries:
 %assign v 32
 %rep 224
         push v                      ; 2 bytes, or 5 from 0x80 on (imm32)
         jmp near irq_common         ; 5 bytes
-        align IRQ_STUB_SIZE, db 0x90
+        align IRQ_ENTRY_SIZE, db 0x90
  %assign v v + 1
 %endrep
 

@@ -29,11 +29,7 @@ start:
         ; our #PF handler in the IDT guest.inc built (vector 14)
         lea rax, [pf_handler]
         mov rdi, lm_idt + 14 * 16
-        mov [rdi], ax
-        shr rax, 16
-        mov [rdi + 6], ax
-        shr rax, 16
-        mov [rdi + 8], eax
+        LM_WRITE_GATE
         ; a page table for 2-4 MiB: identity, but for the test pages
         mov rdi, PT
         mov rax, 0x200000 | 3

@@ -164,14 +164,7 @@ set_gate:
         shl rdi, 4
         lea rdx, [idt]
         add rdi, rdx
-        mov [rdi], ax
-        mov word [rdi + 2], 0x08
-        mov word [rdi + 4], 0x8E00
-        shr rax, 16
-        mov [rdi + 6], ax
-        shr rax, 16
-        mov [rdi + 8], eax
-        mov dword [rdi + 12], 0
+        LM_WRITE_GATE
         ret
 
         section .data

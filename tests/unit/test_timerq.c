@@ -332,11 +332,11 @@ static void test_callback_cancels_next_due(void)
 
 /* The guard: a timer that always re-arms itself in the past runs once per
  * expiry call, however often it asks, instead of spinning for ever. */
-static unsigned stubborn_runs;
+static unsigned rearms_in_the_past_runs;
 
-static void stubborn(struct timerq *q, struct timer *t)
+static void rearms_in_the_past(struct timerq *q, struct timer *t)
 {
-	stubborn_runs++;
+	rearms_in_the_past_runs++;
 	timerq_arm(q, t, 0);
 }
 
@@ -346,19 +346,19 @@ static void test_self_rearm_in_past_runs_next_call(void)
 	struct timer t[2];
 	timerq_init(&q);
 	init_recorders(t, 2);
-	timer_init(&t[0], stubborn, NULL);
-	stubborn_runs = 0;
+	timer_init(&t[0], rearms_in_the_past, NULL);
+	rearms_in_the_past_runs = 0;
 	timerq_arm(&q, &t[0], 5);
 	timerq_arm(&q, &t[1], 8);   /* due behind it: must not be starved */
 
 	reset_fired();
 	EXPECT_EQ(timerq_expire(&q, 10), 2);
-	EXPECT_EQ(stubborn_runs, 1);
+	EXPECT_EQ(rearms_in_the_past_runs, 1);
 	expect_fired((const unsigned[]){ 1 }, 1);
 	EXPECT_EQ(timerq_next_deadline(&q), 0);
 	for (unsigned i = 0; i < 100; i++)
 		EXPECT_EQ(timerq_expire(&q, 10), 1);
-	EXPECT_EQ(stubborn_runs, 101);
+	EXPECT_EQ(rearms_in_the_past_runs, 101);
 	EXPECT_EQ(q.count, 1);
 	expect_well_formed(&q);
 }
