@@ -18,6 +18,9 @@ C_SRC   := $(filter-out arch/x86/asm-offsets.c,$(foreach d,$(DIRS),$(wildcard $(
 A_SRC   := $(foreach d,$(DIRS),$(wildcard $(d)/*.asm))
 OBJ     := $(patsubst %,$(BUILD)/%.o,$(C_SRC) $(A_SRC))
 
+# Parts of the build with rules of their own (generated sources add to OBJ).
+include $(sort $(wildcard mk/*.mk))
+
 KCFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
            -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
            -fno-strict-aliasing -fno-common -nostdinc -isystem $(shell $(KCC) -print-file-name=include) \
