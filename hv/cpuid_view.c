@@ -1,17 +1,24 @@
 /* hv/cpuid_view.c - The guest's view of CPUID: the host's, filtered.
  *
- *   leaf 1           ECX[31] hypervisor present; hide MONITOR (ECX[3]),
- *                    VMX (ECX[5]), x2APIC (ECX[21]), TSC-deadline (ECX[24])
- *                    and the APIC (EDX[9]): the VM has none of these yet.
+ *   leaf 1           ECX[31] hypervisor present; hide MONITOR (ECX[3]) and
+ *                    VMX (ECX[5]). The APIC (EDX[9]), x2APIC (ECX[21]) and
+ *                    TSC-deadline (ECX[24]) show the VM's own local APICs
+ *                    (hv/vdev/vlapic.h), whatever the host has; hidden for
+ *                    a VM without them (env->lapic false).
  *                    XSAVE (ECX[26]) as the host has it; OSXSAVE (ECX[27])
  *                    is the guest's own CR4.OSXSAVE; FMA, AVX, F16C
  *                    (ECX[12,28,29]) only with the YMM state
  *   4000_0000h       max hypervisor leaf and the signature "SVMmicroHV  "
  *   leaf 7           AVX2, VAES, VPCLMULQDQ, GFNI, AVX-VNNI, AVX-IFMA...
  *                    only with the YMM state; AVX-512 and AMX always hidden
- *                    (their state is not offered in XCR0); also TSC_ADJUST,
- *                    PKU, RDPID and the speculation-control MSRs, which the
- *                    VM does not have (they would #GP)
+ *                    (their state is not offered in XCR0); the speculation-
+ *                    control MSRs, which the VM does not have (they would
+ *                    #GP), hidden. TSC_ADJUST (EBX[1]) always: the MSR is
+ *                    the vCPU's own. PKU (ECX[3]) with the PKRU component;
+ *                    OSPKE (ECX[4]) is the guest's CR4.PKE. RDPID (ECX[22])
+ *                    where TSC_AUX is the vCPU's (env->tsc_aux). SMEP,
+ *                    SMAP, UMIP, CLFLUSHOPT, CLWB... as the host has them:
+ *                    the CPU applies them to the guest with no help
  *   leaf 0Dh         exactly the components of CPUID_VIEW_XCR0 the host
  *                    has (sub-leaf 0: mask and sizes, computed from the
  *                    components' geometry; sub-leaf i: the host's geometry
@@ -23,9 +30,14 @@
  *                    fpu.c from the guest's own)
  *   8000_0001h       SVM (ECX[2]) hidden until nested virtualization
  *                    exists; XOP, FMA4 (ECX[11,16]) only with the YMM
- *                    state; LWP (ECX[15], XCR0 bit 62) hidden; RDTSCP
- *                    (EDX[27]) hidden (TSC_AUX is not the guest's to set)
- *   8000_0008h EBX   INVLPGB and the IBPB/IBRS/STIBP/SSBD family hidden
+ *                    state; LWP (ECX[15], XCR0 bit 62) hidden; the core,
+ *                    NB/DF and LLC performance-counter extensions (ECX[23,
+ *                    24,28]) hidden: there is no PMU (the legacy counters
+ *                    read as zero, hv/msr_view.c); RDTSCP (EDX[27]) with
+ *                    env->tsc_aux
+ *   8000_0008h EBX   INVLPGB and the IBPB/IBRS/STIBP/SSBD family hidden;
+ *                    RDPRU (EBX[4]) as the host has it (not intercepted)
+ *   8000_0022h       PerfMonV2: all zero (no PMU)
  *   8000_000Ah       SVM features: all zero
  *   8000_0021h EAX   Automatic IBRS hidden (EFER bit 21 is not writable)
  *
@@ -45,11 +57,13 @@
 #define HV_SIGNATURE_ECX   0x6f726369u   /* "icro" */
 #define HV_SIGNATURE_EDX   0x20205648u   /* "HV  " */
 
-#define L1_ECX_HIDDEN      (BIT(3) | BIT(5) | BIT(21) | BIT(24))
+#define L1_ECX_HIDDEN      (BIT(3) | BIT(5))
+#define L1_ECX_X2APIC      BIT(21)
+#define L1_ECX_TSC_DEADLINE BIT(24)
 #define L1_ECX_XSAVE       BIT(26)
 #define L1_ECX_OSXSAVE     BIT(27)
 #define L1_ECX_NEEDS_YMM   (BIT(12) | BIT(28) | BIT(29))      /* FMA, AVX, F16C */
-#define L1_EDX_HIDDEN      BIT(9)
+#define L1_EDX_APIC        BIT(9)
 #define L1_ECX_HYPERVISOR  BIT(31)
 
 /* Leaf 7 sub-leaf 0. */
@@ -58,7 +72,9 @@
 #define L7_EBX_TSC_ADJUST  BIT(1)
 #define L7_ECX_NEEDS_YMM   (BIT(8) | BIT(9) | BIT(10))           /* GFNI, VAES, VPCLMULQDQ */
 #define L7_ECX_AVX512      (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
-#define L7_ECX_PKU_RDPID   (BIT(3) | BIT(4) | BIT(22))
+#define L7_ECX_PKU         BIT(3)
+#define L7_ECX_OSPKE       BIT(4)
+#define L7_ECX_RDPID       BIT(22)
 #define L7_EDX_AVX512_AMX  (BIT(2) | BIT(3) | BIT(8) | BIT(22) | BIT(23) | BIT(24) | BIT(25))
 #define L7_EDX_SPEC_CTRL   (BIT(26) | BIT(27) | BIT(29) | BIT(31))
 /* Leaf 7 sub-leaf 1. */
@@ -74,6 +90,7 @@
 #define EXT1_ECX_SVM       BIT(2)
 #define EXT1_ECX_NEEDS_YMM (BIT(11) | BIT(16))                   /* XOP, FMA4 */
 #define EXT1_ECX_LWP       BIT(15)
+#define EXT1_ECX_PERFCTR   (BIT(23) | BIT(24) | BIT(28))       /* core, NB/DF, LLC counter extensions */
 #define EXT1_EDX_RDTSCP    BIT(27)
 #define EXT8_EBX_HIDDEN (BIT(3) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | \
 			 BIT(24) | BIT(25) | BIT(26))
@@ -206,11 +223,13 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		xmask = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx);
 		ymm = xmask & XCR0_YMM;
 		r.ebx = (r.ebx & L1_EBX_LOW_MASK) | (id << L1_EBX_APIC_ID_SHIFT) | ((n & 0xff) << L1_EBX_LOGICAL_SHIFT);
-		r.ecx &= ~(L1_ECX_HIDDEN | L1_ECX_XSAVE | L1_ECX_OSXSAVE | (ymm ? 0 : L1_ECX_NEEDS_YMM));
+		r.ecx &= ~(L1_ECX_HIDDEN | L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE | L1_ECX_XSAVE | L1_ECX_OSXSAVE |
+			   (ymm ? 0 : L1_ECX_NEEDS_YMM));
 		if (xmask)
 			r.ecx |= L1_ECX_XSAVE | ((env->guest_cr4 & CR4_OSXSAVE) ? L1_ECX_OSXSAVE : 0);
-		r.ecx |= L1_ECX_HYPERVISOR;
-		r.edx = (r.edx & ~(L1_EDX_HIDDEN | L1_EDX_HTT)) | (n > 1 ? L1_EDX_HTT : 0);
+		r.ecx |= L1_ECX_HYPERVISOR | (env->lapic ? L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE : 0);
+		r.edx = (r.edx & ~(L1_EDX_APIC | L1_EDX_HTT)) | (n > 1 ? L1_EDX_HTT : 0) |
+			(env->lapic ? L1_EDX_APIC : 0);
 		break;
 	case 4:
 		r.eax &= ~L4_EAX_COUNTS_MASK;
@@ -221,10 +240,15 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 			r = topology_leaf(subleaf, id, n);
 		break;
 	case 7:
-		ymm = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx) & XCR0_YMM;
+		xmask = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx);
+		ymm = xmask & XCR0_YMM;
 		if (subleaf == 0) {
-			r.ebx &= ~(L7_EBX_AVX512 | L7_EBX_TSC_ADJUST | (ymm ? 0 : L7_EBX_NEEDS_YMM));
-			r.ecx &= ~(L7_ECX_AVX512 | L7_ECX_PKU_RDPID | (ymm ? 0 : L7_ECX_NEEDS_YMM));
+			r.ebx &= ~(L7_EBX_AVX512 | (ymm ? 0 : L7_EBX_NEEDS_YMM));
+			r.ebx |= L7_EBX_TSC_ADJUST;
+			r.ecx &= ~(L7_ECX_AVX512 | L7_ECX_OSPKE | (ymm ? 0 : L7_ECX_NEEDS_YMM) |
+				   (xmask & XCR0_PKRU ? 0 : L7_ECX_PKU) | (env->tsc_aux ? 0 : L7_ECX_RDPID));
+			if ((r.ecx & L7_ECX_PKU) && (env->guest_cr4 & CR4_PKE))
+				r.ecx |= L7_ECX_OSPKE;
 			r.edx &= ~(L7_EDX_AVX512_AMX | L7_EDX_SPEC_CTRL);
 		} else if (subleaf == 1) {
 			r.eax &= ~(L71_EAX_AVX512_AMX | (ymm ? 0 : L71_EAX_NEEDS_YMM));
@@ -237,9 +261,11 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		break;
 	case 0x80000001:
 		ymm = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx) & XCR0_YMM;
-		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_CMP_LEGACY | EXT1_ECX_LWP | (ymm ? 0 : EXT1_ECX_NEEDS_YMM));
+		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_CMP_LEGACY | EXT1_ECX_LWP | EXT1_ECX_PERFCTR |
+			   (ymm ? 0 : EXT1_ECX_NEEDS_YMM));
 		r.ecx |= n > 1 ? EXT1_ECX_CMP_LEGACY : 0;
-		r.edx &= ~EXT1_EDX_RDTSCP;
+		if (!env->tsc_aux)
+			r.edx &= ~EXT1_EDX_RDTSCP;
 		break;
 	case 0x80000008:
 		r.ebx &= ~EXT8_EBX_HIDDEN;
@@ -263,6 +289,7 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		r.eax &= ~EXT21_EAX_AUTO_IBRS;
 		break;
 	case 0x8000000a:
+	case 0x80000022:
 		r.eax = r.ebx = r.ecx = r.edx = 0;
 		break;
 	}

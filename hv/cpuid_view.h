@@ -8,10 +8,12 @@
 #include "arch/x86/cpu.h"
 
 /* The XCR0 components a guest may enable, where the host has them: x87,
- * SSE and the YMM upper halves. AVX-512, PKRU, AMX... stay hidden: their
- * state would be switched (arch/x86/fpu.c saves every component the host
- * has), but their CPUID features and XSETBV rules are not offered yet. */
-#define CPUID_VIEW_XCR0 (XCR0_X87 | XCR0_SSE | XCR0_YMM)
+ * SSE, the YMM upper halves and PKRU (protection keys: the CPU does the
+ * work; its register is one more XSAVE component, switched with the rest
+ * by arch/x86/fpu.c). AVX-512, AMX... stay hidden: their state would be
+ * switched too, but their CPUID features and XSETBV rules are not offered
+ * yet. */
+#define CPUID_VIEW_XCR0 (XCR0_X87 | XCR0_SSE | XCR0_YMM | XCR0_PKRU)
 
 typedef struct cpuid_regs (*cpuid_host_fn)(void *ctx, uint32_t leaf, uint32_t subleaf);
 
@@ -22,7 +24,9 @@ struct cpuid_view_env {
 	void *ctx;                           /* passed to both */
 	uint32_t vcpu_id;                    /* vCPU number = its APIC ID */
 	uint32_t vcpu_count;                 /* vCPUs in its VM (>= 1) */
-	uint64_t guest_cr4;                  /* the vCPU's CR4: OSXSAVE shows in leaf 1 ECX[27] */
+	uint64_t guest_cr4;                  /* the vCPU's CR4: OSXSAVE, OSPKE show it */
+	bool lapic;                          /* the VM has local APICs (xAPIC, x2APIC, TSC-deadline) */
+	bool tsc_aux;                        /* TSC_AUX is the vCPU's own: RDTSCP, RDPID offered */
 };
 
 /* The registers CPUID(leaf, subleaf) gives this vCPU. */
@@ -32,7 +36,7 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
  * 8000_0000h-8000_003Fh (bit n: 8000_0000h + n); every other leaf there it
  * gives exactly as the host does, at every sub-leaf, for every vCPU. */
 #define CPUID_VIEW_CHANGES_BASIC (BIT(0x1) | BIT(0x4) | BIT(0x7) | BIT(0xb) | BIT(0xd) | BIT(0x1f))
-#define CPUID_VIEW_CHANGES_EXT   (BIT(0x01) | BIT(0x08) | BIT(0x0a) | BIT(0x1d) | BIT(0x1e) | BIT(0x21))
+#define CPUID_VIEW_CHANGES_EXT   (BIT(0x01) | BIT(0x08) | BIT(0x0a) | BIT(0x1d) | BIT(0x1e) | BIT(0x21) | BIT(0x22))
 
 /* True if the guest's answer for leaf is simply the host's: the exit
  * handler then runs CPUID itself and skips the view, which keeps the

@@ -2,6 +2,8 @@
  * guest's EDX:EAX to and from the view in hv/msr_view.c (what the guest
  * sees is described there); a refused access is #GP(0) in the guest. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
+#include "arch/x86/msr.h"
 #include "hv/exit.h"
 #include "hv/msr_view.h"
 
@@ -21,6 +23,8 @@ enum exit_action handle_msr(struct vcpu *v)
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;
 		}
+		if (msr == MSR_TSC_AUX)   /* the vCPU owns this CPU now: RDTSCP reads it at once */
+			fpu_set_tsc_aux(&v->fpu, (uint32_t)val);
 	} else {
 		if (!msr_view_read(v, msr, host_tsc, &val)) {
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);

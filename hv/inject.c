@@ -108,6 +108,41 @@ bool events_irq_pending(const struct vcpu_events *ev)
 	return (ev_load(ev) & EVF_IRQ_ANY) != 0;
 }
 
+/* ---- the interrupt controller --------------------------------------------------- */
+
+void events_set_intc(struct vcpu_events *ev, const struct events_intc *intc)
+{
+	ev->intc = *intc;
+	ev_set(ev, EVF_INTC);
+}
+
+void events_intc_notify(struct vcpu_events *ev)
+{
+	ev_set(ev, EVF_INTC);
+}
+
+/* What the controller has now (-1: nothing deliverable; *tpr_class then
+ * says whether something waits for the TPR). EVF_INTC is dropped only
+ * after the controller said "nothing at all", and then it is asked once
+ * more: a notify that raced with the answer has set the bit again by then,
+ * or its interrupt is visible to this second question. */
+static int intc_query(struct vcpu_events *ev, unsigned *tpr_class)
+{
+	*tpr_class = 0;
+	if (!ev->intc.pending) {
+		ev_clear(ev, EVF_INTC);
+		return -1;
+	}
+	int vec = ev->intc.pending(ev->intc.ctx, tpr_class);
+	if (vec >= 0 || *tpr_class)
+		return vec;
+	ev_clear(ev, EVF_INTC);
+	vec = ev->intc.pending(ev->intc.ctx, tpr_class);
+	if (vec >= 0 || *tpr_class)
+		ev_set(ev, EVF_INTC);
+	return vec;
+}
+
 /* ---- exceptions -------------------------------------------------------------- */
 
 enum exc_class { EXC_BENIGN, EXC_CONTRIBUTORY, EXC_PAGE_FAULT, EXC_DOUBLE_FAULT };
@@ -283,22 +318,41 @@ static void nmi_inject(struct vcpu_events *ev, struct vmcb *vmcb, uint32_t p)
  * field is never used, so it is left alone. */
 #define INT_CTL_WINDOW_BITS (INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR | (uint32_t)INT_CTL_V_INTR_PRIO_MASK)
 
-static void window_set(struct vcpu_events *ev, struct vmcb *vmcb, bool open, uint32_t p)
+/* tpr_class 0: the plain window above. 1-15: a window that also waits for
+ * V_TPR < tpr_class: V_IRQ at that priority with V_IGN_TPR clear, which the
+ * CPU takes (and so exits for) only when IF=1 and its priority is above
+ * V_TPR (APM 15.21.4). Anything more urgent uses the plain window. */
+static void window_set_tpr(struct vcpu_events *ev, struct vmcb *vmcb, bool open, unsigned tpr_class,
+			   uint32_t p)
 {
 	struct vmcb_control *c = &vmcb->control;
+	bool tpr_wait = open && tpr_class;
 
-	if (open == ((p & EVF_WINDOW) != 0))
+	if (open == ((p & EVF_WINDOW) != 0) && tpr_wait == ((p & EVF_TPR_WINDOW) != 0) &&
+	    (!tpr_wait || ((c->int_ctl & INT_CTL_V_INTR_PRIO_MASK) >> INT_CTL_V_INTR_PRIO_SHIFT) == tpr_class))
 		return;
 	c->int_ctl &= ~INT_CTL_WINDOW_BITS;
 	if (open) {
-		c->int_ctl |= INT_CTL_WINDOW_BITS;
+		if (tpr_wait)
+			c->int_ctl |= INT_CTL_V_IRQ | ((uint32_t)tpr_class << INT_CTL_V_INTR_PRIO_SHIFT);
+		else
+			c->int_ctl |= INT_CTL_WINDOW_BITS;
 		c->intercept_misc1 |= (uint32_t)SVM_INTERCEPT_MISC1_VINTR;
 		ev_set(ev, EVF_WINDOW);
+		if (tpr_wait)
+			ev_set(ev, EVF_TPR_WINDOW);
+		else
+			ev_clear(ev, EVF_TPR_WINDOW);
 	} else {
 		c->intercept_misc1 &= ~(uint32_t)SVM_INTERCEPT_MISC1_VINTR;
-		ev_clear(ev, EVF_WINDOW);
+		ev_clear(ev, EVF_WINDOW | EVF_TPR_WINDOW);
 	}
 	c->clean &= ~(VMCB_CLEAN_TPR | VMCB_CLEAN_I);
+}
+
+static void window_set(struct vcpu_events *ev, struct vmcb *vmcb, bool open, uint32_t p)
+{
+	window_set_tpr(ev, vmcb, open, 0, p);
 }
 
 /* ---- after #VMEXIT ------------------------------------------------------------ */
@@ -455,12 +509,32 @@ static void deliver(struct vcpu_events *ev, struct vmcb *vmcb, uint32_t p)
 			window = true;
 	}
 
+	/* The controller's interrupts: acknowledged only when one can go into
+	 * EVENTINJ now, since the acknowledge changes the controller (ISR,
+	 * the PIC's INTA); otherwise only asked whether one waits. */
+	unsigned tpr_class = 0;
+	if (p & EVF_INTC) {
+		int vec = intc_query(ev, &tpr_class);
+		if (vec >= 0 && !used && !blocked && if_on) {
+			vec = ev->intc.ack(ev->intc.ctx);
+			if (vec >= 0) {
+				vmcb->control.event_inj = vmcb_event((uint8_t)vec, SVM_EVENT_TYPE_INTR, false, 0);
+				used = true;
+			}
+			vec = intc_query(ev, &tpr_class);
+		}
+		if (vec >= 0)
+			window = true;
+	}
+
 	if (used && (p & EVF_IRET_WAIT)) {
 		ev_clear(ev, EVF_IRET_WAIT);   /* the IRET intercept exits instead */
 		iret_intercept(vmcb, true);
 		iret_window = false;
 	}
-	window_set(ev, vmcb, window || iret_window, ev_load(ev));
+	/* Only the TPR holds something back: wait for V_TPR, not just IF. */
+	bool plain = window || iret_window;
+	window_set_tpr(ev, vmcb, plain || tpr_class, plain ? 0 : tpr_class, ev_load(ev));
 }
 
 bool events_before_vmrun(struct vcpu_events *ev, struct vmcb *vmcb)
@@ -500,7 +574,7 @@ enum events_exc_result events_after_emulated_insn(struct vcpu_events *ev, struct
 /* A pending exception counts (KVM wakes on it too): it must be delivered,
  * and the handler is where the guest goes next. A triple fault counts so
  * the caller reaches events_before_vmrun() and resets. */
-bool events_wake_from_hlt(const struct vcpu_events *ev, const struct vmcb *vmcb)
+bool events_wake_from_hlt(struct vcpu_events *ev, const struct vmcb *vmcb)
 {
 	uint32_t p = ev_load(ev);
 
@@ -508,7 +582,17 @@ bool events_wake_from_hlt(const struct vcpu_events *ev, const struct vmcb *vmcb)
 		return true;
 	if ((p & (EVF_NMI | EVF_NMI_REINJ)) && !(p & EVF_NMI_MASKED))
 		return true;
-	return (p & EVF_IRQ_ANY) && (vmcb->save.rflags & INJ_RFLAGS_IF);
+	if (!(vmcb->save.rflags & INJ_RFLAGS_IF))
+		return false;
+	if (p & EVF_IRQ_ANY)
+		return true;
+	if (p & EVF_INTC) {
+		/* Only an interrupt the controller would deliver ends a HLT (one
+		 * the TPR holds back does not: it waits, and so does the CPU). */
+		unsigned tpr_class;
+		return intc_query(ev, &tpr_class) >= 0;
+	}
+	return false;
 }
 
 void events_reset(struct vcpu_events *ev)

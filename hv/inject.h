@@ -41,6 +41,8 @@
 #define EVF_IRET_WAIT     BIT(9)       /* IRET intercepted at iret_rip, not yet executed */
 #define EVF_WINDOW        BIT(10)      /* V_IRQ + VINTR intercept set in the VMCB */
 #define EVF_TRIPLE        BIT(11)      /* shutdown: the caller resets the VM */
+#define EVF_INTC          BIT(12)      /* the interrupt controller may have one (events_intc_notify) */
+#define EVF_TPR_WINDOW    BIT(13)      /* the window waits for the guest's TPR (V_TPR) to drop */
 #define EVF_IRQ_ANY       (EVF_IRR_ANY | EVF_IRQ_REQUEUE)
 
 struct vcpu_exception {
@@ -52,12 +54,30 @@ struct vcpu_exception {
 	uint64_t payload;            /* #PF, #DF from a #PF: CR2; #DB: DR6 bits to set */
 };
 
+/* The vCPU's interrupt controller (its local APIC, which also passes the
+ * PIC's ExtINT through), asked only on the vCPU's own CPU:
+ *   pending(ctx, &tpr_class): the vector it would have the CPU take now,
+ *       or -1; with -1, *tpr_class is the priority class (1-15) of an
+ *       interrupt held back only by the task priority, else 0. Then the
+ *       window waits for the guest's V_TPR to drop below that class (APM
+ *       15.21.4: V_IRQ with V_INTR_PRIO and V_IGN_TPR clear), so a guest
+ *       lowering its TPR by MOV CR8, which does not exit, is not missed.
+ *   ack(ctx): the interrupt acknowledge (IRR to ISR, the PIC's INTA): the
+ *       vector to inject, or -1 if it is gone.
+ * Both NULL: no controller (flat guests). */
+struct events_intc {
+	int (*pending)(void *ctx, unsigned *tpr_class);
+	int (*ack)(void *ctx);
+	void *ctx;
+};
+
 struct vcpu_events {
 	uint32_t pending;            /* EVF_*; the hot path's one load */
 	uint8_t  requeue_vector;     /* valid with EVF_IRQ_REQUEUE */
 	struct vcpu_exception exc;   /* valid with EVF_EXC */
 	uint64_t iret_rip;           /* valid with EVF_IRET_WAIT */
 	uint64_t irr[4];             /* vectors raised and not yet injected; atomic */
+	struct events_intc intc;     /* wiring: kept across events_reset() */
 };
 
 enum events_exc_result {
@@ -88,6 +108,13 @@ void events_queue_nmi(struct vcpu_events *ev);
 /* Mark external interrupt `vector` pending. Any CPU; lock-free. */
 void events_raise_irq(struct vcpu_events *ev, uint8_t vector);
 
+/* Attaches the vCPU's interrupt controller (its own CPU, before it runs). */
+void events_set_intc(struct vcpu_events *ev, const struct events_intc *intc);
+/* The controller's state changed (an interrupt accepted, an EOI, a TPR or
+ * mask write): ask it again before the next VMRUN. Any CPU; lock-free.
+ * From another CPU, follow it with a kick. */
+void events_intc_notify(struct vcpu_events *ev);
+
 /* An external interrupt waits (raised, or cut short and re-queued). */
 bool events_irq_pending(const struct vcpu_events *ev);
 
@@ -117,7 +144,7 @@ enum events_exc_result events_after_emulated_insn(struct vcpu_events *ev, struct
 /* Would a pending event end a HLT now? A pending exception, an unmasked
  * NMI, or, only while the guest's RFLAGS.IF is 1, an external interrupt.
  * (With IF=0 that leaves the NMI; INIT and SMI are the caller's to add.) */
-bool events_wake_from_hlt(const struct vcpu_events *ev, const struct vmcb *vmcb);
+bool events_wake_from_hlt(struct vcpu_events *ev, const struct vmcb *vmcb);
 
 static inline bool events_triple_fault(const struct vcpu_events *ev)
 {

@@ -2,8 +2,14 @@
  *
  * Emulated: EFER (the guest never sees or clears SVME, which VMRUN needs set,
  * and cannot set it: SVM is hidden), PAT (kept in the VMCB's G_PAT, used with
- * nested paging), TSC writes (become a TSC offset), the MTRR capability and
- * default type (no MTRRs: with nested paging the host's memory types rule).
+ * nested paging), TSC writes (become a TSC offset), IA32_TSC_ADJUST (the
+ * vCPU's own: Intel SDM Vol. 3, 18.17.3: a TSC write moves it by the same
+ * amount, a write to it moves the TSC), TSC_AUX (the vCPU's own, for
+ * RDTSCP and RDPID; hv/exit_msr.c puts it in the CPU), the MTRR capability
+ * and default type (no MTRRs: with nested paging the host's memory types
+ * rule), the legacy AMD performance counters C001_0000h-C001_0007h (no PMU
+ * is exposed: they read as zero and writes are dropped, as KVM does without
+ * a PMU, so an OS probing them does not take a #GP).
  * Everything else, VM_CR, VM_HSAVE_PA and IA32_XSS (XSAVES is hidden)
  * included, raises #GP in the guest and never reaches the hardware. */
 #include "arch/x86/msr.h"
@@ -52,6 +58,15 @@ bool msr_view_read(struct vcpu *v, uint32_t msr, uint64_t (*host_tsc)(void), uin
 	case MSR_MTRR_DEF_TYPE:
 		*val = v->mtrr_def_type;
 		return true;
+	case MSR_TSC_ADJUST:
+		*val = v->tsc_adjust;
+		return true;
+	case MSR_TSC_AUX:
+		*val = v->fpu.tsc_aux;
+		return true;
+	case MSR_K7_EVNTSEL0 ... MSR_K7_PERFCTR3:
+		*val = 0;
+		return true;
 	default:
 		return false;
 	}
@@ -80,8 +95,22 @@ bool msr_view_write(struct vcpu *v, uint32_t msr, uint64_t val, uint64_t (*host_
 			return false;
 		v->vmcb->save.g_pat = val;
 		return true;
-	case MSR_TSC:
+	case MSR_TSC: {
+		uint64_t now = host_tsc() + v->vmcb->control.tsc_offset;
+		v->tsc_adjust += val - now;
 		v->vmcb->control.tsc_offset = val - host_tsc();
+		return true;
+	}
+	case MSR_TSC_ADJUST:
+		v->vmcb->control.tsc_offset += val - v->tsc_adjust;
+		v->tsc_adjust = val;
+		return true;
+	case MSR_TSC_AUX:
+		if (val >> 32)
+			return false;   /* bits 63:32 are reserved */
+		v->fpu.tsc_aux = val;
+		return true;
+	case MSR_K7_EVNTSEL0 ... MSR_K7_PERFCTR3:
 		return true;
 	case MSR_MTRR_DEF_TYPE:
 		/* E (bit 11), FE (bit 10), type (7:0) a defined memory type. */

@@ -63,6 +63,7 @@ struct vcpu {
 	uint8_t timer_vector;        /* raised when it fires; 0: it only ends a HLT */
 	volatile bool timer_expired; /* fired with vector 0, and has not ended a HLT yet */
 	uint64_t mtrr_def_type;      /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
+	uint64_t tsc_adjust;         /* IA32_TSC_ADJUST (hv/msr_view.c) */
 	struct fpu_context fpu;      /* XCR0, XSAVE (or FXSAVE) image, DR0-3 while another vCPU has the core */
 };
 

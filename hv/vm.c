@@ -290,7 +290,7 @@ static void init_control(struct vcpu *v)
 			       SVM_INTERCEPT_MISC2_VMLOAD | SVM_INTERCEPT_MISC2_VMSAVE |
 			       SVM_INTERCEPT_MISC2_STGI | SVM_INTERCEPT_MISC2_CLGI | SVM_INTERCEPT_MISC2_SKINIT |
 			       SVM_INTERCEPT_MISC2_MONITOR | SVM_INTERCEPT_MISC2_MWAIT |
-			       SVM_INTERCEPT_MISC2_XSETBV | SVM_INTERCEPT_MISC2_RDPRU;
+			       SVM_INTERCEPT_MISC2_XSETBV;   /* RDPRU runs: nothing to hide (hv/cpuid_view.c) */
 	/* #MC belongs to the host: a machine check in a guest is the machine's.
 	 * #DB and #AC are reflected (hv/run.c) so they cannot loop in the CPU. */
 	ctl->intercept_exceptions = SVM_INTERCEPT_EXCP(X86_EXC_DB) | SVM_INTERCEPT_EXCP(X86_EXC_AC) |
@@ -314,6 +314,7 @@ void vcpu_reset_state(struct vcpu *v)
 	memset(s, 0, sizeof(*s));
 	memset(&v->gprs, 0, sizeof(v->gprs));
 	v->mtrr_def_type = 0;
+	v->tsc_adjust = 0;
 	s->efer = EFER_SVME;   /* VMRUN requires it; the guest never sees it (hv/exit_msr.c) */
 	s->dr6 = DR6_RESET;
 	s->dr7 = DR7_RESET;

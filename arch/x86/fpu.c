@@ -26,6 +26,7 @@
 
 #define CPUID1_ECX_XSAVE      BIT(26)
 #define CPUID7_ECX_PKU        BIT(3)
+#define CPUID7_ECX_RDPID      BIT(22)
 #define CPUID_EXT1_EDX_RDTSCP BIT(27)
 #define CPUID_EXT8_EBX_IBPB   BIT(12)
 #define PRED_CMD_IBPB  BIT(0)
@@ -136,7 +137,7 @@ static void clear_pkru(void)
 static void scrub_for_next_vcpu(void)
 {
 	clear_debug_registers();
-	if (cpuid(0x80000001, 0).edx & CPUID_EXT1_EDX_RDTSCP)
+	if (fpu_has_tsc_aux())
 		wrmsr(MSR_TSC_AUX, 0);
 	if (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ecx & CPUID7_ECX_PKU))
 		clear_pkru();
@@ -194,8 +195,30 @@ void fpu_context_load(struct fpu_context *c)
 		const struct fxsave_area *fx = c->valid ? &c->fx : &clean_state;
 		__asm__ volatile("fninit; fxrstor64 %0" : : "m"(*fx) : "memory");   /* FNINIT: as above */
 	}
-	if (!c->valid)
+	if (!c->valid) {
+		c->tsc_aux = 0;
 		return;
+	}
 	__asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
 			 : : "r"(c->dr[0]), "r"(c->dr[1]), "r"(c->dr[2]), "r"(c->dr[3]));
+	if (c->tsc_aux && fpu_has_tsc_aux())
+		wrmsr(MSR_TSC_AUX, c->tsc_aux);
+}
+
+bool fpu_has_tsc_aux(void)
+{
+	/* Asked on every vCPU switch and CPUID exit: CPUID once. Every CPU
+	 * of the machine answers the same. */
+	static int has = -1;
+
+	if (has < 0)
+		has = (cpuid(0x80000001, 0).edx & CPUID_EXT1_EDX_RDTSCP) ||
+		      (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ecx & CPUID7_ECX_RDPID));
+	return has;
+}
+
+void fpu_set_tsc_aux(struct fpu_context *c, uint32_t val)
+{
+	c->tsc_aux = val;
+	wrmsr(MSR_TSC_AUX, val);
 }

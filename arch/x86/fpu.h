@@ -34,6 +34,7 @@ struct fpu_context {
 	uint64_t xcr0;         /* its XCR0 while saved (read back from the CPU: see fpu_context_save) */
 	struct fxsave_area fx; /* the FPU/SSE state on a CPU without XSAVE */
 	uint64_t dr[4];
+	uint64_t tsc_aux;      /* its TSC_AUX (RDTSCP, RDPID): written by WRMSR's exit, loaded with the rest */
 	bool valid;            /* false: start from reset values at the next load */
 };
 
@@ -68,5 +69,12 @@ void fpu_context_save(struct fpu_context *c);
  * its saved registers and XCR0, or, if !c->valid, reset values (XCR0 = 1,
  * FCW 0x37f, MXCSR 0x1f80, every other XSAVE-managed register zero). */
 void fpu_context_load(struct fpu_context *c);
+
+/* Whether this CPU has TSC_AUX (RDTSCP or RDPID): a guest's TSC_AUX can
+ * then be its own. */
+bool fpu_has_tsc_aux(void);
+/* The owning vCPU's WRMSR TSC_AUX (bits 31:0; the caller has refused the
+ * rest): kept in c and put in the CPU now. */
+void fpu_set_tsc_aux(struct fpu_context *c, uint32_t val);
 
 #endif

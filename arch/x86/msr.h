@@ -5,6 +5,7 @@
 
 #define MSR_TSC             0x00000010u
 #define MSR_APIC_BASE       0x0000001bu
+#define MSR_TSC_ADJUST      0x0000003bu
 #define MSR_PRED_CMD        0x00000049u
 #define MSR_MTRRCAP         0x000000feu
 #define MSR_SYSENTER_CS     0x00000174u
@@ -23,6 +24,8 @@
 #define MSR_GS_BASE         0xc0000101u
 #define MSR_KERNEL_GS_BASE  0xc0000102u
 #define MSR_TSC_AUX         0xc0000103u
+#define MSR_K7_EVNTSEL0     0xc0010000u   /* legacy AMD counters: PerfEvtSel0-3, then PerfCtr0-3 */
+#define MSR_K7_PERFCTR3     0xc0010007u
 #define MSR_VM_CR           0xc0010114u
 #define MSR_VM_HSAVE_PA     0xc0010117u
 

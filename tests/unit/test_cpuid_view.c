@@ -125,12 +125,17 @@ static struct fake_host sse_only(void)
 }
 
 /* The view for vCPU id of n, with guest CR4 cr4. */
+/* The VM's board: local APICs, and TSC_AUX switched per vCPU (the default
+ * of every VM); the tests of a VM without them clear these. */
+static bool env_lapic = true, env_tsc_aux = true;
+
 static struct cpuid_regs view(struct fake_host *h, uint32_t id, uint32_t n, uint64_t cr4, uint32_t leaf,
 			      uint32_t subleaf)
 {
 	const struct cpuid_view_env env = {
 		.host_cpuid = fake_cpuid, .guest_xcr0 = fake_xcr0, .ctx = h,
 		.vcpu_id = id, .vcpu_count = n, .guest_cr4 = cr4,
+		.lapic = env_lapic, .tsc_aux = env_tsc_aux,
 	};
 	return cpuid_view(&env, leaf, subleaf);
 }
@@ -173,13 +178,57 @@ static void test_leaf1_hidden_and_hypervisor_bits(void)
 {
 	struct fake_host h = big();
 	struct cpuid_regs r = view1(&h, 1, 0);
-	EXPECT_EQ(r.ecx & (BIT(3) | BIT(5) | BIT(21) | BIT(24)), 0);   /* MONITOR VMX x2APIC TSC-deadline */
+	EXPECT_EQ(r.ecx & (BIT(3) | BIT(5)), 0);                        /* MONITOR VMX */
+	EXPECT_EQ(r.ecx & (BIT(21) | BIT(24)), BIT(21) | BIT(24));      /* the VM's x2APIC, TSC-deadline */
 	EXPECT_TRUE(r.ecx & BIT(31));
-	EXPECT_EQ(r.edx & BIT(9), 0);                                   /* APIC */
+	EXPECT_TRUE(r.edx & BIT(9));                                    /* the VM's APIC */
 	/* everything else is the host's */
-	EXPECT_EQ(r.ecx | BIT(3) | BIT(5) | BIT(21) | BIT(24) | BIT(27), ALL);
-	EXPECT_EQ(r.edx | BIT(9) | BIT(28), ALL);
+	EXPECT_EQ(r.ecx | BIT(3) | BIT(5) | BIT(27), ALL);
+	EXPECT_EQ(r.edx | BIT(28), ALL);
 	EXPECT_EQ(r.eax, ALL);
+}
+
+/* The APIC bits are the VM's, not the host's: shown on a host without
+ * them, hidden for a VM without local APICs on a host with them. */
+static void test_leaf1_apic_is_the_vms(void)
+{
+	static const struct host_entry bare[] = { ANY(0, 1, 0, 0, 0), ANY(1, 0, 0, 0, 0) };
+	struct fake_host h = { .e = bare, .n = ARRAY_SIZE(bare) };
+	struct cpuid_regs r = view1(&h, 1, 0);
+	EXPECT_EQ(r.ecx & (BIT(21) | BIT(24)), BIT(21) | BIT(24));
+	EXPECT_TRUE(r.edx & BIT(9));
+	env_lapic = false;
+	h = big();
+	r = view1(&h, 1, 0);
+	env_lapic = true;
+	EXPECT_EQ(r.ecx & (BIT(21) | BIT(24)), 0);
+	EXPECT_EQ(r.edx & BIT(9), 0);
+}
+
+/* RDTSCP and RDPID need TSC_AUX to be the vCPU's own. */
+static void test_tsc_aux_features(void)
+{
+	struct fake_host h = big();
+	EXPECT_TRUE(view1(&h, 0x80000001, 0).edx & BIT(27));
+	EXPECT_TRUE(view1(&h, 7, 0).ecx & BIT(22));
+	env_tsc_aux = false;
+	EXPECT_EQ(view1(&h, 0x80000001, 0).edx & BIT(27), 0);
+	EXPECT_EQ(view1(&h, 7, 0).ecx & BIT(22), 0);
+	env_tsc_aux = true;
+}
+
+/* PKU with the PKRU component; OSPKE is the guest's CR4.PKE, not the host's. */
+static void test_pku_follows_guest_cr4(void)
+{
+	struct fake_host h = big();
+	struct cpuid_regs r = view(&h, 0, 1, 0, 7, 0);
+	EXPECT_TRUE(r.ecx & BIT(3));
+	EXPECT_EQ(r.ecx & BIT(4), 0);
+	r = view(&h, 0, 1, BIT(22), 7, 0);
+	EXPECT_TRUE(r.ecx & BIT(4));
+	h = sse_only();   /* no PKRU in XCR0: no PKU, even with CR4.PKE */
+	r = view(&h, 0, 1, BIT(22), 7, 0);
+	EXPECT_EQ(r.ecx & (BIT(3) | BIT(4)), 0);
 }
 
 static void test_leaf1_topology(void)
@@ -283,8 +332,8 @@ static void test_leaf7_with_ymm(void)
 {
 	struct fake_host h = big();
 	struct cpuid_regs r = view1(&h, 7, 0);
-	uint32_t ebx_hidden = BIT(1) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31);
-	uint32_t ecx_hidden = BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(11) | BIT(12) | BIT(14) | BIT(22);
+	uint32_t ebx_hidden = BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31);
+	uint32_t ecx_hidden = BIT(1) | BIT(4) | BIT(6) | BIT(11) | BIT(12) | BIT(14);   /* OSPKE: CR4.PKE is 0 */
 	uint32_t edx_hidden = BIT(2) | BIT(3) | BIT(8) | BIT(22) | BIT(23) | BIT(24) | BIT(25) | BIT(26) | BIT(27) |
 			      BIT(29) | BIT(31);
 	EXPECT_EQ(r.ebx, ALL & ~ebx_hidden);   /* AVX2 (5) stays */
@@ -304,8 +353,9 @@ static void test_leaf7_on_rome(void)
 	struct cpuid_regs r = view1(&h, 7, 0);
 	EXPECT_TRUE(r.ebx & BIT(5));              /* AVX2 */
 	EXPECT_TRUE(r.ebx & BIT(0));              /* FSGSBASE: not filtered */
-	EXPECT_EQ(r.ebx & BIT(1), 0);             /* TSC_ADJUST */
-	EXPECT_EQ(r.ecx, BIT(2) | BIT(8) | BIT(9) | BIT(10));   /* UMIP kept; PKU OSPKE RDPID hidden */
+	EXPECT_TRUE(r.ebx & BIT(1));              /* TSC_ADJUST: the vCPU's own */
+	/* UMIP kept; RDPID with TSC_AUX; PKU hidden: this host's XCR0 has no PKRU */
+	EXPECT_EQ(r.ecx, BIT(2) | BIT(8) | BIT(9) | BIT(10) | BIT(22));
 	EXPECT_EQ(r.edx, BIT(4));                 /* FSRM kept; speculation control hidden */
 	r = view1(&h, 7, 1);
 	EXPECT_EQ(r.eax, BIT(0) | BIT(4) | BIT(23));
@@ -356,13 +406,13 @@ static void test_leaf0d_on_rome(void)
 	EXPECT_EQ(h.xcr0_asked, 3);
 }
 
-static void test_leaf0d_hides_avx512_pkru_and_xss(void)
+static void test_leaf0d_hides_avx512_and_xss(void)
 {
 	struct fake_host h = big();
 	struct cpuid_regs r = view1(&h, 0xd, 0);
-	EXPECT_EQ(r.eax, 7);
+	EXPECT_EQ(r.eax, 0x207);   /* x87 SSE YMM PKRU */
 	EXPECT_EQ(r.edx, 0);
-	EXPECT_EQ(r.ecx, 832);
+	EXPECT_EQ(r.ecx, 0xa88);   /* PKRU's 8 bytes at 0xa80 end the area */
 	EXPECT_EQ(r.ebx, 576);
 	/* Under QEMU TCG a guest could enable what the host has behind our
 	 * back: EBX then tells the size that really needs. */
@@ -376,7 +426,8 @@ static void test_leaf0d_hides_avx512_pkru_and_xss(void)
 	EXPECT_EQ(r.eax, BIT(2));
 	EXPECT_EQ(r.ebx | r.ecx | r.edx, 0);
 	EXPECT_EQ(view1(&h, 0xd, 2).ebx, 576);
-	uint32_t none[] = { 5, 6, 7, 9, 11, 63, 64 };
+	EXPECT_EQ(view1(&h, 0xd, 9).eax, 8);
+	uint32_t none[] = { 5, 6, 7, 11, 63, 64 };
 	for (unsigned k = 0; k < ARRAY_SIZE(none); k++) {
 		r = view1(&h, 0xd, none[k]);
 		EXPECT_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
@@ -410,7 +461,7 @@ static void test_xcr0_mask(void)
 	struct fake_host h = rome();
 	EXPECT_EQ(cpuid_view_xcr0_mask(fake_cpuid, &h), 7);
 	h = big();
-	EXPECT_EQ(cpuid_view_xcr0_mask(fake_cpuid, &h), 7);
+	EXPECT_EQ(cpuid_view_xcr0_mask(fake_cpuid, &h), 0x207);
 	h = noxsave();
 	EXPECT_EQ(cpuid_view_xcr0_mask(fake_cpuid, &h), 0);
 	h = sse_only();
@@ -432,15 +483,17 @@ static void test_ext1(void)
 	EXPECT_EQ(r.ecx & (BIT(2) | BIT(15)), 0);   /* SVM, LWP */
 	EXPECT_TRUE(r.ecx & BIT(1));                /* CmpLegacy: 2 cores */
 	EXPECT_EQ(r.ecx & (BIT(11) | BIT(16)), BIT(11) | BIT(16));   /* XOP FMA4 with YMM */
-	EXPECT_EQ(r.ecx | BIT(1) | BIT(2) | BIT(15), 0x75c237ff | BIT(11) | BIT(16) | BIT(15) | BIT(1));
-	EXPECT_EQ(r.edx & BIT(27), 0);              /* RDTSCP */
+	EXPECT_EQ(r.ecx & (BIT(23) | BIT(24) | BIT(28)), 0);   /* performance-counter extensions */
+	EXPECT_EQ(r.ecx | BIT(1) | BIT(2) | BIT(15) | BIT(23) | BIT(24) | BIT(28),
+		  0x75c237ff | BIT(11) | BIT(16) | BIT(15) | BIT(1) | BIT(23) | BIT(24) | BIT(28));
+	EXPECT_TRUE(r.edx & BIT(27));               /* RDTSCP: TSC_AUX is the vCPU's */
 	EXPECT_TRUE(r.edx & BIT(29));               /* LM */
 	r = view(&h, 0, 1, 0, 0x80000001, 0);
 	EXPECT_EQ(r.ecx & BIT(1), 0);
 	h = noxsave();
 	r = view1(&h, 0x80000001, 0);
-	EXPECT_EQ(r.ecx, ALL & ~(BIT(1) | BIT(2) | BIT(11) | BIT(15) | BIT(16)));
-	EXPECT_EQ(r.edx, ALL & ~BIT(27));
+	EXPECT_EQ(r.ecx, ALL & ~(BIT(1) | BIT(2) | BIT(11) | BIT(15) | BIT(16) | BIT(23) | BIT(24) | BIT(28)));
+	EXPECT_EQ(r.edx, ALL);
 }
 
 static void test_ext8(void)
@@ -560,6 +613,9 @@ int main(void)
 	RUN(test_hypervisor_leaves);
 	RUN(test_unfiltered_leaves_pass_through);
 	RUN(test_leaf1_hidden_and_hypervisor_bits);
+	RUN(test_leaf1_apic_is_the_vms);
+	RUN(test_tsc_aux_features);
+	RUN(test_pku_follows_guest_cr4);
 	RUN(test_leaf1_topology);
 	RUN(test_leaf1_xsave_and_osxsave);
 	RUN(test_leaf1_without_xsave);
@@ -570,7 +626,7 @@ int main(void)
 	RUN(test_leaf7_on_rome);
 	RUN(test_leaf7_without_ymm);
 	RUN(test_leaf0d_on_rome);
-	RUN(test_leaf0d_hides_avx512_pkru_and_xss);
+	RUN(test_leaf0d_hides_avx512_and_xss);
 	RUN(test_leaf0d_without_xsave);
 	RUN(test_leaf0d_sse_only);
 	RUN(test_xcr0_mask);

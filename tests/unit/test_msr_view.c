@@ -93,6 +93,49 @@ static void test_tsc_offset(void)
 	EXPECT_EQ(rd(v, MSR_TSC, &ok), 105);
 }
 
+/* IA32_TSC_ADJUST and the TSC move together (Intel SDM Vol. 3, 18.17.3). */
+static void test_tsc_adjust(void)
+{
+	struct vcpu *v = fresh_vcpu();
+	bool ok;
+	fake_tsc_now = 1000;
+	EXPECT_EQ(rd(v, MSR_TSC_ADJUST, &ok), 0);
+	EXPECT_TRUE(ok);
+	EXPECT_TRUE(msr_view_write(v, MSR_TSC_ADJUST, 500, fake_tsc));
+	EXPECT_EQ(rd(v, MSR_TSC, &ok), 1500);
+	EXPECT_TRUE(msr_view_write(v, MSR_TSC, 1000, fake_tsc));   /* back by 500 */
+	EXPECT_EQ(rd(v, MSR_TSC_ADJUST, &ok), 0);
+	EXPECT_TRUE(msr_view_write(v, MSR_TSC_ADJUST, (uint64_t)-100, fake_tsc));
+	EXPECT_EQ(rd(v, MSR_TSC, &ok), 900);
+}
+
+static void test_tsc_aux_is_the_vcpus(void)
+{
+	struct vcpu *v = fresh_vcpu();
+	bool ok;
+	EXPECT_EQ(rd(v, MSR_TSC_AUX, &ok), 0);
+	EXPECT_TRUE(msr_view_write(v, MSR_TSC_AUX, 0x12345678, fake_tsc));
+	EXPECT_EQ(rd(v, MSR_TSC_AUX, &ok), 0x12345678);
+	EXPECT_TRUE(!msr_view_write(v, MSR_TSC_AUX, 1ull << 32, fake_tsc));   /* reserved */
+	EXPECT_EQ(v->fpu.tsc_aux, 0x12345678);
+}
+
+/* No PMU: the legacy counters read zero and take writes; their neighbours #GP. */
+static void test_legacy_perf_counters(void)
+{
+	struct vcpu *v = fresh_vcpu();
+	bool ok;
+	for (uint32_t m = MSR_K7_EVNTSEL0; m <= MSR_K7_PERFCTR3; m++) {
+		EXPECT_TRUE(msr_view_write(v, m, 0x530076, fake_tsc));
+		EXPECT_EQ(rd(v, m, &ok), 0);
+		EXPECT_TRUE(ok);
+	}
+	rd(v, MSR_K7_PERFCTR3 + 1, &ok);
+	EXPECT_TRUE(!ok);
+	rd(v, 0xc0010200, &ok);   /* the core extension's counters: not offered */
+	EXPECT_TRUE(!ok);
+}
+
 static void test_mtrrs(void)
 {
 	struct vcpu *v = fresh_vcpu();
@@ -111,7 +154,7 @@ static void test_mtrrs(void)
 static void test_others_are_gp(void)
 {
 	struct vcpu *v = fresh_vcpu();
-	const uint32_t refused[] = { MSR_VM_CR, MSR_VM_HSAVE_PA, MSR_IA32_XSS, MSR_TSC_AUX, MSR_APIC_BASE,
+	const uint32_t refused[] = { MSR_VM_CR, MSR_VM_HSAVE_PA, MSR_IA32_XSS,
 				     MSR_PRED_CMD, MSR_MCG_STATUS, 0xc0011fff, 0xffffffffu };
 	for (unsigned i = 0; i < ARRAY_SIZE(refused); i++) {
 		bool ok;
@@ -128,6 +171,9 @@ int main(void)
 	RUN(test_efer_hides_and_keeps_svme);
 	RUN(test_efer_refused_writes);
 	RUN(test_pat);
+	RUN(test_tsc_adjust);
+	RUN(test_tsc_aux_is_the_vcpus);
+	RUN(test_legacy_perf_counters);
 	RUN(test_tsc_offset);
 	RUN(test_mtrrs);
 	RUN(test_others_are_gp);
