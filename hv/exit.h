@@ -138,5 +138,6 @@ enum exit_action handle_msr(struct vcpu *v);
 enum exit_action handle_ioio(struct vcpu *v);
 enum exit_action handle_vmmcall(struct vcpu *v);
 enum exit_action handle_xsetbv(struct vcpu *v);
+enum exit_action handle_npf(struct vcpu *v);
 
 #endif

@@ -30,7 +30,7 @@ enum exit_action handle_cpuid(struct vcpu *v)
 		const struct cpuid_view_env env = {
 			.host_cpuid = real_cpuid, .guest_xcr0 = live_xcr0, .ctx = NULL,
 			.vcpu_id = v->id, .vcpu_count = v->vm->vcpu_count, .guest_cr4 = v->vmcb->save.cr4,
-			.tsc_aux = fpu_has_tsc_aux(),
+			.tsc_aux = fpu_has_tsc_aux(), .lapic = true,
 		};
 		r = cpuid_view(&env, leaf, subleaf);
 	}

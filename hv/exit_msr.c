@@ -6,6 +6,7 @@
 #include "arch/x86/msr.h"
 #include "hv/exit.h"
 #include "hv/msr_view.h"
+#include "hv/vcpu_apic.h"
 
 static uint64_t host_tsc(void)
 {
@@ -15,10 +16,24 @@ static uint64_t host_tsc(void)
 enum exit_action handle_msr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->gprs.rcx;
-	uint64_t val;
+	bool write = v->vmcb->control.exit_info_1 == MSR_EXIT_WRITE;
+	uint64_t val = (v->gprs.rax & 0xffffffffull) | (v->gprs.rdx << 32);
+	bool gp;
 
-	if (v->vmcb->control.exit_info_1 == MSR_EXIT_WRITE) {
-		val = (v->gprs.rax & 0xffffffffull) | (v->gprs.rdx << 32);
+	/* The local APIC's MSRs first: the x2APIC EOI (WRMSR 0x80B) is an
+	 * OS's most frequent MSR exit. */
+	if (vcpu_apic_msr(v, msr, write, &val, &gp)) {
+		if (gp) {
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+			return EXIT_RESUME;
+		}
+		if (!write) {
+			v->gprs.rax = val & 0xffffffffull;
+			v->gprs.rdx = val >> 32;
+		}
+		return vcpu_skip_instruction(v) ? EXIT_RESUME : EXIT_STOP;
+	}
+	if (write) {
 		if (!msr_view_write(v, msr, val, host_tsc)) {
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 			return EXIT_RESUME;

@@ -14,6 +14,7 @@
 #include "drivers/tsc.h"
 #include "hv/exit.h"
 #include "hv/sched.h"
+#include "hv/vcpu_apic.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
@@ -86,18 +87,6 @@ static enum exit_action handle_nop_skip(struct vcpu *v)
 {
 	/* INVD: dropping cached writes is not the guest's to do; a no-op is safe. */
 	return vcpu_skip_instruction(v) ? EXIT_RESUME : EXIT_STOP;
-}
-
-static enum exit_action handle_npf(struct vcpu *v)
-{
-	const struct vmcb_control *c = &v->vmcb->control;
-
-	/* No RAM slot holds it, and the MMIO bus is empty today: nothing
-	 * answers there, so the guest is stopped with what it tried. */
-	vm_request_stop(v->vm, VM_STOP_ERROR, "error: %s of guest-physical 0x%llx, outside its RAM (RIP 0x%llx)",
-			(c->exit_info_1 & NPF_ID) ? "instruction fetch" : (c->exit_info_1 & NPF_RW) ? "write" : "read",
-			(unsigned long long)c->exit_info_2, (unsigned long long)v->vmcb->save.rip);
-	return EXIT_STOP;
 }
 
 static enum exit_action handle_task_switch(struct vcpu *v)
@@ -312,9 +301,14 @@ void vcpu_run_slice(struct vcpu *v, bool preemptible)
 		if (stats)
 			exit_stats_add(&v->stats, code, rdtsc() - v->exit_tsc);
 		/* A stop, reset or kick for this vCPU, or a handler that blocked
-		 * it: the scheduler looks. One load on the common path. */
-		if (a != EXIT_RESUME || v->requests)
-			return;
+		 * it: the scheduler looks. One load on the common path. Its own
+		 * LAPIC timer moving (an OS programs it on every idle entry) is
+		 * taken here, without the trip. */
+		if (a != EXIT_RESUME || v->requests) {
+			if (a != EXIT_RESUME || v->requests != VCPU_REQ_APIC_TIMER)
+				return;
+			vcpu_apic_timer_rearm(v);
+		}
 		/* The quantum ended (its timer fired while the guest ran: the
 		 * LAPIC timer interrupt made the INTR exit, was taken after
 		 * STGI, and counted the quantum in me->ticks). */

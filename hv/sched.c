@@ -13,6 +13,7 @@
 #include "arch/x86/svm/svm.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
+#include "hv/vcpu_apic.h"
 #include "hv/vmctl.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -262,8 +263,10 @@ static void park_for_cause(struct vcpu *v, bool reset)
 static void do_init(struct vcpu *v)
 {
 	vcpu_timer_clear(v);   /* INIT resets the timer, as it does a LAPIC's */
+	vcpu_apic_init_signal(v);
 	vcpu_reset_state(v);
 	events_reset(&v->events);
+	events_intc_notify(&v->events);
 	if (v->id != 0)
 		v->state = VCPU_WAIT_SIPI;
 }
@@ -304,12 +307,16 @@ static bool take_requests(struct vcpu *v, struct vcpu **last)
 	 * bookkeeping): it rebuilds itself here, on its own CPU, whatever
 	 * comes next (even a stop: then it parks again and is counted). */
 	if (__atomic_load_n(&v->rebuild, __ATOMIC_ACQUIRE)) {
+		vcpu_apic_reset(v);
 		vcpu_reset_state(v);
+		if (v->id == 0)
+			pc_devtimer_rearm(vm);   /* the board's deadlines of the new life */
 		__atomic_store_n(&v->rebuild, false, __ATOMIC_RELEASE);
 		if (*last == v)
 			*last = NULL;
 	}
-	uint32_t r = __atomic_fetch_and(&v->requests, ~(VCPU_REQ_KICK | VCPU_REQ_INIT | VCPU_REQ_SIPI | VCPU_REQ_RESET),
+	uint32_t r = __atomic_fetch_and(&v->requests, ~(VCPU_REQ_KICK | VCPU_REQ_INIT | VCPU_REQ_SIPI | VCPU_REQ_RESET |
+							 VCPU_REQ_NMI | VCPU_REQ_DEVTIMER),
 					__ATOMIC_SEQ_CST);
 	if (r & VCPU_REQ_STOP) {
 		park_for_cause(v, false);
@@ -327,6 +334,12 @@ static bool take_requests(struct vcpu *v, struct vcpu **last)
 		do_init(v);
 	if (r & VCPU_REQ_SIPI)
 		do_sipi(v);
+	if (r & VCPU_REQ_NMI)
+		events_queue_nmi(&v->events);
+	if (r & VCPU_REQ_APIC_TIMER)
+		vcpu_apic_timer_rearm(v);
+	if (r & VCPU_REQ_DEVTIMER)
+		pc_devtimer_rearm(vm);
 	return true;
 }
 

@@ -17,6 +17,7 @@
 #include "hv/exit_stats.h"
 #include "hv/inject.h"
 #include "hv/timerq.h"
+#include "hv/vdev/vlapic.h"
 #include "lib/types.h"
 
 struct vm;
@@ -38,6 +39,9 @@ enum vcpu_state {
 #define VCPU_REQ_KICK   BIT(2)   /* leave the run loop once: the scheduler has something to look at */
 #define VCPU_REQ_INIT   BIT(3)   /* an INIT signal (vcpu_send_init) */
 #define VCPU_REQ_SIPI   BIT(4)   /* a start-up IPI with sipi_vector (vcpu_send_sipi) */
+#define VCPU_REQ_NMI    BIT(5)   /* an NMI (an IPI, LINT1): latched into its events */
+#define VCPU_REQ_APIC_TIMER BIT(6)   /* its LAPIC timer moved: re-arm it (hv/vcpu_apic.h) */
+#define VCPU_REQ_DEVTIMER   BIT(7)   /* vCPU 0: a device timer of its VM moved (hv/vdev/pc.h) */
 
 struct vcpu {
 	struct vm *vm;
@@ -65,6 +69,9 @@ struct vcpu {
 	uint64_t mtrr_def_type;      /* IA32_MTRR_DEF_TYPE as the guest last wrote it */
 	uint64_t tsc_adjust;         /* IA32_TSC_ADJUST (hv/msr_view.c) */
 	struct fpu_context fpu;      /* XCR0, XSAVE (or FXSAVE) image, DR0-3 while another vCPU has the core */
+	struct vlapic lapic;         /* its local APIC (hv/vcpu_apic.h) */
+	struct vclock clock;         /* its TSC as it reads it: the LAPIC's clock */
+	struct timer apic_timer;     /* the LAPIC timer's deadline, on its CPU's queue */
 };
 
 /* Sets request bits on v and makes its CPU look (an IPI if it is another

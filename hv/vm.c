@@ -14,6 +14,7 @@
 #include "arch/x86/svm/permmap.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/gmem.h"
+#include "hv/vcpu_apic.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/printf.h"
@@ -185,42 +186,6 @@ static int map_slot(struct vm *vm, struct mem_slot *slot)
 	return 0;
 }
 
-/* ---- devices ---------------------------------------------------------------- */
-
-static void sysctl_exit(void *ctx, uint8_t code)
-{
-	vm_request_stop(ctx, VM_STOP_EXIT_CODE, "exit code %u", code);
-}
-
-static void sysctl_reset(void *ctx, const char *how)
-{
-	vm_request_reset(ctx, VM_STOP_RESET_REQUEST, how);
-}
-
-static void sysctl_poweroff(void *ctx)
-{
-	vm_request_stop(ctx, VM_STOP_POWEROFF, "poweroff");
-}
-
-static int register_devices(struct vm *vm)
-{
-	iobus_init(&vm->iobus);
-	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
-	if (iobus_register(&vm->iobus, 0x3f8, 8, &vuart_ops, &vm->uart) ||
-	    iobus_register(&vm->iobus, 0xf4, 1, &vsysctl_debug_exit_ops, &vm->sysctl) ||
-	    iobus_register(&vm->iobus, 0x60, 5, &vsysctl_i8042_ops, &vm->sysctl) ||
-	    iobus_register(&vm->iobus, 0x92, 1, &vsysctl_port92_ops, &vm->sysctl) ||
-	    iobus_register(&vm->iobus, 0xcf9, 1, &vsysctl_cf9_ops, &vm->sysctl) ||
-	    iobus_register(&vm->iobus, 0x604, 2, &vsysctl_pm1_cnt_ops, &vm->sysctl))
-		return -1;
-	return 0;
-}
-
-static void reset_devices(struct vm *vm)
-{
-	iobus_reset(&vm->iobus);
-}
-
 int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image, uint64_t image_size,
 	     char *err, size_t errlen)
 {
@@ -242,12 +207,13 @@ int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image
 		}
 	}
 	vm->ram = vm->slots[0].hva;
-	if (register_devices(vm) != 0) {
+	vm->tsc_offset = 0;   /* the guest TSC is the host's (hv/vdev/pc.h: the devices count from it) */
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_apic_setup(vm->vcpus[i]);   /* the board's APIC bus needs every LAPIC */
+	if (pc_board_setup(vm, err, errlen) != 0) {
 		vm_destroy(vm);
-		hv_snprintf(err, errlen, "its devices do not fit its I/O bus");
 		return -1;
 	}
-	vuart_init(&vm->uart, NULL, vm);
 	if (!boot->boot(vm, err, errlen)) {
 		vm_destroy(vm);
 		return -1;
@@ -257,6 +223,7 @@ int vm_build(struct vm *vm, const struct vm_boot_ops *boot, const uint8_t *image
 		asid_vcpu_init(&v->asid);
 		v->fpu_fresh = true;
 		events_reset(&v->events);
+		vcpu_apic_reset(v);
 		vcpu_reset_state(v);
 	}
 	vm->state = VM_READY;
@@ -320,6 +287,7 @@ void vcpu_reset_state(struct vcpu *v)
 	s->dr7 = DR7_RESET;
 	s->rflags = RFLAGS_FIXED;
 	s->g_pat = POWER_ON_PAT;
+	v->vmcb->control.tsc_offset = v->vm->tsc_offset;   /* one TSC for the VM and its devices */
 	v->vm->boot->vcpu_init(v);
 	/* A fresh ASID, so no translation of the previous life survives. */
 	asid_invalidate(&v->asid);
@@ -404,7 +372,7 @@ bool vm_reboot(struct vm *vm)
 	char err[VM_STOP_REASON_MAX];
 
 	vm->reset_count++;
-	reset_devices(vm);
+	pc_board_reset(vm);
 	if (!vm->boot->boot(vm, err, sizeof(err))) {
 		spin_lock(&vm->lock);
 		hv_snprintf(vm->reason, sizeof(vm->reason), "error: cannot restart: %s", err);

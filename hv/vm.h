@@ -18,6 +18,7 @@
 #include "hv/console/vconsole.h"
 #include "hv/vcpu.h"
 #include "hv/vdev/iobus.h"
+#include "hv/vdev/pc.h"
 #include "hv/vdev/vsysctl.h"
 #include "hv/vdev/vuart.h"
 #include "hv/vm_config.h"
@@ -87,6 +88,8 @@ struct vm {
 	struct iobus iobus;
 	struct vuart uart;
 	struct vsysctl sysctl;
+	struct pc_board board;     /* the rest of the PC (hv/vdev/pc.h) */
+	uint64_t tsc_offset;       /* guest TSC - host TSC, for its devices' clock and every vCPU's reset */
 	uint32_t reset_count;
 	unsigned vcpu_count;
 	struct vcpu *vcpus[VM_MAX_VCPUS];

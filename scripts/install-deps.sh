@@ -9,6 +9,7 @@ declare -A need=(
 	[gcc]=gcc
 	[make]=make
 	[nasm]=nasm
+	[iasl]=acpica-tools
 	[ld]=binutils
 	[qemu-system-x86_64]=qemu-system-x86
 	[grub-mkrescue]=grub-common

@@ -15,6 +15,7 @@
 #include "drivers/acpi_madt.h"
 #include "drivers/i8259.h"
 #include "drivers/lapic.h"
+#include "drivers/cmos_clock.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
@@ -22,9 +23,11 @@
 #include "hv/init/cmdline.h"
 #include "hv/console/console.h"
 #include "hv/sched.h"
+#include "hv/vdev/pc.h"
 #include "hv/init/selftest.h"
 #include "hv/init/version.h"
 #include "hv/vm.h"
+#include "lib/calendar.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printf.h"
@@ -243,6 +246,17 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	pr_info("TSC %llu.%03llu MHz; console on port 0x%x; on_idle=%s on_panic=%s",
 		(unsigned long long)(tsc_khz() / 1000), (unsigned long long)(tsc_khz() % 1000),
 		uart_port(), idle_action_name(options.on_idle), panic_action_name(options.on_panic));
+
+	uint64_t wall;
+	if (cmos_clock_read(&wall)) {
+		pc_set_host_time(wall, rdtsc());
+		struct cal_date d = cal_date_from_days((int64_t)(wall / 86400));
+		pr_info("host clock %04lld-%02u-%02u %02llu:%02llu:%02llu UTC: the guests' RTCs start from it",
+			(long long)d.year, d.month, d.day, (unsigned long long)(wall % 86400 / 3600),
+			(unsigned long long)(wall % 3600 / 60), (unsigned long long)(wall % 60));
+	} else {
+		pr_warn("the host's CMOS clock gives no valid date: the guests' RTCs start at 1970-01-01");
+	}
 
 	mm_init(&boot_info, mbi_pa);
 	power_init(boot_info.rsdp, boot_info.rsdp_len);

@@ -26,10 +26,58 @@ _Static_assert((VUART_TX_SIZE & (VUART_TX_SIZE - 1)) == 0, "transmit ring size i
 #define FCR_CLEAR_RX    0x02
 #define MSR_DCD_DSR_CTS 0xb0
 
+/* ---- the interrupt ------------------------------------------------------------- */
+
+/* The sources, by the datasheet's priority (PC16550D table 4): received
+ * data (while the FIFO holds a byte and ERBFI is set), then transmitter
+ * empty (a THR-empty event not yet acknowledged, with ETBEI). No line
+ * status or modem status interrupt ever arises: no receive errors, and the
+ * modem lines never change. As on QEMU's serial.c the interrupt pin is not
+ * gated by MCR.OUT2. */
+static uint8_t iir_source(const struct vuart *u)
+{
+	if ((u->ier & IER_ERBFI) && vuart_rx_pending(u))
+		return IIR_RDA;
+	if ((u->ier & IER_ETBEI) && u->thr_ipending)
+		return IIR_THRE;
+	return IIR_NO_INT;
+}
+
+/* Drives the IRQ line to what the sources say; only when it changes, so a
+ * driver that never enables an interrupt pays one compare per access. */
+static void update_irq(struct vuart *u)
+{
+	spin_lock(&u->irq_lock);
+	bool level = iir_source(u) != IIR_NO_INT;
+	if (level != u->irq_level) {
+		u->irq_level = level;
+		irq_line_set(&u->irq, level);
+	}
+	spin_unlock(&u->irq_lock);
+}
+
+/* The THR is empty again (a byte left it, or room came back in the
+ * transmit ring): a THR-empty event (datasheet: "THRE interrupt"). */
+static void thr_emptied(struct vuart *u)
+{
+	if (!(u->ier & IER_ETBEI) && !u->irq_level)
+		return;
+	u->thr_ipending = true;
+	update_irq(u);
+}
+
+void vuart_set_irq(struct vuart *u, struct irq_line irq)
+{
+	u->irq = irq;
+}
+
 void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx)
 {
 	u->tx_notify = notify;
 	u->ctx = ctx;
+	u->irq = (struct irq_line){ 0 };
+	u->irq_lock = (struct spinlock){ 0 };
+	u->irq_level = false;
 	u->bytes_sent = u->bytes_received = 0;
 	u->rx_head = u->rx_tail = 0;
 	u->tx_lock = (struct spinlock){ 0 };
@@ -41,12 +89,14 @@ void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx)
 void vuart_reset(struct vuart *u)
 {
 	u->ier = u->lcr = u->mcr = u->scr = u->fcr = 0;
+	u->thr_ipending = false;
 	u->dll = 12;   /* 9600 baud, as after a PC's power-on */
 	u->dlm = 0;
 	/* Emptying is the consumer's move (head catches up with tail); reset
 	 * runs on the VM's own CPU, which is the receive FIFO's consumer. The
 	 * transmit ring's consumer is the console owner: it is left alone. */
 	__atomic_store_n(&u->rx_head, __atomic_load_n(&u->rx_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+	update_irq(u);
 }
 
 /* ---- transmit ---------------------------------------------------------------- */
@@ -98,6 +148,8 @@ uint32_t vuart_tx_take(struct vuart *u, uint8_t *buf, uint32_t max)
 		buf[i] = u->tx[(head + i) & (VUART_TX_SIZE - 1)];
 	/* The copies before the index: from here the producers may reuse the slots. */
 	__atomic_store_n(&u->tx_head, head + n, __ATOMIC_SEQ_CST);
+	if (n)
+		thr_emptied(u);   /* room again: a driver waiting for THR empty is told */
 	return n;
 }
 
@@ -116,6 +168,8 @@ bool vuart_receive(struct vuart *u, uint8_t byte)
 		return false;
 	u->rx[tail & (VUART_RX_SIZE - 1)] = byte;
 	__atomic_store_n(&u->rx_tail, tail + 1, __ATOMIC_RELEASE);   /* the byte before the index */
+	if (u->ier & IER_ERBFI)
+		update_irq(u);
 	return true;
 }
 
@@ -128,20 +182,24 @@ static uint8_t rx_take(struct vuart *u)
 	uint8_t b = u->rx[head & (VUART_RX_SIZE - 1)];
 	__atomic_store_n(&u->rx_head, head + 1, __ATOMIC_RELEASE);
 	u->bytes_received++;
+	if (u->irq_level)
+		update_irq(u);   /* the FIFO may be empty now */
 	return b;
 }
 
-/* Highest-priority pending interrupt (datasheet table 4: received data
- * outranks transmitter empty). */
-static uint8_t iir(const struct vuart *u)
+/* IIR: the highest-priority source; reading it while it names the THR-
+ * empty interrupt acknowledges that one (datasheet table 4: "reading the
+ * IIR register (if source of interrupt)"). */
+static uint8_t iir_read(struct vuart *u)
 {
 	uint8_t fifo = (u->fcr & FCR_ENABLE) ? IIR_FIFOS_ON : 0;
+	uint8_t src = iir_source(u);
 
-	if ((u->ier & IER_ERBFI) && vuart_rx_pending(u))
-		return fifo | IIR_RDA;
-	if ((u->ier & IER_ETBEI) && tx_room(u))
-		return fifo | IIR_THRE;
-	return fifo | IIR_NO_INT;
+	if (src == IIR_THRE) {
+		u->thr_ipending = false;
+		update_irq(u);
+	}
+	return fifo | src;
 }
 
 /* LSR, the register a polling driver reads before every byte it sends,
@@ -171,7 +229,7 @@ static uint32_t vuart_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned 
 	case REG_IER_DLM:
 		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
 	case REG_IIR_FCR:
-		return iir(u);
+		return iir_read(u);
 	case REG_LCR:
 		return u->lcr;
 	case REG_MCR:
@@ -195,14 +253,31 @@ static void vuart_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned siz
 		if (u->lcr & LCR_DLAB) {
 			u->dll = v;
 		} else {
+			/* Writing THR acknowledges a THR-empty interrupt; the byte
+			 * moves on at once while the ring has room, so the THR is
+			 * empty again (a full ring says so when it drains). */
+			u->thr_ipending = false;
 			vuart_transmit(u, v);
+			if (tx_room(u))
+				thr_emptied(u);
+			else if (u->irq_level)
+				update_irq(u);
 		}
 		break;
 	case REG_IER_DLM:
-		if (u->lcr & LCR_DLAB)
+		if (u->lcr & LCR_DLAB) {
 			u->dlm = v;
-		else
+		} else {
+			/* Enabling ETBEI with the THR empty raises the interrupt at
+			 * once, even after an IIR read acknowledged it; disabling
+			 * it drops the event (QEMU's serial.c: Windows toggles IER
+			 * to get it again). */
+			bool thri_changed = (v ^ u->ier) & IER_ETBEI;
 			u->ier = v & 0x0f;
+			if (thri_changed)
+				u->thr_ipending = (u->ier & IER_ETBEI) && tx_room(u);
+			update_irq(u);
+		}
 		break;
 	case REG_IIR_FCR:
 		u->fcr = v & 0xc9;   /* enable, DMA mode, trigger level; the clear bits self-clear */

@@ -28,14 +28,18 @@
  * Receive: bytes the operator types for this VM wait in a receive FIFO that
  * the guest reads from RBR, with LSR.DR telling it one is there.
  *
- * No interrupt reaches the guest yet (there is no virtual PIC); IIR reports
- * received data and transmitter empty (THRE, as LSR shows it) by the
- * datasheet's priority, for polling drivers (an IIR read does not clear
- * THRE: with no interrupt delivered there is nothing to acknowledge). */
+ * Interrupt (the board wires it to ISA IRQ 4 for COM1): received data
+ * while ERBFI is set and the FIFO holds a byte; THR empty while ETBEI is
+ * set and a THR-empty event is unacknowledged (one arises when ETBEI is
+ * enabled with room in the ring, after every byte written while room
+ * remains, and when the console drains a full ring; an IIR read that
+ * reports it, or a THR write, acknowledges it). IIR tells the highest
+ * source by the datasheet's priority. */
 #ifndef HV_VDEV_VUART_H
 #define HV_VDEV_VUART_H
 
 #include "hv/vdev/iobus.h"
+#include "hv/vdev/vdev.h"
 #include "lib/spinlock.h"
 
 #define VUART_RX_SIZE 256    /* power of two; the real part has 16, a burst of typing fits */
@@ -47,6 +51,10 @@ struct vuart {
 	vuart_notify_fn tx_notify;
 	void *ctx;
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	bool thr_ipending;           /* a THR-empty interrupt not yet acknowledged */
+	struct irq_line irq;         /* INTR: ISA IRQ 4 on the board */
+	struct spinlock irq_lock;    /* irq_level and the line's changes: vCPUs and the console */
+	bool irq_level;
 	uint64_t bytes_sent, bytes_received;
 	/* Receive: one producer (the console, on the boot CPU) and one
 	 * consumer (the VM's CPU, in its IN exits): head is written only by
@@ -65,6 +73,8 @@ extern const struct pio_ops vuart_ops;   /* 8 ports, e.g. 0x3f8-0x3ff */
 
 /* Power-on state, both rings empty. notify may be NULL (nobody is told). */
 void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx);
+/* Where the interrupt goes (the board, after vuart_init). */
+void vuart_set_irq(struct vuart *u, struct irq_line irq);
 /* Registers back to their power-on values; the receive FIFO is emptied.
  * The transmit ring is not: what the guest sent before the reset was sent,
  * and still goes out. */

@@ -358,11 +358,12 @@ static void test_uart_iir(void)
 	vuart_ops.read(&u, NULL, 0, 1);
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);       /* drained: nothing */
 
-	vuart_ops.write(&u, NULL, 1, 1, 0x02);                 /* ETBEI */
-	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);       /* THRE, no data */
-
-	vuart_ops.write(&u, NULL, 1, 1, 0x03);
-	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);       /* no data: THRE */
+	vuart_ops.write(&u, NULL, 1, 1, 0x02);                 /* ETBEI, THR empty */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x02);       /* THRE, no data; the read acknowledges it */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);
+	vuart_ops.write(&u, NULL, 1, 1, 0x03);                 /* ETBEI stays on: no new event */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);
+	vuart_ops.write(&u, NULL, 0, 1, 'x');                  /* a byte sent: the THR empties again */
 	vuart_receive(&u, 'r');
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x04);       /* RDA outranks THRE */
 
@@ -370,11 +371,59 @@ static void test_uart_iir(void)
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc4);       /* bits 7:6 = 11 */
 	EXPECT_EQ(vuart_rx_pending(&u), 1);              /* FCR bit 1 clear: FIFO kept */
 	vuart_ops.read(&u, NULL, 0, 1);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc2);       /* the THR-empty event waited */
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc1);
+	vuart_ops.write(&u, NULL, 1, 1, 0x01);                 /* ETBEI off, then on: raised again */
+	vuart_ops.write(&u, NULL, 1, 1, 0x03);
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc2);
 	vuart_ops.write(&u, NULL, 1, 1, 0x00);
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0xc1);
 	vuart_ops.write(&u, NULL, 2, 1, 0x00);                 /* FIFOs off */
 	EXPECT_EQ(vuart_ops.read(&u, NULL, 2, 1), 0x01);
+}
+
+/* The interrupt line follows IIR: raised with a source, lowered when the
+ * last source is acknowledged or disabled. */
+static int irq_changes, irq_now;
+static void record_irq(void *ctx, unsigned pin, bool level)
+{
+	(void)ctx;
+	EXPECT_EQ(pin, 4);
+	irq_changes++;
+	irq_now = level;
+}
+
+static void test_uart_irq_line(void)
+{
+	struct vuart u;
+	vuart_init(&u, capture_tx, NULL);
+	vuart_set_irq(&u, (struct irq_line){ record_irq, NULL, 4 });
+	irq_changes = irq_now = 0;
+	vuart_ops.write(&u, NULL, 0, 1, 'a');            /* no interrupt enabled: the line stays */
+	vuart_receive(&u, 'b');
+	EXPECT_EQ(irq_changes, 0);
+	vuart_ops.write(&u, NULL, 1, 1, 0x01);           /* ERBFI with data waiting */
+	EXPECT_EQ(irq_now, 1);
+	vuart_ops.read(&u, NULL, 0, 1);                  /* FIFO drained */
+	EXPECT_EQ(irq_now, 0);
+	vuart_ops.write(&u, NULL, 1, 1, 0x03);           /* ETBEI: THR empty */
+	EXPECT_EQ(irq_now, 1);
+	vuart_ops.read(&u, NULL, 2, 1);                  /* IIR acknowledges it */
+	EXPECT_EQ(irq_now, 0);
+	vuart_ops.write(&u, NULL, 0, 1, 'c');            /* sent: empty again */
+	EXPECT_EQ(irq_now, 1);
+	vuart_ops.write(&u, NULL, 1, 1, 0x00);
+	EXPECT_EQ(irq_now, 0);
+	/* A full ring: THR not empty until the console takes bytes. */
+	vuart_ops.write(&u, NULL, 1, 1, 0x02);
+	vuart_ops.read(&u, NULL, 2, 1);
+	while (vuart_tx_pending(&u) < VUART_TX_SIZE - 1)
+		vuart_transmit(&u, 'z');
+	vuart_ops.write(&u, NULL, 0, 1, 'y');
+	EXPECT_EQ(irq_now, 0);
+	uint8_t buf[16];
+	EXPECT_EQ(vuart_tx_take(&u, buf, sizeof(buf)), 16);
+	EXPECT_EQ(irq_now, 1);
 }
 
 static void test_uart_fcr_clears_receive_fifo(void)
@@ -512,6 +561,7 @@ int main(void)
 	RUN(test_uart_receive);
 	RUN(test_uart_receive_fifo_full);
 	RUN(test_uart_iir);
+	RUN(test_uart_irq_line);
 	RUN(test_uart_fcr_clears_receive_fifo);
 	RUN(test_uart_reset);
 	RUN(test_uart_register_masks);

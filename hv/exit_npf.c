@@ -1,0 +1,221 @@
+/* hv/exit_npf.c - Nested page faults: the guest touched a guest-physical
+ * address that no RAM slot holds. Where a device model claims it (the
+ * vCPU's own local APIC page, or a range on the VM's MMIO bus), the
+ * instruction at RIP is fetched, decoded and emulated (hv/emulate/), its
+ * device accesses going to the model; where nothing claims it the VM stops
+ * with the address (docs/pc.md: a missing model is never silent).
+ *
+ * Without decode assists (QEMU TCG has none, ../shared/PLATFORM.md) the
+ * CPU tells only the address and read/write; the bytes come from the
+ * guest's memory through its paging. One fast path: the LAPIC EOI write,
+ * which an OS makes after every interrupt (Linux's native_apic_mem_write:
+ * `mov %reg, disp(%base)` or to an absolute address): opcode 89 is decoded
+ * by length and source register only, and the value goes straight to the
+ * LAPIC. */
+#include "hv/emulate/emulate.h"
+#include "hv/exit.h"
+#include "hv/vcpu_apic.h"
+#include "lib/printf.h"
+
+#define LAPIC_EOI_OFFSET 0xb0u
+
+/* Where gpa belongs: the vCPU's LAPIC page, the MMIO bus, or nothing. */
+enum npf_target { NPF_NOTHING, NPF_LAPIC, NPF_BUS };
+
+static enum npf_target npf_target_of(struct vcpu *v, gpa_t gpa)
+{
+	uint64_t base = vlapic_mmio_base(&v->lapic);
+
+	if (base != VLAPIC_MMIO_ABSENT && gpa - base < PAGE_SIZE)
+		return NPF_LAPIC;
+	return mmiobus_find(&v->vm->board.mmio, gpa, 1) ? NPF_BUS : NPF_NOTHING;
+}
+
+struct npf_ctx {
+	struct vcpu *v;
+	gpa_t missing;          /* an access the emulator made that nothing took */
+	bool table_not_ram;     /* a guest page table outside RAM */
+};
+
+static bool device_access(struct vcpu *v, gpa_t gpa, unsigned len, bool write, uint64_t *val)
+{
+	switch (npf_target_of(v, gpa)) {
+	case NPF_LAPIC: {
+		uint64_t off = gpa - vlapic_mmio_base(&v->lapic);
+		if (off + len > PAGE_SIZE)
+			return false;
+		if (write)
+			vcpu_apic_mmio_write(v, (uint32_t)off, len, *val);
+		else
+			vlapic_mmio_read(&v->lapic, (uint32_t)off, len, val);
+		return true;
+	}
+	case NPF_BUS:
+		return write ? mmiobus_write(&v->vm->board.mmio, v, gpa, len, *val)
+			     : mmiobus_read(&v->vm->board.mmio, v, gpa, len, val);
+	case NPF_NOTHING:
+		break;
+	}
+	return false;
+}
+
+/* One memory access of the emulated instruction: RAM through the guest's
+ * paging with the processor's checks (hv/gmem.c), a device where the page
+ * is not RAM. A device access must not cross its page (no real device
+ * register does). */
+static enum x86_mem_result npf_access(struct npf_ctx *c, enum x86_seg seg, uint64_t lin, void *buf, unsigned len,
+				      bool write)
+{
+	struct vcpu *v = c->v;
+	struct gmem_fault f;
+	unsigned access = (write ? GUEST_ACCESS_WRITE : 0) | (v->vmcb->save.cpl == 3 ? GUEST_ACCESS_USER : 0);
+
+	switch (vcpu_access_linear(v, lin, buf, len, access, &f)) {
+	case GMEM_OK:
+		return X86_MEM_OK;
+	case GMEM_PAGE_FAULT:
+		vcpu_inject_page_fault(v, f.lin, f.pf_error);
+		return X86_MEM_FAULT;
+	case GMEM_NONCANONICAL:
+		vcpu_inject_exception(v, seg == X86_SEG_SS ? X86_EXC_SS : X86_EXC_GP, true, 0);
+		return X86_MEM_FAULT;
+	case GMEM_TABLE_NOT_RAM:
+		c->table_not_ram = true;
+		return X86_MEM_UNHANDLED;
+	case GMEM_NOT_RAM:
+		break;
+	}
+	uint64_t val = 0;
+	if (f.lin != lin || (lin & (PAGE_SIZE - 1)) + len > PAGE_SIZE || len > sizeof(val)) {
+		c->missing = f.gpa;
+		return X86_MEM_UNHANDLED;
+	}
+	if (write)
+		__builtin_memcpy(&val, buf, len);
+	if (!device_access(v, f.gpa, len, write, &val)) {
+		c->missing = f.gpa;
+		return X86_MEM_UNHANDLED;
+	}
+	if (!write)
+		__builtin_memcpy(buf, &val, len);
+	return X86_MEM_OK;
+}
+
+static enum x86_mem_result npf_read(void *ctx, enum x86_seg seg, uint64_t lin, void *buf, unsigned len)
+{
+	return npf_access(ctx, seg, lin, buf, len, false);
+}
+
+static enum x86_mem_result npf_write(void *ctx, enum x86_seg seg, uint64_t lin, const void *buf, unsigned len)
+{
+	return npf_access(ctx, seg, lin, (void *)buf, len, true);
+}
+
+static const struct x86_emul_ops npf_ops = { npf_read, npf_write };
+
+static const char *npf_kind(uint64_t info1)
+{
+	return (info1 & NPF_ID) ? "instruction fetch" : (info1 & NPF_RW) ? "write" : "read";
+}
+
+static uint64_t rip_mask(enum cpu_mode mode)
+{
+	return mode == CPU_MODE_LONG64 ? UINT64_MAX : mode == CPU_MODE_PROT32 ? 0xffffffffull : 0xffffull;
+}
+
+/* The EOI write, decoded by its shape alone. */
+static bool lapic_eoi_fast(struct vcpu *v, gpa_t gpa, const uint8_t *bytes, size_t n, enum cpu_mode mode)
+{
+	unsigned len, src, size;
+
+	if (gpa - vlapic_mmio_base(&v->lapic) != LAPIC_EOI_OFFSET ||
+	    !x86_decode_mov_store(bytes, n, mode, &len, &src, &size))
+		return false;
+	vcpu_apic_mmio_write(v, LAPIC_EOI_OFFSET, size, v->gprs.r[src]);
+	v->vmcb->save.rip = (v->vmcb->save.rip + len) & rip_mask(mode);
+	vcpu_insn_done(v);
+	return true;
+}
+
+static void state_from_vcpu(const struct vcpu *v, struct x86_emul_state *st, enum cpu_mode mode)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	_Static_assert(sizeof(st->gpr) == sizeof(v->gprs.r), "the emulator's registers are the vCPU's");
+	__builtin_memcpy(st->gpr, v->gprs.r, sizeof(st->gpr));
+	st->rip = s->rip;
+	st->rflags = s->rflags;
+	st->seg_base[X86_SEG_ES] = s->es.base;
+	st->seg_base[X86_SEG_CS] = s->cs.base;
+	st->seg_base[X86_SEG_SS] = s->ss.base;
+	st->seg_base[X86_SEG_DS] = s->ds.base;
+	st->seg_base[X86_SEG_FS] = s->fs.base;
+	st->seg_base[X86_SEG_GS] = s->gs.base;
+	st->mode = mode;
+}
+
+static void state_to_vcpu(struct vcpu *v, const struct x86_emul_state *st)
+{
+	__builtin_memcpy(v->gprs.r, st->gpr, sizeof(st->gpr));
+	v->vmcb->save.rip = st->rip;
+	v->vmcb->save.rflags = st->rflags;
+}
+
+enum exit_action handle_npf(struct vcpu *v)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	gpa_t gpa = c->exit_info_2;
+	enum npf_target target = npf_target_of(v, gpa);
+
+	/* The line's words are the VM core's (tests and users read them):
+	 * no RAM and no device there is "outside its RAM". */
+	if (target == NPF_NOTHING || gmem_is_ram(v->vm, gpa, 1) || (c->exit_info_1 & NPF_ID)) {
+		vm_request_stop(v->vm, VM_STOP_ERROR, "error: %s of guest-physical 0x%llx, %s (RIP 0x%llx)",
+				npf_kind(c->exit_info_1), (unsigned long long)gpa,
+				target == NPF_NOTHING ? "outside its RAM" : "in a device's registers",
+				(unsigned long long)v->vmcb->save.rip);
+		return EXIT_STOP;
+	}
+
+	uint8_t bytes[INSN_MAX_LEN];
+	size_t n = vcpu_fetch_insn(v, bytes);
+	enum cpu_mode mode = vcpu_cpu_mode(v);
+	if (target == NPF_LAPIC && (c->exit_info_1 & NPF_RW) && lapic_eoi_fast(v, gpa, bytes, n, mode))
+		return EXIT_RESUME;
+
+	struct x86_emul_state st;
+	struct npf_ctx ctx = { .v = v, .missing = UINT64_MAX };
+	state_from_vcpu(v, &st, mode);
+	switch (x86_emulate(&st, &npf_ops, &ctx, bytes, n, NULL)) {
+	case X86_EMUL_OK:
+		state_to_vcpu(v, &st);
+		vcpu_insn_done(v);
+		return EXIT_RESUME;
+	case X86_EMUL_INCOMPLETE:   /* REP: RIP stays, the guest runs it again for the rest */
+		state_to_vcpu(v, &st);
+		return EXIT_RESUME;
+	case X86_EMUL_FAULT:
+		/* The exception is queued. The state is as the instruction left
+		 * it: unchanged, or, for REP, with the elements done before the
+		 * fault counted (RCX/RSI/RDI), as the processor leaves them. */
+		state_to_vcpu(v, &st);
+		return EXIT_RESUME;
+	case X86_EMUL_UNHANDLED:
+		if (ctx.table_not_ram)
+			vm_request_stop(v->vm, VM_STOP_ERROR,
+					"error: a guest page table outside RAM, emulating the access to 0x%llx (RIP 0x%llx)",
+					(unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+		else
+			vm_request_stop(v->vm, VM_STOP_ERROR,
+					"error: %s of guest-physical 0x%llx: no RAM or device takes it (RIP 0x%llx)",
+					npf_kind(c->exit_info_1), (unsigned long long)ctx.missing,
+					(unsigned long long)v->vmcb->save.rip);
+		return EXIT_STOP;
+	case X86_EMUL_UNSUPPORTED:
+		break;
+	}
+	char line[VM_STOP_REASON_MAX - 32];
+	x86_format_unsupported(line, sizeof(line), v->vmcb->save.rip, bytes, n);
+	vm_request_stop(v->vm, VM_STOP_ERROR, "error: MMIO at 0x%llx: %s", (unsigned long long)gpa, line);
+	return EXIT_STOP;
+}

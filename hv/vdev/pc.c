@@ -1,0 +1,351 @@
+/* hv/vdev/pc.c - The board: which model answers where, and the wires
+ * between them (see pc.h; docs/pc.md lists the same facts).
+ *
+ *   ports          model                          interrupt
+ *   0x20-0x21      8259A master (vpic)            INTR -> vCPU 0 LINT0 (ExtINT)
+ *   0xA0-0xA1      8259A slave                    cascade on master IR2
+ *   0x4D0-0x4D1    ELCR (edge/level per IRQ)
+ *   0x40-0x43      8254 PIT (vpit)                channel 0: ISA IRQ 0 (GSI 2)
+ *   0x61           port B: PIT gate 2, OUT2
+ *   0x60, 0x64     8042 (vi8042), two ranges      IRQ 1 (keyboard), IRQ 12 (aux)
+ *   0x70-0x71      MC146818 RTC/CMOS (vrtc)       IRQ 8
+ *   0x92           system control A (vsysctl)     fast reset
+ *   0xF4           debug exit (QEMU isa-debug-exit)
+ *   0x3F8-0x3FF    16550 UART, COM1 (vuart)       IRQ 4
+ *   0x510-0x511    QEMU fw_cfg (vfwcfg)
+ *   0x600-0x60B    ACPI PM1a event, control, timer (vacpi_pm)   SCI: IRQ 9
+ *   0xAFE0-0xAFE3  ACPI GPE0
+ *   0xCF8-0xCFB    PCI CONFIG_ADDRESS; 0xCF9 alone: reset control (vsysctl)
+ *   0xCFC-0xCFF    PCI CONFIG_DATA (vpci)
+ *   MMIO 0xFEC00000  I/O APIC (vioapic), 24 pins = GSIs 0-23
+ *   MMIO 0xFEE00000  each vCPU's LAPIC page (not on the bus: hv/exit_npf.c)
+ *
+ * Port 0x80 (POST codes) is claimed by no one: writes vanish, reads give
+ * all ones, as on QEMU's pc. */
+#include "arch/x86/cpu.h"
+#include "drivers/tsc.h"
+#include "hv/timer.h"
+#include "hv/vdev/acpi_build.h"
+#include "hv/vdev/pc.h"
+#include "hv/gmem.h"
+#include "hv/vm.h"
+#include "lib/muldiv.h"
+#include "lib/printf.h"
+
+/* ---- the table ----------------------------------------------------------------- */
+
+#define DEV(field) offsetof(struct vm, field)
+
+static const struct pc_port {
+	uint16_t base, len;
+	const struct pio_ops *ops;
+	size_t dev;                 /* the model: its offset in struct vm */
+} pc_ports[] = {
+	{ 0x020, 2, &vpic_master_ops, DEV(board.pic) },
+	{ 0x0a0, 2, &vpic_slave_ops, DEV(board.pic) },
+	{ 0x4d0, 2, &vpic_elcr_ops, DEV(board.pic) },
+	{ 0x040, 4, &vpit_ops, DEV(board.pit) },
+	{ 0x061, 1, &vpit_port61_ops, DEV(board.pit) },
+	{ 0x060, 1, &vi8042_data_ops, DEV(board.kbc) },
+	{ 0x064, 1, &vi8042_status_ops, DEV(board.kbc) },
+	{ 0x070, 2, &vrtc_ops, DEV(board.rtc) },
+	{ 0x092, 1, &vsysctl_port92_ops, DEV(sysctl) },
+	{ 0x0f4, 1, &vsysctl_debug_exit_ops, DEV(sysctl) },
+	{ 0x3f8, 8, &vuart_ops, DEV(uart) },
+	{ 0x510, 2, &vfwcfg_ops, DEV(board.fwcfg) },
+	{ PC_PM1A_EVT, 4, &vacpi_pm_evt_ops, DEV(board.pm) },
+	{ PC_PM1A_CNT, 2, &vacpi_pm_cnt_ops, DEV(board.pm) },
+	{ PC_PM_TMR, 4, &vacpi_pm_tmr_ops, DEV(board.pm) },
+	{ PC_GPE0_BLK, 4, &vacpi_pm_gpe_ops, DEV(board.pm) },
+	{ 0xcf8, 4, &vpci_config_address_ops, DEV(board.pci) },
+	{ 0xcfc, 4, &vpci_config_data_ops, DEV(board.pci) },
+};
+
+static uint64_t ioapic_read(void *dev, struct vcpu *v, uint64_t off, unsigned size)
+{
+	uint64_t val = 0;
+
+	(void)v;
+	vioapic_mmio_read(dev, (uint32_t)off, size, &val);
+	return val;
+}
+
+static void ioapic_write(void *dev, struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+	(void)v;
+	vioapic_mmio_write(dev, (uint32_t)off, size, val);
+}
+
+static const struct mmio_ops ioapic_mmio_ops = { "ioapic", ioapic_read, ioapic_write };
+
+/* ---- time --------------------------------------------------------------------- */
+
+static struct { uint64_t unix_seconds, tsc; bool valid; } host_time;
+
+void pc_set_host_time(uint64_t unix_seconds, uint64_t host_tsc)
+{
+	host_time.unix_seconds = unix_seconds;
+	host_time.tsc = host_tsc;
+	host_time.valid = true;
+}
+
+uint64_t pc_clock_now(const struct vm *vm)
+{
+	return rdtsc() + vm->tsc_offset;
+}
+
+static uint64_t board_clock(void *ctx)
+{
+	return pc_clock_now(ctx);
+}
+
+/* Any model's deadline moved: vCPU 0's CPU re-arms the board timer before
+ * that vCPU next runs (the hook runs under the model's lock, anywhere). */
+static void deadline_moved(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	vcpu_request(vm->vcpus[0], VCPU_REQ_DEVTIMER);
+}
+
+static uint64_t earliest_deadline(struct pc_board *b)
+{
+	uint64_t d = vpit_next_deadline(&b->pit);
+
+	d = MIN(d, vrtc_next_deadline(&b->rtc));
+	d = MIN(d, vacpi_pm_next_deadline(&b->pm));
+	d = MIN(d, vioapic_next_deadline(&b->ioapic));
+	return d;
+}
+
+static void devtimer_fired(struct timerq *q, struct timer *t)
+{
+	struct vm *vm = t->owner;
+	struct pc_board *b = &vm->board;
+	uint64_t now = pc_clock_now(vm);
+
+	(void)q;
+	vpit_expire(&b->pit, now);
+	vrtc_expire(&b->rtc, now);
+	vacpi_pm_expire(&b->pm, now);
+	vioapic_expire(&b->ioapic, now);
+	pc_devtimer_rearm(vm);
+}
+
+void pc_devtimer_rearm(struct vm *vm)
+{
+	__atomic_and_fetch(&vm->vcpus[0]->requests, ~VCPU_REQ_DEVTIMER, __ATOMIC_SEQ_CST);
+	uint64_t deadline = earliest_deadline(&vm->board);
+	if (deadline == VDEV_NO_DEADLINE) {
+		timer_cancel(&vm->board.devtimer);
+		return;
+	}
+	uint64_t host_now = rdtsc(), guest_now = host_now + vm->tsc_offset;
+	timer_arm(&vm->board.devtimer, deadline <= guest_now ? host_now : host_now + (deadline - guest_now));
+}
+
+/* ---- interrupt routing ------------------------------------------------------------ */
+
+void pc_set_isa_irq(struct vm *vm, unsigned irq, bool level)
+{
+	if (irq >= 16)
+		return;
+	vpic_set_irq(&vm->board.pic, irq, level);
+	vioapic_set_irq(&vm->board.ioapic, irq == PC_IRQ_PIT ? PC_GSI_PIT : irq, level);
+}
+
+void pc_set_gsi(struct vm *vm, unsigned gsi, bool level)
+{
+	vioapic_set_irq(&vm->board.ioapic, gsi, level);
+}
+
+static void isa_line(void *ctx, unsigned irq, bool level)
+{
+	pc_set_isa_irq(ctx, irq, level);
+}
+
+static struct irq_line isa_irq(struct vm *vm, unsigned irq)
+{
+	return (struct irq_line){ isa_line, vm, irq };
+}
+
+/* The PIC's INTR: vCPU 0's LINT0, wired as on every PC. */
+static void pic_intr(void *ctx, unsigned pin, bool level)
+{
+	struct vm *vm = ctx;
+
+	(void)pin;
+	vlapic_set_lint0(&vm->vcpus[0]->lapic, level);
+}
+
+static void ioapic_send(void *ctx, const struct apic_msg *msg)
+{
+	struct vm *vm = ctx;
+
+	apic_bus_deliver(vm->board.lapics, vm->vcpu_count, msg);
+}
+
+static int ioapic_extint(void *ctx)
+{
+	return vpic_ack(&((struct vm *)ctx)->board.pic);
+}
+
+/* ---- what models ask of the VM ---------------------------------------------------- */
+
+static void sysctl_exit(void *ctx, uint8_t code)
+{
+	vm_request_stop(ctx, VM_STOP_EXIT_CODE, "exit code %u", code);
+}
+
+static void sysctl_reset(void *ctx, const char *how)
+{
+	vm_request_reset(ctx, VM_STOP_RESET_REQUEST, how);
+}
+
+static void sysctl_poweroff(void *ctx)
+{
+	vm_request_stop(ctx, VM_STOP_POWEROFF, "poweroff");
+}
+
+/* A20 is always on: guest RAM has no 1 MiB wrap (the nested page table
+ * maps it once). The 8042's output-port bit is kept for reading back. */
+static void kbc_a20(void *ctx, bool on)
+{
+	((struct vm *)ctx)->board.a20 = on;
+}
+
+/* ---- set-up ------------------------------------------------------------------------ */
+
+/* fw_cfg's etc/e820: the VM's RAM, as QEMU's pc puts it there. */
+static void build_e820(struct vm *vm)
+{
+	struct pc_board *b = &vm->board;
+
+	b->e820_count = 0;
+	for (unsigned i = 0; i < vm->slot_count && b->e820_count < PC_E820_MAX; i++)
+		b->e820[b->e820_count++] = (struct vfwcfg_e820_entry){ vm->slots[i].gpa, vm->slots[i].size,
+									VFWCFG_E820_RAM };
+}
+
+int pc_board_setup(struct vm *vm, char *err, size_t errlen)
+{
+	struct pc_board *b = &vm->board;
+	struct vdev_deadline_hook hook = { deadline_moved, vm };
+	uint64_t below_4g = 0, above_4g = 0;
+
+	for (unsigned i = 0; i < vm->slot_count; i++) {
+		if (vm->slots[i].gpa < VM_HIGH_RAM_BASE)
+			below_4g += vm->slots[i].size;
+		else
+			above_4g += vm->slots[i].size;
+	}
+	b->clock = (struct vclock){ .now = board_clock, .ctx = vm, .hz = tsc_khz() * 1000 };
+	timer_init(&b->devtimer, devtimer_fired, vm);
+	b->a20 = true;
+
+	iobus_init(&vm->iobus);
+	mmiobus_init(&b->mmio);
+	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
+	vuart_init(&vm->uart, NULL, vm);
+	vuart_set_irq(&vm->uart, isa_irq(vm, PC_IRQ_COM1));
+	vpic_init(&b->pic, (struct irq_line){ pic_intr, vm, 0 });
+	vpit_init(&b->pit, &b->clock, isa_irq(vm, PC_IRQ_PIT), hook);
+	struct irq_line rtc_irq = isa_irq(vm, PC_IRQ_RTC);
+	vrtc_init(&b->rtc, &b->clock, &rtc_irq, &hook);
+	struct irq_line kbd_irq = isa_irq(vm, PC_IRQ_KBD), aux_irq = isa_irq(vm, PC_IRQ_MOUSE);
+	vi8042_init(&b->kbc, &kbd_irq, &aux_irq, sysctl_reset, kbc_a20, vm);
+	struct irq_line sci = isa_irq(vm, PC_IRQ_SCI);
+	vacpi_pm_init(&b->pm, &b->clock, &sci, &hook, sysctl_poweroff, vm);
+	vioapic_init(&b->ioapic, ioapic_send, ioapic_extint, vm, &b->clock, hook);
+	vpci_init(&b->pci);
+	vfwcfg_init(&b->fwcfg);
+	build_e820(vm);
+
+	if (vpci_pc_board(&b->pci) != 0 ||
+	    vfwcfg_pc_board(&b->fwcfg, below_4g + above_4g, vm->vcpu_count, vm->vcpu_count, b->e820,
+			    b->e820_count) != 0) {
+		hv_snprintf(err, errlen, "its PCI functions or fw_cfg items do not fit");
+		return -1;
+	}
+	vpci_chain_port_cf9(&b->pci, &vsysctl_cf9_ops, &vm->sysctl);
+	for (unsigned i = 0; i < ARRAY_SIZE(pc_ports); i++) {
+		const struct pc_port *p = &pc_ports[i];
+		if (iobus_register(&vm->iobus, p->base, p->len, p->ops, (uint8_t *)vm + p->dev) != 0) {
+			hv_snprintf(err, errlen, "its devices do not fit its I/O bus (port 0x%x)", p->base);
+			return -1;
+		}
+	}
+	if (mmiobus_register(&b->mmio, PC_IOAPIC_GPA, VIOAPIC_MMIO_SIZE, &ioapic_mmio_ops, &b->ioapic) != 0) {
+		hv_snprintf(err, errlen, "its I/O APIC does not fit its MMIO bus");
+		return -1;
+	}
+	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
+	if (host_time.valid) {
+		uint64_t now = rdtsc(), hz = tsc_khz() * 1000;
+		uint64_t since = hz ? muldiv64(now - host_time.tsc, 1, hz) : 0;
+		vrtc_set_time(&b->rtc, host_time.unix_seconds + since, pc_clock_now(vm));
+	}
+	pc_board_reset(vm);
+	return 0;
+}
+
+void pc_board_reset(struct vm *vm)
+{
+	struct pc_board *b = &vm->board;
+
+	/* Every model on the port bus (the UART, the exit and reset ports,
+	 * the PIC, PIT, RTC, 8042, PM, PCI, fw_cfg): their reset ops. */
+	iobus_reset(&vm->iobus);
+	vioapic_reset(&b->ioapic);
+	b->a20 = true;
+	b->firmware = false;   /* until the guest type's boot says firmware ran */
+	/* Their deadlines changed: vCPU 0 re-arms before it runs again. */
+	deadline_moved(vm);
+}
+
+/* ---- the state SeaBIOS leaves ---------------------------------------------------- */
+
+/* The tables are built in one buffer for the whole window and copied into
+ * the VM's RAM (slot 0 need not be one host run). Builds are rare (a VM's
+ * boot and reset), so one buffer for all, under a lock. */
+static uint8_t acpi_window[PC_ACPI_TABLES_END - PC_ACPI_RSDP_GPA];
+static struct spinlock acpi_window_lock;
+
+static bool place_acpi_tables(struct vm *vm)
+{
+	struct acpi_board ab;
+	int err = 0;
+
+	acpi_board_pc(&ab, vm->vcpu_count, true);
+	spin_lock(&acpi_window_lock);
+	gpa_t rsdp = acpi_build_tables(&ab, acpi_window, PC_ACPI_RSDP_GPA, sizeof(acpi_window), &err);
+	bool ok = rsdp && vm_write_gpa(vm, PC_ACPI_RSDP_GPA, acpi_window, sizeof(acpi_window));
+	spin_unlock(&acpi_window_lock);
+	vm->board.rsdp_gpa = ok ? rsdp : 0;
+	return ok;
+}
+
+static void port_out(struct vm *vm, uint16_t port, uint8_t val)
+{
+	iobus_write(&vm->iobus, NULL, port, 1, val);
+}
+
+void pc_firmware_state(struct vm *vm)
+{
+	vm->board.firmware = true;   /* the BSP's LAPIC too, at its reset (hv/vcpu_apic.c) */
+	place_acpi_tables(vm);
+	/* The 8259 pair, as SeaBIOS's pic_setup programs it: ICW1 edge,
+	 * cascade, ICW4; vector bases 0x08 and 0x70; the slave on IR2;
+	 * 8086 mode; then the masks it leaves (docs/pc.md: measured). */
+	static const uint8_t pic_init[][2] = {
+		{ 0x20, 0x11 }, { 0x21, 0x08 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+		{ 0xa0, 0x11 }, { 0xa1, 0x70 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
+		{ 0x21, 0xb8 }, { 0xa1, 0x8f },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(pic_init); i++)
+		port_out(vm, pic_init[i][0], pic_init[i][1]);
+	/* PIT channel 0: mode 2, count 0 (65536): 18.2 Hz, as the BIOS timer tick. */
+	port_out(vm, 0x43, 0x34);
+	port_out(vm, 0x40, 0x00);
+	port_out(vm, 0x40, 0x00);
+}
