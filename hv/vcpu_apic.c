@@ -184,12 +184,14 @@ void vcpu_apic_init_signal(struct vcpu *v)
 #define APIC_SVR_OFFSET   0xf0u
 #define APIC_LINT0_OFFSET 0x350u
 #define APIC_LINT1_OFFSET 0x360u
+#define LVT_LEVEL         BIT(15)
 
 void vcpu_apic_firmware_state(struct vcpu *v)
 {
 	vlapic_mmio_write(&v->lapic, APIC_SVR_OFFSET, 4, 0x1ff);
-	vlapic_mmio_write(&v->lapic, APIC_LINT0_OFFSET, 4, (uint64_t)APIC_DM_EXTINT << 8);
-	vlapic_mmio_write(&v->lapic, APIC_LINT1_OFFSET, 4, (uint64_t)APIC_DM_NMI << 8);
+	/* As measured (docs/pc.md): 0x8700 and 0x8400, with the level bit. */
+	vlapic_mmio_write(&v->lapic, APIC_LINT0_OFFSET, 4, LVT_LEVEL | (uint64_t)APIC_DM_EXTINT << 8);
+	vlapic_mmio_write(&v->lapic, APIC_LINT1_OFFSET, 4, LVT_LEVEL | (uint64_t)APIC_DM_NMI << 8);
 	after_write(v);
 }
 

@@ -24,7 +24,8 @@ void vcpu_apic_init_signal(struct vcpu *v);
 
 /* The BSP's LAPIC as SeaBIOS leaves it on QEMU's pc before a -kernel
  * (docs/pc.md): software-enabled with spurious vector 0xFF, LINT0 ExtINT,
- * LINT1 NMI. From the guest type's vcpu_init. */
+ * LINT1 NMI. At the BSP's reset when the board's firmware state is set
+ * (hv/vdev/pc.h pc_firmware_state). */
 void vcpu_apic_firmware_state(struct vcpu *v);
 
 /* A guest write to the xAPIC page (the NPF emulator's device access). */

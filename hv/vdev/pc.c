@@ -334,18 +334,21 @@ void pc_firmware_state(struct vm *vm)
 {
 	vm->board.firmware = true;   /* the BSP's LAPIC too, at its reset (hv/vcpu_apic.c) */
 	place_acpi_tables(vm);
-	/* The 8259 pair, as SeaBIOS's pic_setup programs it: ICW1 edge,
-	 * cascade, ICW4; vector bases 0x08 and 0x70; the slave on IR2;
-	 * 8086 mode; then the masks it leaves (docs/pc.md: measured). */
-	static const uint8_t pic_init[][2] = {
+	/* Measured under QEMU -kernel (docs/pc.md, "Device state SeaBIOS
+	 * leaves"). The 8259 pair: ICW1 edge, cascade, ICW4; vector bases
+	 * 0x08 and 0x70; the slave on IR2; 8086 mode; the masks SeaBIOS
+	 * leaves (IRQ 0, 1, 2, 6 and 8, 12, 13, 14 open); the ELCR with the
+	 * PCI IRQs 10 and 11 level-triggered. */
+	static const struct { uint16_t port; uint8_t val; } firmware_ports[] = {
 		{ 0x20, 0x11 }, { 0x21, 0x08 }, { 0x21, 0x04 }, { 0x21, 0x01 },
 		{ 0xa0, 0x11 }, { 0xa1, 0x70 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
-		{ 0x21, 0xb8 }, { 0xa1, 0x8f },
+		{ 0x21, 0xb8 }, { 0xa1, 0x8e }, { 0x4d0, 0x00 }, { 0x4d1, 0x0c },
+		/* PIT channel 0: mode 2, lobyte/hibyte, count 0 (65536): 18.2 Hz */
+		{ 0x43, 0x34 }, { 0x40, 0x00 }, { 0x40, 0x00 },
+		/* the 8042's last write was a command (status bit 3), as SeaBIOS
+		 * leaves it: enable the keyboard interface */
+		{ 0x64, 0xae },
 	};
-	for (unsigned i = 0; i < ARRAY_SIZE(pic_init); i++)
-		port_out(vm, pic_init[i][0], pic_init[i][1]);
-	/* PIT channel 0: mode 2, count 0 (65536): 18.2 Hz, as the BIOS timer tick. */
-	port_out(vm, 0x43, 0x34);
-	port_out(vm, 0x40, 0x00);
-	port_out(vm, 0x40, 0x00);
+	for (unsigned i = 0; i < ARRAY_SIZE(firmware_ports); i++)
+		port_out(vm, firmware_ports[i].port, firmware_ports[i].val);
 }
