@@ -6,7 +6,8 @@
  * which prints its report on COM1 and returns its exit code (tk_start then
  * writes it to the debug-exit port 0xF4). It runs in 32-bit protected mode
  * as the loader entered it, paging off, on a 16 KiB stack of its own, with
- * an IDT that reports any exception and exits with TK_EXIT_TRAP.
+ * a GDT of its own and an IDT that reports any exception or interrupt it
+ * was not told to expect (tk_set_vector) and exits with TK_EXIT_TRAP.
  *
  * The report is compared line by line between QEMU's own -kernel and the
  * hypervisor (tests/integration/difftest.sh), so every line must say the
@@ -100,6 +101,21 @@ void *memcpy(void *d, const void *s, size_t n);
 void *memset(void *d, int c, size_t n);
 
 /* ---- interrupts -------------------------------------------------------------- */
+/* What lib/isr.asm saved: pushad's registers, then the vector, the error
+ * code (0 when the CPU pushes none) and the CPU's own frame. A handler may
+ * change the saved registers; they are restored on return. */
+struct tk_trap_frame {
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+	uint32_t vector, error, eip, cs, eflags;
+};
+typedef void (*tk_vector_fn)(struct tk_trap_frame *f);
+
 void tk_idt_init(void);
+/* Routes vector to fn (NULL: back to "report and exit"). On a vector the
+ * CPU pushes an error code for (8, 10-14, 17, 21, 29, 30), an external
+ * interrupt pushes none: its handler must not return. */
+void tk_set_vector(uint8_t vector, tk_vector_fn fn);
+static inline void tk_sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void tk_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 
 #endif
