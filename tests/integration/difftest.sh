@@ -112,6 +112,17 @@ test_diff_mbinfo_128m_four_cpus() {
 	expect_line "vm mbinfo: Multiboot kernel .* 4 vCPUs"
 }
 
+# The application processors wait for a start-up IPI: the shell's `vcpu`
+# shows vCPU 1 in wait-sipi, with no exit taken (mbinfo "hold" halts after
+# its report instead of exiting).
+test_multiboot_aps_wait_for_sipi() {
+	make_iso mb_sipi "on_idle=halt" "build/testkernels/mbinfo.elf vm=mb type=multiboot mem=16M cpus=2 -- hold"
+	local out
+	out=$(python3 tests/integration/shell_tests.py mbsipi "$ISO" "$OUT/mb_sipi.log" 2>&1) || fail "$(tail -c 3000 <<<"$out")"
+	LOG=$OUT/mb_sipi.log
+	INFO=$(tail -1 <<<"$out")
+}
+
 # RAM above 4 GiB: 3 GiB below the hole and 2 GiB from 4 GiB.
 test_diff_mbinfo_5g() {
 	difftest diff_mbinfo_5g mbinfo 5G 1 ""
@@ -173,5 +184,5 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
-	test_diff_mbinfo_5g test_multiboot_refusals
+	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 )

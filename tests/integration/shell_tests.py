@@ -524,6 +524,25 @@ def scenario_vcpus4(c):
     print("4 vCPUs on cpu0-3, listed running at once")
 
 
+def scenario_mbsipi(c):
+    """A 2-vCPU Multiboot guest: vCPU 0 runs the kernel (it halts, with
+    interrupts on, after its report), vCPU 1 waits for a start-up IPI as a
+    PC's firmware leaves an application processor."""
+    seen(c, r"(?m)^mb\| mbinfo: done, 0 failed\r?$", 120)
+    c.send("\r")
+    c.expect_exact(PROMPT, 10)
+    lines = run(c, "vcpu mb")
+    field(lines, r"^vm mb: 2 vCPUs$", "vcpu list header")
+    field(lines, r"^  0\s+\d+\s+halted\s+\d+$", "vCPU 0 halted")
+    field(lines, r"^  1\s+\d+\s+wait-sipi\s+0$", "vCPU 1 waiting for SIPI, no exit taken")
+    field(run(c, "stop mb"), r"^vm mb: stop requested", "stop mb")
+    c.expect(r"vm mb stopped: stopped by the operator", 20)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print("vCPU 0 halted, vCPU 1 waiting for SIPI")
+
+
 def scenario_asid24(c):
     """24 VMs on cpu0 (16 ASIDs): once all have stopped, `cpus` shows the
     ASID generation roll-overs cpu0 went through."""
@@ -614,7 +633,7 @@ def scenario_flood(c):
           f"(alone: about 1907 + printing)")
 
 
-SCENARIOS = {"vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

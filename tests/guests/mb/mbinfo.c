@@ -5,7 +5,9 @@
  * data area and the EBDA, whether A20 is on, and whether page 0 is RAM.
  * Run under QEMU's own -kernel and under the hypervisor, the reports must
  * agree line by line (tk.h: the "~" lines are the board's identity).
- * Exit code: the number of failed checks. */
+ * Exit code: the number of failed checks. With the word "hold" in its
+ * arguments it does not exit but halts with interrupts enabled, so that a
+ * test can look at the VM while it lives (the shell's `vcpu`). */
 #include "tk.h"
 
 #define MB_LOADER_MAGIC 0x2badb002u
@@ -32,6 +34,29 @@ _Static_assert(sizeof(struct mb_mmap) == 24, "an mmap entry with its size field"
 #define FIRMWARE_BASE 0xc0000000ull
 
 extern char tk_image_start[], tk_image_end[];
+
+/* Whether the argument string has the word w. */
+static bool has_word(const char *args, const char *w)
+{
+	size_t n = tk_strlen(w);
+
+	for (const char *p = args; *p;) {
+		size_t len = 0;
+		while (p[len] && p[len] != ' ')
+			len++;
+		if (len == n) {
+			size_t i = 0;
+			while (i < n && p[i] == w[i])
+				i++;
+			if (i == n)
+				return true;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
 
 static const char *args_of(const char *s)
 {
@@ -217,5 +242,8 @@ int tk_main(const struct tk_entry *e)
 	check_a20(top, ONE_MIB + mi->mem_upper * 1024u);
 	check_page0();
 	tk_printf("mbinfo: done, %u failed\n", tk_failures());
+	if ((mi->flags & (1u << 2)) && has_word(args_of((const char *)phys(mi->cmdline)), "hold"))
+		for (;;)
+			__asm__ volatile("sti; hlt");
 	return (int)tk_failures();
 }
