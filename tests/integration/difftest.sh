@@ -117,10 +117,7 @@ test_diff_mbinfo_128m_four_cpus() {
 # its report instead of exiting).
 test_multiboot_aps_wait_for_sipi() {
 	make_iso mb_sipi "on_idle=halt" "build/testkernels/mbinfo.elf vm=mb type=multiboot mem=16M cpus=2 -- hold"
-	local out
-	out=$(python3 tests/integration/shell_tests.py mbsipi "$ISO" "$OUT/mb_sipi.log" 2>&1) || fail "$(tail -c 3000 <<<"$out")"
-	LOG=$OUT/mb_sipi.log
-	INFO=$(tail -1 <<<"$out")
+	shell_scenario mbsipi "$ISO"
 }
 
 # RAM above 4 GiB: 3 GiB below the hole and 2 GiB from 4 GiB.

@@ -494,6 +494,15 @@ def scenario_polling(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
+def stop_and_power_off(c, vm):
+    """`stop VM`, its stop line, then `poweroff` and a clean power-off."""
+    field(run(c, f"stop {vm}"), rf"^vm {vm}: stop requested", f"stop {vm}")
+    c.expect(rf"vm {vm} stopped: stopped by the operator", 20)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+
+
 def scenario_vcpus4(c):
     """A 4-vCPU VM on a 4-CPU host: `vcpu NAME` lists its vCPUs, each on its
     own host CPU and running at once; `vcpu NAME N` shows one of them."""
@@ -516,11 +525,7 @@ def scenario_vcpus4(c):
     lines = run(c, "vcpu spin")
     field(lines, r"^vm spin vcpu 0 on cpu0: paused", "paused: every vCPU parked")
     field(run(c, "resume spin"), r"^vm spin resumed", "resume spin")
-    field(run(c, "stop spin"), r"^vm spin: stop requested", "stop spin")
-    c.expect(r"vm spin stopped: stopped by the operator", 20)
-    c.sendline("poweroff")
-    end = c.wait_exit(30)
-    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    stop_and_power_off(c, "spin")
     print("4 vCPUs on cpu0-3, listed running at once")
 
 
@@ -535,11 +540,7 @@ def scenario_mbsipi(c):
     field(lines, r"^vm mb: 2 vCPUs$", "vcpu list header")
     field(lines, r"^  0\s+\d+\s+halted\s+\d+$", "vCPU 0 halted")
     field(lines, r"^  1\s+\d+\s+wait-sipi\s+0$", "vCPU 1 waiting for SIPI, no exit taken")
-    field(run(c, "stop mb"), r"^vm mb: stop requested", "stop mb")
-    c.expect(r"vm mb stopped: stopped by the operator", 20)
-    c.sendline("poweroff")
-    end = c.wait_exit(30)
-    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    stop_and_power_off(c, "mb")
     print("vCPU 0 halted, vCPU 1 waiting for SIPI")
 
 
