@@ -5,24 +5,11 @@
  * after every reset. */
 #include "arch/x86/pte.h"
 #include "arch/x86/regs.h"
+#include "guest-loader/cpu_state.h"
 #include "guest-loader/flat.h"
 #include "hv/gmem.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-#define ATTR_CODE16  (VMCB_ATTR_TYPE_CODE_RX_A | VMCB_ATTR_S | VMCB_ATTR_P)
-#define ATTR_DATA16  (VMCB_ATTR_TYPE_DATA_RW_A | VMCB_ATTR_S | VMCB_ATTR_P)
-#define ATTR_CODE32  (ATTR_CODE16 | VMCB_ATTR_DB | VMCB_ATTR_G)
-#define ATTR_DATA32  (ATTR_DATA16 | VMCB_ATTR_DB | VMCB_ATTR_G)
-#define ATTR_CODE64  (ATTR_CODE16 | VMCB_ATTR_L | VMCB_ATTR_G)
-
-static void set_seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t limit, uint16_t attr)
-{
-	s->selector = sel;
-	s->base = base;
-	s->limit = limit;
-	s->attrib = attr;
-}
 
 /* Where mode=long's page tables go: the last VM_LONG_MODE_PT_BYTES of the
  * RAM below 3 GiB (slot 0), so they lie inside the 4 GiB they map and the
@@ -74,8 +61,7 @@ static void flat_vcpu_init(struct vcpu *v)
 	struct vmcb_save *s = &v->vmcb->save;
 	const struct vm_config *c = &v->vm->cfg;
 
-	set_seg(&s->ldtr, 0, 0, 0xffff, VMCB_ATTR_TYPE_LDT | VMCB_ATTR_P);
-	set_seg(&s->tr, 0, 0, 0xffff, VMCB_ATTR_TYPE_TSS_BUSY | VMCB_ATTR_P);
+	set_reset_ldtr_tr(s);
 	switch (c->mode) {
 	case VM_MODE_REAL:
 		/* A PC boot sector's start: CS:IP = 0000:entry, real-mode IVT limits. */

@@ -20,9 +20,14 @@
 #define LOAD_REAL        0x7c00ull        /* where a BIOS puts a boot sector */
 #define LOAD_OTHER       0x100000ull      /* 1M: clear of the real-mode area */
 #define CPU_MAX          255
+#define MULTIBOOT_MEM_MIN (2 * MiB)       /* the kernel loads at 1M or above, as a rule */
+#define ARGS_MARK        "--"             /* the words after it are the kernel's or module's */
 
 /* Table order; also the bit numbers in parse_state.seen. */
-enum opt_id { OPT_VM, OPT_TYPE, OPT_MEM, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_ON_RESET, OPT_CPU, OPT_CPUS, OPT_COUNT };
+enum opt_id {
+	OPT_VM, OPT_TYPE, OPT_MEM, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_ON_RESET, OPT_CPU, OPT_CPUS, OPT_TESTDEV,
+	OPT_COUNT
+};
 _Static_assert(OPT_COUNT <= 32, "seen is a 32-bit mask");
 
 struct parse_state {
@@ -31,6 +36,8 @@ struct parse_state {
 	const char *word;       /* the word being parsed, quoted in errors */
 	int16_t cpu_list[VM_MAX_VCPUS];   /* cpu=LIST as written */
 	unsigned cpu_list_len;
+	int type;               /* type=: a vm_type, or TYPE_MODULE */
+	bool has_args;          /* "--" was given: cfg.args is what follows it */
 	char *err;
 	size_t errlen;
 };
@@ -39,10 +46,14 @@ struct choice { const char *name; int value; };
 
 /* Not a vm_type: recognised so the error can say "not yet" rather than "unknown". */
 #define TYPE_RESERVED 0
+/* Not a vm_type either: the line attaches a file to a VM. */
+#define TYPE_MODULE   100
 
 static const struct choice type_choices[] = {
-	{ "flat", VM_TYPE_FLAT }, { "linux", TYPE_RESERVED }, { "multiboot", TYPE_RESERVED }, { NULL, 0 },
+	{ "flat", VM_TYPE_FLAT }, { "multiboot", VM_TYPE_MULTIBOOT }, { "module", TYPE_MODULE },
+	{ "linux", TYPE_RESERVED }, { NULL, 0 },
 };
+static const struct choice on_off_choices[] = { { "on", 1 }, { "off", 0 }, { NULL, 0 } };
 static const struct choice mode_choices[] = {
 	{ "real", VM_MODE_REAL }, { "protected", VM_MODE_PROTECTED }, { "long", VM_MODE_LONG }, { NULL, 0 },
 };
@@ -168,10 +179,22 @@ static bool opt_type(struct parse_state *ps, const char *val)
 	int v = match_choice(type_choices, val);
 
 	if (v == TYPE_RESERVED)
-		return fail(ps, "type=%s is not supported yet (only type=flat is)", val);
+		return fail(ps, "type=%s is not supported yet (type=flat, multiboot and module are)", val);
 	if (v < 0)
-		return bad_value(ps, "unknown type (only type=flat is supported)");
-	ps->cfg.type = (enum vm_type)v;
+		return bad_value(ps, "unknown type (expected flat, multiboot or module)");
+	ps->type = v;
+	if (v != TYPE_MODULE)
+		ps->cfg.type = (enum vm_type)v;
+	return true;
+}
+
+static bool opt_testdev(struct parse_state *ps, const char *val)
+{
+	int v = match_choice(on_off_choices, val);
+
+	if (v < 0)
+		return bad_value(ps, "expected on or off");
+	ps->cfg.testdev = v == 1;
 	return true;
 }
 
@@ -289,6 +312,7 @@ static const struct { const char *key; option_fn parse; } options[OPT_COUNT] = {
 	[OPT_ON_RESET] = { "on_reset", opt_on_reset },
 	[OPT_CPU] = { "cpu", opt_cpu },
 	[OPT_CPUS] = { "cpus", opt_cpus },
+	[OPT_TESTDEV] = { "testdev", opt_testdev },
 };
 
 static bool parse_word(struct parse_state *ps, const char *word)
@@ -313,7 +337,9 @@ static bool parse_word(struct parse_state *ps, const char *word)
 	return fail(ps, "unknown option '%s'", word);
 }
 
-/* Splits at spaces and tabs; stops at the first bad word. */
+/* Splits at spaces and tabs; stops at the first bad word. The word "--"
+ * ends the options: what follows it (after one blank) is the argument
+ * string, kept as it is. */
 static bool parse_words(struct parse_state *ps, const char *cmdline)
 {
 	char word[WORD_MAX];
@@ -321,6 +347,11 @@ static bool parse_words(struct parse_state *ps, const char *cmdline)
 	size_t len;
 
 	while ((len = word_next(&p, &w)) != 0) {
+		if (len == strlen(ARGS_MARK) && strncmp(w, ARGS_MARK, len) == 0) {
+			ps->has_args = true;
+			ps->cfg.args = *p ? p + 1 : p;
+			return true;
+		}
 		if (len >= sizeof(word))
 			return fail(ps, "option '%.*s...' is longer than %d characters", (int)MIN(len, 32), w,
 				    WORD_MAX - 1);
@@ -337,10 +368,49 @@ static bool check_required(struct parse_state *ps)
 	if (!(ps->seen & BIT(OPT_VM)))
 		return fail(ps, "vm= missing (name the guest, e.g. vm=guest0)");
 	if (!(ps->seen & BIT(OPT_TYPE)))
-		return fail(ps, "type= missing (write type=flat)");
-	if (!(ps->seen & BIT(OPT_MEM)))
+		return fail(ps, "type= missing (write type=flat, type=multiboot or type=module)");
+	if (ps->type != TYPE_MODULE && !(ps->seen & BIT(OPT_MEM)))
 		return fail(ps, "mem= missing (guest RAM, e.g. mem=16M)");
 	return true;
+}
+
+/* The first option given of those in `refused` (a mask of opt_id bits). */
+static const char *first_given(const struct parse_state *ps, uint32_t refused)
+{
+	for (unsigned i = 0; i < OPT_COUNT; i++)
+		if (ps->seen & refused & BIT(i))
+			return options[i].key;
+	return NULL;
+}
+
+/* Options that make no sense for the line's type are errors, not ignored:
+ * the user believes they are in force. */
+static bool check_type_options(struct parse_state *ps)
+{
+	const char *key;
+
+	switch (ps->type) {
+	case TYPE_MODULE:
+		key = first_given(ps, (uint32_t)~(BIT(OPT_VM) | BIT(OPT_TYPE)));
+		if (key)
+			return fail(ps, "type=module: %s= does not apply (a module line takes only vm=, type= and -- ARGS)",
+				    key);
+		return true;
+	case VM_TYPE_MULTIBOOT:
+		key = first_given(ps, BIT(OPT_MODE) | BIT(OPT_LOAD) | BIT(OPT_ENTRY));
+		if (key)
+			return fail(ps, "type=multiboot: %s= does not apply (the kernel's Multiboot header says where it loads and how it starts)",
+				    key);
+		if (ps->cfg.mem_size < MULTIBOOT_MEM_MIN)
+			return fail(ps, "type=multiboot: mem= is too small (at least 2M: the kernel loads at 1M or above)");
+		return true;
+	default:
+		if (ps->seen & BIT(OPT_TESTDEV))
+			return fail(ps, "type=flat: testdev= applies to type=multiboot only");
+		if (ps->has_args)
+			return fail(ps, "type=flat takes no arguments (nothing may follow --)");
+		return true;
+	}
 }
 
 /* Load and entry default from the mode, so they are filled in only now. */
@@ -409,23 +479,84 @@ static bool check_image(struct parse_state *ps, uint64_t size)
 	return true;
 }
 
-int vmconfig_parse(const char *cmdline, uint64_t image_size, struct vm_config *out, char *err, size_t errlen)
+int vmconfig_parse_line(const char *cmdline, uint64_t image_size, struct vmconfig_line *out, char *err,
+			size_t errlen)
 {
 	struct parse_state ps = {
-		.cfg = { .mode = VM_MODE_REAL, .on_reset = VM_ON_RESET_STOP, .vcpus = 1 },
+		.cfg = { .mode = VM_MODE_REAL, .on_reset = VM_ON_RESET_STOP, .vcpus = 1, .args = "" },
 		.err = err,
 		.errlen = errlen,
 	};
 
-	if (!parse_words(&ps, cmdline) || !check_required(&ps) || !apply_cpu_list(&ps))
+	if (!parse_words(&ps, cmdline) || !check_required(&ps) || !check_type_options(&ps))
 		return -1;
-	apply_defaults(&ps);
-	if (!check_image(&ps, image_size))
-		return -1;
-	*out = ps.cfg;
+	if (ps.type == TYPE_MODULE) {
+		memset(out, 0, sizeof(*out));
+		out->kind = VMCONFIG_ATTACHES;
+		memcpy(out->cfg.name, ps.cfg.name, sizeof(out->cfg.name));
+		out->cfg.args = ps.cfg.args;
+	} else {
+		if (!apply_cpu_list(&ps))
+			return -1;
+		if (ps.cfg.type == VM_TYPE_FLAT) {
+			apply_defaults(&ps);
+			if (!check_image(&ps, image_size))
+				return -1;
+		}
+		out->kind = VMCONFIG_CREATES_VM;
+		out->cfg = ps.cfg;
+	}
 	if (err && errlen)
 		err[0] = '\0';
 	return 0;
+}
+
+int vmconfig_parse(const char *cmdline, uint64_t image_size, struct vm_config *out, char *err, size_t errlen)
+{
+	struct vmconfig_line line;
+
+	if (vmconfig_parse_line(cmdline, image_size, &line, err, errlen) != 0)
+		return -1;
+	if (line.kind != VMCONFIG_CREATES_VM) {
+		if (err && errlen)
+			hv_snprintf(err, errlen, "type=module attaches a file to a VM; it does not create one");
+		return -1;
+	}
+	*out = line.cfg;
+	return 0;
+}
+
+bool vmconfig_module_line_vm(const char *cmdline, char name[VM_NAME_MAX])
+{
+	const char *p = cmdline ? cmdline : "", *w;
+	bool module = false;
+	size_t len;
+
+	name[0] = '\0';
+	while ((len = word_next(&p, &w)) != 0) {
+		if (len == strlen(ARGS_MARK) && strncmp(w, ARGS_MARK, len) == 0)
+			break;
+		if (len == strlen("type=module") && strncmp(w, "type=module", len) == 0)
+			module = true;
+		if (len > 3 && strncmp(w, "vm=", 3) == 0 && len - 3 < VM_NAME_MAX) {
+			memcpy(name, w + 3, len - 3);
+			name[len - 3] = '\0';
+		}
+	}
+	return module;
+}
+
+#define ELF_MAGIC        "\x7f" "ELF"
+#define BZIMAGE_MAGIC    "HdrS"     /* Linux boot protocol (Documentation/x86/boot.rst): at 0x202 */
+#define BZIMAGE_MAGIC_AT 0x202
+
+const char *vmconfig_flat_image_hint(const uint8_t *image, uint64_t size)
+{
+	if (size >= BZIMAGE_MAGIC_AT + 4 && memcmp(image + BZIMAGE_MAGIC_AT, BZIMAGE_MAGIC, 4) == 0)
+		return "it is a Linux bzImage (\"HdrS\" at 0x202): a Linux kernel wants type=linux";
+	if (size >= 4 && memcmp(image, ELF_MAGIC, 4) == 0)
+		return "it is an ELF file, not a flat binary: a Multiboot kernel wants type=multiboot";
+	return NULL;
 }
 
 const char *vm_mode_name(enum vm_mode m)

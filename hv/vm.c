@@ -292,7 +292,7 @@ void vcpu_reset_state(struct vcpu *v)
 	/* A fresh ASID, so no translation of the previous life survives. */
 	asid_invalidate(&v->asid);
 	v->fpu_fresh = true;
-	v->state = VCPU_RUNNABLE;
+	v->state = v->id != 0 && v->vm->boot->aps_wait_sipi ? VCPU_WAIT_SIPI : VCPU_RUNNABLE;
 }
 
 /* ---- stop and reset -------------------------------------------------------------- */

@@ -61,16 +61,31 @@ struct mem_slot {
 
 struct vm;
 
-/* What a guest type (flat today; Multiboot and Linux later) does to boot:
- * boot() runs when the VM is built and after every reset, with RAM
- * already zeroed: it loads the image from its module again and sets up
- * what the guest finds in memory; false with err set if it cannot.
- * vcpu_init() gives one vCPU its entry state (on the vCPU's own CPU, after
- * the common power-on state). Implemented in guest-loader/. */
+/* What a guest type (flat, multiboot; Linux later) does to boot: boot()
+ * runs when the VM is built and after every reset, after the devices'
+ * reset: it zeroes RAM, loads the image (and its attached files) from
+ * their modules again and sets up what the guest finds in memory (and,
+ * for a guest type that starts after firmware, calls vm_firmware_state);
+ * false with err set if it cannot. vcpu_init() gives one vCPU its entry
+ * state (on the vCPU's own CPU, after the common power-on state). With
+ * aps_wait_sipi, every vCPU but vCPU 0 then waits for a start-up IPI, as
+ * a PC's firmware leaves its application processors; without it every
+ * vCPU runs from its vcpu_init state. Implemented in guest-loader/. */
 struct vm_boot_ops {
 	const char *name;
 	bool (*boot)(struct vm *vm, char *err, size_t errlen);
 	void (*vcpu_init)(struct vcpu *v);
+	bool aps_wait_sipi;
+};
+
+/* A file attached to a VM by a type=module line, in line order: the
+ * guest type loads it with the image (a Multiboot module). */
+#define VM_MAX_ATTACHED 16
+struct vm_attached {
+	const uint8_t *data;       /* the module, through the direct map */
+	uint64_t size;
+	const char *args;          /* its "-- ARGS" ("" if none): the line's words after "--" */
+	unsigned module;           /* the Multiboot2 module it came from */
 };
 
 struct vm {
@@ -80,6 +95,17 @@ struct vm {
 	unsigned module;           /* the Multiboot2 module it was built from */
 	const uint8_t *image;      /* the module, through the direct map */
 	uint64_t image_size;
+	struct vm_attached attached[VM_MAX_ATTACHED];
+	unsigned attached_count;
+	/* The board's: puts its devices in the state a PC's firmware leaves
+	 * them in before an OS loader runs (as SeaBIOS does on QEMU: PIC
+	 * vector bases and masks, PIT channel 0 at 18.2 Hz, LAPIC SVR and LVT,
+	 * IOAPIC masked; measured in docs/pc.md "Machine state at a Multiboot
+	 * entry"). Called through vm_firmware_state() by the guest types that
+	 * start where firmware would hand over (multiboot), after the devices'
+	 * reset, at build and at every reboot. NULL while the board has no
+	 * such device. */
+	void (*firmware_state)(struct vm *vm);
 	enum vm_state state;
 	struct hpt npt;
 	struct mem_slot slots[VM_MAX_SLOTS];
@@ -117,6 +143,13 @@ struct vm {
 	volatile unsigned vcpus_parked;     /* vCPUs parked for the pending stop or reset */
 	volatile bool started;              /* "vm NAME started" was printed */
 };
+
+/* The firmware's device state, if the board has any (see firmware_state). */
+static inline void vm_firmware_state(struct vm *vm)
+{
+	if (vm->firmware_state)
+		vm->firmware_state(vm);
+}
 
 /* Whether the VM has stopped, as another CPU may ask (its stop state and
  * reason are complete once this says so: hv/run.c vm_stop_now). */

@@ -7,7 +7,10 @@
 
 #include "lib/types.h"
 
-enum vm_type { VM_TYPE_FLAT = 1 };
+/* type=flat: a raw binary (guest-loader/flat.c); type=multiboot: a
+ * Multiboot v1 kernel loaded as QEMU's -kernel loads it, with the
+ * type=module files of the lines after it (guest-loader/multiboot.c). */
+enum vm_type { VM_TYPE_FLAT = 1, VM_TYPE_MULTIBOOT };
 enum vm_mode { VM_MODE_REAL = 0, VM_MODE_PROTECTED, VM_MODE_LONG };
 enum vm_on_reset { VM_ON_RESET_STOP = 0, VM_ON_RESET_RESTART };
 
@@ -24,6 +27,11 @@ struct vm_config {
 	uint64_t entry;          /* real mode: IP with CS=0; otherwise the guest-physical/linear entry */
 	unsigned vcpus;          /* cpus=N: 1..VM_MAX_VCPUS */
 	int16_t cpu[VM_MAX_VCPUS];   /* cpu=LIST: each vCPU's host CPU; -1: the scheduler places it */
+	/* The words after "--" on its line, as GRUB joined them (single
+	 * spaces); "" when there are none. Points into the module's command
+	 * line, which the boot information keeps for the whole boot. */
+	const char *args;
+	bool testdev;            /* testdev=on: the test devices (parsed and kept; not modelled yet) */
 };
 
 #define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM below 3 GiB for mode=long */

@@ -8,9 +8,16 @@
 /* Low memory as SeaBIOS leaves it on QEMU's pc machine. */
 #define PC_BDA_BASE          0x400u      /* BIOS data area */
 #define PC_EBDA_BASE         0x9fc00u    /* extended BIOS data area: 1 KiB below 640 KiB */
+#define PC_EBDA_BYTES        0x400u
 #define PC_LOW_RAM_TOP       0xa0000u    /* 640 KiB: the legacy VGA window starts here */
 #define PC_BIOS_AREA_BASE    0xf0000u    /* the BIOS segment: reserved in the memory map */
 #define PC_HIGH_RAM_BASE     0x100000u   /* 1 MiB */
+/* The top 128 KiB of the RAM below 4 GiB: reserved in the memory map, at
+ * every RAM size, as SeaBIOS reserves it on QEMU's pc machine (its ACPI
+ * tables and its own data live there). Our board keeps its ACPI tables in
+ * the BIOS segment and leaves this range zero, so that the RAM ranges and
+ * Multiboot's mem_upper are QEMU's (measured: docs/pc.md). */
+#define PC_FW_HIGH_BYTES     0x20000u
 
 /* The ACPI tables: the RSDP where an OS scans for it (ACPI 6.5, 5.2.5.1:
  * a 16-byte boundary in 0xE0000-0xFFFFF), the other tables after it, all

@@ -494,6 +494,15 @@ def scenario_polling(c):
     check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
 
 
+def stop_and_power_off(c, vm):
+    """`stop VM`, its stop line, then `poweroff` and a clean power-off."""
+    field(run(c, f"stop {vm}"), rf"^vm {vm}: stop requested", f"stop {vm}")
+    c.expect(rf"vm {vm} stopped: stopped by the operator", 20)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+
+
 def scenario_vcpus4(c):
     """A 4-vCPU VM on a 4-CPU host: `vcpu NAME` lists its vCPUs, each on its
     own host CPU and running at once; `vcpu NAME N` shows one of them."""
@@ -516,12 +525,23 @@ def scenario_vcpus4(c):
     lines = run(c, "vcpu spin")
     field(lines, r"^vm spin vcpu 0 on cpu0: paused", "paused: every vCPU parked")
     field(run(c, "resume spin"), r"^vm spin resumed", "resume spin")
-    field(run(c, "stop spin"), r"^vm spin: stop requested", "stop spin")
-    c.expect(r"vm spin stopped: stopped by the operator", 20)
-    c.sendline("poweroff")
-    end = c.wait_exit(30)
-    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    stop_and_power_off(c, "spin")
     print("4 vCPUs on cpu0-3, listed running at once")
+
+
+def scenario_mbsipi(c):
+    """A 2-vCPU Multiboot guest: vCPU 0 runs the kernel (it halts, with
+    interrupts on, after its report), vCPU 1 waits for a start-up IPI as a
+    PC's firmware leaves an application processor."""
+    seen(c, r"(?m)^mb\| mbinfo: done, 0 failed\r?$", 120)
+    c.send("\r")
+    c.expect_exact(PROMPT, 10)
+    lines = run(c, "vcpu mb")
+    field(lines, r"^vm mb: 2 vCPUs$", "vcpu list header")
+    field(lines, r"^  0\s+\d+\s+halted\s+\d+$", "vCPU 0 halted")
+    field(lines, r"^  1\s+\d+\s+wait-sipi\s+0$", "vCPU 1 waiting for SIPI, no exit taken")
+    stop_and_power_off(c, "mb")
+    print("vCPU 0 halted, vCPU 1 waiting for SIPI")
 
 
 def scenario_asid24(c):
@@ -614,7 +634,7 @@ def scenario_flood(c):
           f"(alone: about 1907 + printing)")
 
 
-SCENARIOS = {"vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

@@ -6,10 +6,11 @@
 # make_iso NAME "COMMAND LINE" [MODULE...]: an ISO like build/hv.iso with
 # another hypervisor command line and guest modules. Each MODULE is
 # "GUEST ARGS" and becomes "module2 /boot/GUEST.bin ARGS", GUEST from
-# build/guests/. An old ISO is removed first, so a failed build cannot boot
-# stale code.
+# build/guests/; or "PATH ARGS" with a PATH that has a slash (a test
+# kernel, a Multiboot module), which becomes "module2 /boot/BASENAME ARGS".
+# An old ISO is removed first, so a failed build cannot boot stale code.
 make_iso() {
-	local name=$1 cmdline=$2 cfg=$OUT/$1.grub.cfg files=() m
+	local name=$1 cmdline=$2 cfg=$OUT/$1.grub.cfg files=() m file
 	shift 2
 	ISO=$OUT/$name.iso
 	rm -f "$ISO"
@@ -18,8 +19,10 @@ make_iso() {
 		echo 'menuentry "svm-hv test" {'
 		echo "	multiboot2 /boot/hv.elf $cmdline"
 		for m in "$@"; do
-			echo "	module2 /boot/${m%% *}.bin ${m#* }"
-			files+=("build/guests/${m%% *}.bin")
+			file=${m%% *}
+			[[ $file == */* ]] || file=build/guests/$file.bin
+			echo "	module2 /boot/${file##*/} ${m#* }"
+			files+=("$file")
 		done
 		echo '	boot'
 		echo '}'
@@ -649,3 +652,4 @@ source tests/integration/vmcore_tests.sh
 source tests/integration/timer_tests.sh
 source tests/integration/console_tests.sh
 source tests/integration/xsave_tests.sh
+source tests/integration/difftest.sh

@@ -243,7 +243,7 @@ static void test_name_rules(void)
 static void test_types(void)
 {
 	EXPECT_ERROR("vm=g type=linux mem=16M", "type=linux is not supported yet");
-	EXPECT_ERROR("vm=g type=multiboot mem=16M", "type=multiboot is not supported yet");
+	EXPECT_ERROR("vm=g type=elf mem=16M", "expected flat, multiboot or module");
 	EXPECT_ERROR("vm=g type=elf mem=16M", "option 'type=elf': unknown type");
 	EXPECT_ERROR("vm=g type=FLAT mem=16M", "unknown type");
 }

@@ -1,0 +1,185 @@
+# tests/integration/difftest.sh - Differential tests: a Multiboot v1 test
+# kernel (tests/guests/mb/, built by mk/testkernels.mk) runs once as QEMU's
+# own -kernel on bare TCG (no hypervisor: the reference) and once as a
+# type=multiboot guest of the hypervisor, and both must print the same
+# report (the comparison rule: tests/integration/report_diff.py) and end
+# with the same exit code. Plus the loader's refusals. Sourced by tests.sh
+# (make_iso, qemu_boot, expect_*).
+#
+# difftest NAME KERNEL MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
+#   The kernel runs as VM KERNEL; on QEMU its file is called KERNEL and
+#   module k's KERNEL.modK, the names the hypervisor puts first in the
+#   command line and the module strings (guest-loader/mb_info.h), so that
+#   every string and address agrees. Reports: $OUT/NAME.ref.txt (QEMU) and
+#   $OUT/NAME.hv.txt (the hypervisor's "KERNEL| " lines), diff on failure.
+
+# The reference machine, written once: QEMU's pc without HPET and default
+# devices, COM1 to a file, the debug-exit port, an EPYC-Rome less what TCG
+# lacks (so it prints no warnings).
+DIFF_CPU=EPYC-Rome,-rdseed,-sha-ni,-rdpid,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext,-perfctr-core,-clzero,-xsaveerptr,-wbnoinvd,-ibpb,-amd-stibp,-nrip-save,-xsavec,-xsaves
+DIFF_TIMEOUT=60
+
+# qemu_kernel_reference DIR KERNEL_FILE MEM CPUS ARGS INITRD LOG: runs QEMU's
+# -kernel in DIR (file names relative to it); sets REF_EXIT to the guest's
+# exit code, or to "timeout"/"status S" when QEMU did not end by debug exit.
+qemu_kernel_reference() {
+	local dir=$1 kernel=$2 mem=$3 cpus=$4 args=$5 initrd=$6 log=$7 status
+	local initrd_opt=()
+	[[ -n $initrd ]] && initrd_opt=(-initrd "$initrd")
+	(cd "$dir" && timeout "$DIFF_TIMEOUT" qemu-system-x86_64 -accel tcg -M pc,hpet=off -nodefaults \
+		-cpu "$DIFF_CPU" -m "$mem" -smp "$cpus" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-serial "file:$log" -display none -no-reboot -kernel "$kernel" -append "$args" "${initrd_opt[@]}" \
+		</dev/null >"$log.qemu.out" 2>&1)
+	status=$?
+	if ((status == 124)); then
+		REF_EXIT=timeout
+	elif ((status & 1)); then
+		REF_EXIT=$((status >> 1))   # isa-debug-exit: (code << 1) | 1
+	else
+		REF_EXIT="status $status"
+	fi
+}
+
+# The host QEMU's RAM for a guest of MEM: the guest's and 1 GiB for the
+# hypervisor and GRUB.
+host_mem_for() {
+	local mem=$1 mib
+	case $mem in
+	*G) mib=$((${mem%G} * 1024)) ;;
+	*M) mib=${mem%M} ;;
+	*) mib=$((mem / 1048576)) ;;
+	esac
+	echo "$((mib + 1024))M"
+}
+
+difftest() {
+	local name=$1 kernel=$2 mem=$3 cpus=$4 args=$5
+	shift 5
+	local dir=$OUT/$name.ref elf=build/testkernels/$kernel.elf ref=$OUT/$name.ref.txt got=$OUT/$name.hv.txt
+	local initrd="" mods=() k=0 m file margs
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	ln -s "$PWD/$elf" "$dir/$kernel"
+	for m in "$@"; do
+		file=${m%% *}
+		margs=""
+		[[ $m == *" "* ]] && margs=${m#* }
+		cp "$file" "$dir/$kernel.mod$k"
+		# QEMU's -initrd separates modules with commas: a comma of their
+		# own is written twice.
+		initrd+="${initrd:+,}$kernel.mod$k${margs:+ ${margs//,/,,}}"
+		mods+=("$dir/$kernel.mod$k vm=$kernel type=module${margs:+ -- $margs}")
+		k=$((k + 1))
+	done
+	qemu_kernel_reference "$dir" "$kernel" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
+	{ cat "$dir/serial.log"; echo "exit: exit code $REF_EXIT"; } >"$ref"
+
+	make_iso "$name" "on_idle=poweroff" "$elf vm=$kernel type=multiboot mem=$mem cpus=$cpus -- $args" "${mods[@]}"
+	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
+		--until "\\] vm $kernel stopped: "
+	{
+		sed -n "s/^$kernel| //p" "$LOG"
+		sed -n "s/^\\[ *[0-9.]*\\] vm $kernel stopped: /exit: /p" "$LOG"
+	} >"$got"
+	local diff
+	if ! diff=$(python3 tests/integration/report_diff.py "$ref" "$got"); then
+		fail "the reports differ (QEMU -kernel: $ref, hypervisor: $got):"
+		while IFS= read -r m; do fail "$m"; done <<<"$(head -n 60 <<<"$diff")"
+	fi
+	[[ $REF_EXIT =~ ^[0-9]+$ ]] || fail "QEMU's -kernel run did not end by debug exit: $REF_EXIT"
+	expect_no_line 'PANIC|nested trap'
+	INFO="$(grep -c '' "$ref") lines agree"
+}
+
+# mbinfo with two modules (a text with arguments, random bytes without),
+# at the smallest sensible RAM.
+test_diff_mbinfo_16m_two_modules() {
+	local mod1=$OUT/diff_mod_text mod2=$OUT/diff_mod_random
+	printf 'a module of text\n' >"$mod1"
+	head -c 5000 /dev/urandom >"$mod2"
+	difftest diff_mbinfo_16m mbinfo 16M 1 "console=ttyS0 root=/dev/ram0 quiet" \
+		"$mod1 first module args" "$mod2"
+}
+
+test_diff_mbinfo_128m_one_cpu() {
+	difftest diff_mbinfo_128m mbinfo 128M 1 "mem=128M"
+}
+
+# With four vCPUs the application processors wait for a start-up IPI (no
+# LAPIC yet to send one): the report is vCPU 0's, and the VM stops whole.
+test_diff_mbinfo_128m_four_cpus() {
+	difftest diff_mbinfo_128m_smp mbinfo 128M 4 "smp"
+	expect_line "vm mbinfo: Multiboot kernel .* 4 vCPUs"
+}
+
+# The application processors wait for a start-up IPI: the shell's `vcpu`
+# shows vCPU 1 in wait-sipi, with no exit taken (mbinfo "hold" halts after
+# its report instead of exiting).
+test_multiboot_aps_wait_for_sipi() {
+	make_iso mb_sipi "on_idle=halt" "build/testkernels/mbinfo.elf vm=mb type=multiboot mem=16M cpus=2 -- hold"
+	shell_scenario mbsipi "$ISO"
+}
+
+# RAM above 4 GiB: 3 GiB below the hole and 2 GiB from 4 GiB.
+test_diff_mbinfo_5g() {
+	difftest diff_mbinfo_5g mbinfo 5G 1 ""
+}
+
+# A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
+# (PYTHON edits the bytearray `b`).
+patch_kernel() {
+	python3 -c "
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+$3
+open(sys.argv[2], 'wb').write(b)
+" "build/testkernels/$2.elf" "$1" || fail "patching $2 failed"
+}
+
+# Each line the loader cannot honour is one clear line naming the module,
+# and only the VM it concerns stays down.
+test_multiboot_refusals() {
+	local bad_sum=$OUT/mb_bad_checksum.elf in_hole=$OUT/mb_in_hole.elf mod=$OUT/mb_refusal_mod
+	printf 'module\n' >"$mod"
+	# The header's checksum word (magic at the first 0x1BADB002) plus one.
+	patch_kernel "$bad_sum" mbinfo "
+i = b.find(struct.pack('<I', 0x1badb002))
+struct.pack_into('<I', b, i + 8, (struct.unpack_from('<I', b, i + 8)[0] + 1) & 0xffffffff)"
+	# The first program header's p_paddr moved to 3 GiB + 1 MiB.
+	patch_kernel "$in_hole" mbinfo "
+phoff = struct.unpack_from('<I', b, 28)[0]
+struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
+	make_iso mb_refusals "on_idle=poweroff" \
+		"build/testkernels/mbinfo.elf vm=good type=multiboot mem=16M -- fine" \
+		"$mod vm=nosuch type=module -- x" \
+		"build/testkernels/mbinfo.elf vm=good type=multiboot mem=16M" \
+		"hello_real vm=notmb type=multiboot mem=16M" \
+		"$bad_sum vm=badsum type=multiboot mem=16M" \
+		"$in_hole vm=inhole type=multiboot mem=4G" \
+		"build/testkernels/mbinfo.elf vm=withload type=multiboot mem=16M load=0x100000" \
+		"build/testkernels/mbinfo.elf vm=elfflat type=flat mem=1M" \
+		"build/testkernels/mbinfo.elf vm=badmod type=multiboot mem=16M" \
+		"$mod vm=badmod type=module mem=1M -- x" \
+		"hello_real vm=hello type=flat mem=1M"
+	qemu_boot mb_refusals "$ISO" 90
+	local g='guest: module'
+	expect_line "$g 1 \"vm=nosuch type=module -- x\": no VM named nosuch was created by an earlier line .*; module not loaded\$"
+	expect_line "$g 2 \"vm=good type=multiboot mem=16M\": vm good has its kernel already \\(module 0\\).*; VM not started\$"
+	expect_line "$g 3 \"vm=notmb type=multiboot mem=16M\": not a Multiboot kernel: no header \\(magic 0x1BADB002\\) in its first 8192 bytes; VM not started\$"
+	expect_line "$g 4 \"vm=badsum type=multiboot mem=16M\": the Multiboot header at offset 0x[0-9a-f]+ has a bad checksum .*; VM not started\$"
+	expect_line "$g 5 \"vm=inhole type=multiboot mem=4G\": the kernel's segment at 0xc0100000-0x[0-9a-f]+ reaches into the 3-4 GiB hole \\(MMIO, not RAM\\); VM not started\$"
+	expect_line "$g 6 \"vm=withload .*\": type=multiboot: load= does not apply .*; VM not started\$"
+	expect_line "$g 7 \"vm=elfflat type=flat mem=1M\": type=flat, but it is an ELF file, not a flat binary: a Multiboot kernel wants type=multiboot; VM not started\$"
+	expect_line "$g 9 \"vm=badmod type=module mem=1M -- x\": type=module: mem= does not apply .*; vm badmod not started\$"
+	expect_line '^good\| mbinfo: done, 0 failed$'
+	expect_line '^good\| cmdline "good fine" \(9 bytes\)$'
+	expect_line '\] vm good stopped: exit code 0$'
+	expect_hello_lines hello
+	expect_no_line '\] vm (nosuch|notmb|badsum|inhole|withload|elfflat|badmod) started'
+	expect_clean_poweroff
+}
+
+INTEGRATION_TESTS+=(
+	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
+	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
+)
