@@ -123,11 +123,59 @@ static inline bool vcpu_skip_known(struct vcpu *v, struct plain_encoding enc)
 }
 /* Reads the (up to 15) bytes at CS:RIP; returns how many could be read. */
 size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN]);
-enum cpu_mode vcpu_cpu_mode(const struct vcpu *v);
+/* The same through the guest's paging, byte runs page by page (the
+ * general path of vcpu_fetch_insn_mode). */
+size_t vcpu_fetch_insn_walk(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN]);
+
+/* Paging off (real, virtual-8086 or protected mode: never long mode) and
+ * all INSN_MAX_LEN bytes in RAM slot 0, which vm->ram maps at gpa 0 as one
+ * host run: the linear address is the guest-physical one, and one copy
+ * reads them (no walk, no slot search). False: take the general path (an
+ * IP that wraps within the bytes, the end of RAM, paging on). */
+static inline bool vcpu_fetch_flat(const struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	const struct vm *vm = v->vm;
+
+	if ((s->cr0 & CR0_PG) || !vm->ram)
+		return false;
+	bool wide = mode == CPU_MODE_PROT32;
+	uint64_t ip = wide ? (s->rip & 0xffffffffull) : (s->rip & 0xffff);
+	/* 32-bit: EIP and the linear address wrap together at 4 GiB, so the
+	 * bytes are contiguous; slot 0 ends below 4 GiB. 16-bit: IP wraps at
+	 * 64 KiB, within the bytes unless checked. */
+	if (!wide && ip + INSN_MAX_LEN > 0x10000)
+		return false;
+	uint64_t lin = (s->cs.base + ip) & 0xffffffffull;
+	if (lin + INSN_MAX_LEN > vm->slots[0].size)
+		return false;
+	__builtin_memcpy(bytes, vm->ram + lin, INSN_MAX_LEN);
+	return true;
+}
+
+/* vcpu_fetch_insn with the CPU mode the caller already has
+ * (vcpu_cpu_mode): inline, so the paging-off case is one copy. */
+static inline size_t vcpu_fetch_insn_mode(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
+{
+	if (vcpu_fetch_flat(v, mode, bytes))
+		return INSN_MAX_LEN;
+	return vcpu_fetch_insn_walk(v, mode, bytes);
+}
 /* True when the guest runs 64-bit code (EFER.LMA and CS.L). */
 static inline bool vcpu_in_long_mode64(const struct vcpu *v)
 {
 	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
+}
+/* The mode the guest's code runs in (decoding depends on it). */
+static inline enum cpu_mode vcpu_cpu_mode(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	if (vcpu_in_long_mode64(v))
+		return CPU_MODE_LONG64;
+	if (!(s->cr0 & CR0_PE) || (s->rflags & RFLAGS_VM))
+		return CPU_MODE_REAL;
+	return (s->cs.attrib & VMCB_ATTR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
 }
 /* Logs the guest's registers (for "error:" stops). */
 void vcpu_dump(const struct vcpu *v);

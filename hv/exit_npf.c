@@ -123,20 +123,6 @@ static uint64_t rip_mask(enum cpu_mode mode)
 	return mode == CPU_MODE_LONG64 ? UINT64_MAX : mode == CPU_MODE_PROT32 ? 0xffffffffull : 0xffffull;
 }
 
-/* The EOI write, decoded by its shape alone. */
-static bool lapic_eoi_fast(struct vcpu *v, gpa_t gpa, const uint8_t *bytes, size_t n, enum cpu_mode mode)
-{
-	unsigned len, src, size;
-
-	if (gpa - vlapic_mmio_base(&v->lapic) != LAPIC_EOI_OFFSET ||
-	    !x86_decode_mov_store(bytes, n, mode, &len, &src, &size))
-		return false;
-	vcpu_apic_mmio_write(v, LAPIC_EOI_OFFSET, size, v->gprs.r[src]);
-	v->vmcb->save.rip = (v->vmcb->save.rip + len) & rip_mask(mode);
-	vcpu_insn_done(v);
-	return true;
-}
-
 static void state_from_vcpu(const struct vcpu *v, struct x86_emul_state *st, enum cpu_mode mode)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
@@ -161,7 +147,11 @@ static void state_to_vcpu(struct vcpu *v, const struct x86_emul_state *st)
 	v->vmcb->save.rflags = st->rflags;
 }
 
-enum exit_action handle_npf(struct vcpu *v)
+/* The general path: the instruction at RIP decoded and emulated (bytes:
+ * already fetched, n of them, or NULL). Out of line: its frame (the
+ * emulator's state) would cost the EOI path below. */
+static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, const uint8_t *fetched, size_t n,
+								 enum cpu_mode mode)
 {
 	const struct vmcb_control *c = &v->vmcb->control;
 	gpa_t gpa = c->exit_info_2;
@@ -178,10 +168,10 @@ enum exit_action handle_npf(struct vcpu *v)
 	}
 
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = vcpu_fetch_insn(v, bytes);
-	enum cpu_mode mode = vcpu_cpu_mode(v);
-	if (target == NPF_LAPIC && (c->exit_info_1 & NPF_RW) && lapic_eoi_fast(v, gpa, bytes, n, mode))
-		return EXIT_RESUME;
+	if (fetched)
+		__builtin_memcpy(bytes, fetched, n);
+	else
+		n = vcpu_fetch_insn_mode(v, mode, bytes);
 
 	struct x86_emul_state st;
 	struct npf_ctx ctx = { .v = v, .missing = UINT64_MAX };
@@ -218,4 +208,34 @@ enum exit_action handle_npf(struct vcpu *v)
 	x86_format_unsupported(line, sizeof(line), v->vmcb->save.rip, bytes, n);
 	vm_request_stop(v->vm, VM_STOP_ERROR, "error: MMIO at 0x%llx: %s", (unsigned long long)gpa, line);
 	return EXIT_STOP;
+}
+
+/* The LAPIC EOI write, the hottest MMIO exit (an OS makes one after every
+ * interrupt): an absent nested entry (all RAM is mapped when the VM is
+ * built, hv/vm.c, so the address is no RAM) written at the EOI register of
+ * this vCPU's xAPIC page by `mov %reg, mem` (opcode 89, decoded by its
+ * shape alone: x86_decode_mov_store). The value goes straight to the LAPIC;
+ * anything else takes the general path with the bytes already read. */
+enum exit_action handle_npf(struct vcpu *v)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	uint64_t lapic_base = vlapic_mmio_base(&v->lapic);
+	enum cpu_mode mode = vcpu_cpu_mode(v);
+
+	if (lapic_base == VLAPIC_MMIO_ABSENT || c->exit_info_2 - lapic_base != LAPIC_EOI_OFFSET ||
+	    (c->exit_info_1 & (NPF_P | NPF_RW | NPF_ID)) != NPF_RW)
+		return npf_emulate(v, NULL, 0, mode);
+
+	uint8_t bytes[INSN_MAX_LEN];
+	unsigned len, src, size;
+	size_t n = vcpu_fetch_insn_mode(v, mode, bytes);
+	if (!x86_decode_mov_store(bytes, n, mode, &len, &src, &size))
+		return npf_emulate(v, bytes, n, mode);
+	if (size == 4)
+		vcpu_apic_eoi(v);   /* the page is there: xAPIC mode; the value does not matter */
+	else
+		vcpu_apic_mmio_write(v, LAPIC_EOI_OFFSET, size, v->gprs.r[src]);   /* dropped (vlapic.h) */
+	v->vmcb->save.rip = (v->vmcb->save.rip + len) & rip_mask(mode);
+	vcpu_insn_done(v);
+	return EXIT_RESUME;
 }

@@ -32,11 +32,28 @@ static void *gpa_to_hva_page(struct vm *vm, gpa_t gpa, size_t len)
 	return phys_to_virt(hpa);
 }
 
+/* Host pointer to [gpa, gpa+len) when it lies in RAM slot 0 and that slot
+ * is one host run (vm->ram, at gpa 0): the common case, found without a
+ * slot search (page-table entries and instruction bytes come this way). */
+static inline uint8_t *ram0_hva(const struct vm *vm, gpa_t gpa, uint64_t len)
+{
+	uint64_t size = vm->slots[0].size;
+
+	return vm->ram && gpa < size && len <= size - gpa ? vm->ram + gpa : NULL;
+}
+
 static bool copy_gpa(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool write)
 {
-	const struct mem_slot *slot = gmem_slot(vm, gpa, len);
-	uint8_t *p = buf;
+	uint8_t *p = buf, *hva0 = ram0_hva(vm, gpa, len);
 
+	if (hva0) {
+		if (write)
+			memcpy(hva0, p, len);
+		else
+			memcpy(p, hva0, len);
+		return true;
+	}
+	const struct mem_slot *slot = gmem_slot(vm, gpa, len);
 	if (!slot)
 		return false;
 	if (slot->hva) {
@@ -99,8 +116,26 @@ void gmem_zero_ram(struct vm *vm)
 	}
 }
 
-static bool read64(void *ctx, gpa_t gpa, uint64_t *val) { return vm_read_gpa(ctx, gpa, val, 8); }
-static bool read32(void *ctx, gpa_t gpa, uint32_t *val) { return vm_read_gpa(ctx, gpa, val, 4); }
+/* A page-table entry: one load where slot 0 holds it. */
+static bool read64(void *ctx, gpa_t gpa, uint64_t *val)
+{
+	const uint8_t *hva = ram0_hva(ctx, gpa, 8);
+
+	if (!hva)
+		return vm_read_gpa(ctx, gpa, val, 8);
+	__builtin_memcpy(val, hva, 8);
+	return true;
+}
+
+static bool read32(void *ctx, gpa_t gpa, uint32_t *val)
+{
+	const uint8_t *hva = ram0_hva(ctx, gpa, 4);
+
+	if (!hva)
+		return vm_read_gpa(ctx, gpa, val, 4);
+	__builtin_memcpy(val, hva, 4);
+	return true;
+}
 
 /* A/D-bit updates: an atomic exchange on the guest's own entry, as the
  * processor's walker does (another vCPU may be editing the same table).
@@ -141,14 +176,101 @@ static void paging_of(const struct vcpu *v, struct guest_paging *p)
 	*p = (struct guest_paging){ .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer, .rflags = s->rflags };
 }
 
+/* ---- the instruction-fetch translation (struct fetch_translation) ---------------- */
+
+/* The walk's reads, logged into the translation being built. */
+struct walk_log {
+	struct vm *vm;
+	struct fetch_translation *t;
+	bool overflow;   /* more reads than the log holds: not cached */
+};
+
+static void log_entry(struct walk_log *l, gpa_t gpa, uint64_t val, uint8_t size)
+{
+	struct fetch_translation *t = l->t;
+
+	if (t->entries >= WALK_MAX_STEPS) {
+		l->overflow = true;
+		return;
+	}
+	t->entry[t->entries].gpa = gpa;
+	t->entry[t->entries].val = val;
+	t->entry[t->entries].size = size;
+	t->entries++;
+}
+
+static bool log_read64(void *ctx, gpa_t gpa, uint64_t *val)
+{
+	struct walk_log *l = ctx;
+
+	if (!read64(l->vm, gpa, val))
+		return false;
+	log_entry(l, gpa, *val, 8);
+	return true;
+}
+
+static bool log_read32(void *ctx, gpa_t gpa, uint32_t *val)
+{
+	struct walk_log *l = ctx;
+
+	if (!read32(l->vm, gpa, val))
+		return false;
+	log_entry(l, gpa, *val, 4);
+	return true;
+}
+
+/* The cached translation still holds: the same paging registers and page,
+ * and every entry the walk read still reads the same. */
+static bool fetch_translation_holds(struct vcpu *v, const struct guest_paging *p, uint64_t lin_page)
+{
+	const struct fetch_translation *t = &v->fetch_tlb;
+
+	if (!t->valid || t->lin_page != lin_page || t->cr3 != p->cr3 || t->cr0 != p->cr0 || t->cr4 != p->cr4 ||
+	    t->efer != p->efer)
+		return false;
+	for (unsigned i = 0; i < t->entries; i++) {
+		uint64_t now = 0;
+		bool ok = t->entry[i].size == 8 ? read64(v->vm, t->entry[i].gpa, &now)
+						: read32(v->vm, t->entry[i].gpa, (uint32_t *)&now);
+		if (!ok || now != t->entry[i].val)
+			return false;
+	}
+	return true;
+}
+
 /* The hypervisor's own reads (instruction bytes the CPU already fetched):
- * no permission checks, no A/D updates. */
+ * no permission checks, no A/D updates. Paging on, the last page's
+ * translation is kept and checked (an OS's exits come from a few code
+ * pages: its MMIO accessors, its EOI), so a hit costs a few loads instead
+ * of a walk. */
 static bool linear_to_gpa(struct vcpu *v, uint64_t lin, gpa_t *gpa)
 {
+	struct fetch_translation *t = &v->fetch_tlb;
 	struct guest_paging p;
 
 	paging_of(v, &p);
-	return guest_walk(&p, lin, read64, read32, v->vm, gpa, NULL, NULL) == WALK_OK;
+	if (!(p.cr0 & CR0_PG))
+		return guest_walk(&p, lin, read64, read32, v->vm, gpa, NULL, NULL) == WALK_OK;
+	uint64_t lin_page = lin >> PAGE_SHIFT;
+	if (fetch_translation_holds(v, &p, lin_page)) {
+		*gpa = t->gpa_page | (lin & (PAGE_SIZE - 1));
+		return true;
+	}
+	struct walk_log log = { .vm = v->vm, .t = t };
+	t->valid = false;
+	t->entries = 0;
+	if (guest_walk(&p, lin, log_read64, log_read32, &log, gpa, NULL, NULL) != WALK_OK)
+		return false;
+	if (!log.overflow) {
+		t->cr0 = p.cr0;
+		t->cr3 = p.cr3;
+		t->cr4 = p.cr4;
+		t->efer = p.efer;
+		t->lin_page = lin_page;
+		t->gpa_page = *gpa & ~(gpa_t)(PAGE_SIZE - 1);
+		t->valid = true;
+	}
+	return true;
 }
 
 bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len)

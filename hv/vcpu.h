@@ -19,8 +19,23 @@
 #include "hv/timerq.h"
 #include "hv/vdev/vlapic.h"
 #include "lib/types.h"
+#include "mm/guest_walk.h"
 
 struct vm;
+
+/* The last page the hypervisor translated to read the guest's instruction
+ * bytes (hv/gmem.c vcpu_read_linear), with what the walk read on the way:
+ * a hit re-reads those entries and compares them instead of walking, so it
+ * gives what a fresh walk would (the walk is a function of the paging
+ * registers and of the values it reads). The vCPU's own CPU only. */
+struct fetch_translation {
+	bool valid;
+	uint8_t entries;                    /* page-table entries read, in order */
+	uint64_t cr0, cr3, cr4, efer;       /* the guest_paging the walk had */
+	uint64_t lin_page;                  /* linear address >> 12 */
+	gpa_t gpa_page;                     /* its guest-physical page (4 KiB aligned) */
+	struct { gpa_t gpa; uint64_t val; uint8_t size; } entry[WALK_MAX_STEPS];
+};
 
 /* Where a vCPU is in its life. Only its own CPU changes it. */
 enum vcpu_state {
@@ -72,6 +87,7 @@ struct vcpu {
 	struct vlapic lapic;         /* its local APIC (hv/vcpu_apic.h) */
 	struct vclock clock;         /* its TSC as it reads it: the LAPIC's clock */
 	struct timer apic_timer;     /* the LAPIC timer's deadline, on its CPU's queue */
+	struct fetch_translation fetch_tlb;   /* hv/gmem.c */
 };
 
 /* Sets request bits on v and makes its CPU look (an IPI if it is another

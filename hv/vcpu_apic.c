@@ -42,33 +42,17 @@ static void tpr_from_vmcb(struct vcpu *v)
 
 /* ---- the interrupt controller of event delivery ----------------------------------- */
 
-/* The highest vector in a 256-bit register, or -1. */
-static int highest_bit(const uint32_t reg[8])
-{
-	for (int w = 7; w >= 0; w--) {
-		uint32_t word = __atomic_load_n(&reg[w], __ATOMIC_ACQUIRE);
-		if (word)
-			return w * 32 + 31 - __builtin_clz(word);
-	}
-	return -1;
-}
-
 static int intc_pending(void *ctx, unsigned *tpr_class)
 {
 	struct vcpu *v = ctx;
 
 	tpr_from_vmcb(v);
 	int vec = vlapic_pending(&v->lapic);
-	*tpr_class = 0;
-	if (vec >= 0)
-		return vec;
 	/* Held back: by an interrupt in service (its EOI is an exit, which
 	 * asks again), or only by the TPR (which the guest may lower with no
 	 * exit: the window then waits for V_TPR). */
-	int irr = highest_bit(v->lapic.irr), isr = highest_bit(v->lapic.isr);
-	if (irr >= 0 && (v->lapic.svr & BIT(8)) && (isr < 0 || (irr >> 4) > (isr >> 4)))
-		*tpr_class = (unsigned)irr >> 4;
-	return -1;
+	*tpr_class = vec >= 0 ? 0 : vlapic_tpr_held_class(&v->lapic);
+	return vec;
 }
 
 static int intc_ack(void *ctx)
@@ -181,10 +165,13 @@ void vcpu_apic_init_signal(struct vcpu *v)
 	events_intc_notify(&v->events);
 }
 
+#define APIC_EOI_OFFSET   0xb0u
 #define APIC_SVR_OFFSET   0xf0u
 #define APIC_LINT0_OFFSET 0x350u
 #define APIC_LINT1_OFFSET 0x360u
 #define LVT_LEVEL         BIT(15)
+
+#define MSR_X2APIC_EOI    (MSR_X2APIC_FIRST + (APIC_EOI_OFFSET >> 4))
 
 void vcpu_apic_firmware_state(struct vcpu *v)
 {
@@ -218,8 +205,23 @@ static void after_write(struct vcpu *v)
 	events_intc_notify(&v->events);
 }
 
+/* No TPR to sync (the EOI reads none and sets none), and event delivery
+ * asks the LAPIC again only if the EOI may have let a waiting interrupt
+ * through. */
+void vcpu_apic_eoi(struct vcpu *v)
+{
+	if (vlapic_eoi_write(&v->lapic))
+		events_intc_notify(&v->events);
+}
+
 void vcpu_apic_mmio_write(struct vcpu *v, uint32_t offset, unsigned size, uint64_t val)
 {
+	/* vlapic_mmio_write's rules for the EOI register: 4 bytes, xAPIC mode
+	 * (the only mode with a page: the caller found it at the page's base). */
+	if (offset == APIC_EOI_OFFSET && size == 4 && vlapic_mode(&v->lapic) == VLAPIC_XAPIC) {
+		vcpu_apic_eoi(v);
+		return;
+	}
 	tpr_from_vmcb(v);
 	vlapic_mmio_write(&v->lapic, offset, size, val);
 	after_write(v);
@@ -236,6 +238,12 @@ bool vcpu_apic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val, bool
 			return true;
 		}
 		r = vlapic_set_apic_base(&v->lapic, *val);
+	} else if (msr == MSR_X2APIC_EOI && write && vlapic_mode(&v->lapic) == VLAPIC_X2APIC) {
+		/* vlapic_msr_write's rule: only 0 may be written (SDM Table 10-6). */
+		*gp = *val != 0;
+		if (!*gp)
+			vcpu_apic_eoi(v);
+		return true;
 	} else if (msr == MSR_IA32_TSC_DEADLINE || (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)) {
 		tpr_from_vmcb(v);
 		r = write ? vlapic_msr_write(&v->lapic, msr, *val) : vlapic_msr_read(&v->lapic, msr, val);

@@ -30,6 +30,11 @@ void vcpu_apic_firmware_state(struct vcpu *v);
 
 /* A guest write to the xAPIC page (the NPF emulator's device access). */
 void vcpu_apic_mmio_write(struct vcpu *v, uint32_t offset, unsigned size, uint64_t val);
+/* The EOI register written, by the rules of the LAPIC's mode (the caller
+ * checked them: a 4-byte write at offset 0xB0 of the xAPIC page, or WRMSR
+ * 0x80B of 0 in x2APIC mode): what vcpu_apic_mmio_write does for it, on
+ * the NPF fast path. */
+void vcpu_apic_eoi(struct vcpu *v);
 /* IA32_APIC_BASE, the x2APIC MSRs and IA32_TSC_DEADLINE: true when msr is
  * the LAPIC's, with *gp telling a #GP; false: not an APIC MSR. */
 bool vcpu_apic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val, bool *gp);

@@ -11,28 +11,11 @@
 #include "lib/string.h"
 
 
-static enum cpu_mode guest_cpu_mode(const struct vcpu *v)
+/* ---- fetching, skipping, events ----------------------------------------------- */
+
+size_t vcpu_fetch_insn_walk(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
 {
 	const struct vmcb_save *s = &v->vmcb->save;
-
-	if (vcpu_in_long_mode64(v))
-		return CPU_MODE_LONG64;
-	if (!(s->cr0 & CR0_PE) || (s->rflags & RFLAGS_VM))
-		return CPU_MODE_REAL;
-	return (s->cs.attrib & VMCB_ATTR_DB) ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
-}
-
-/* ---- instruction skipping and events ------------------------------------------ */
-
-enum cpu_mode vcpu_cpu_mode(const struct vcpu *v)
-{
-	return guest_cpu_mode(v);
-}
-
-size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN])
-{
-	const struct vmcb_save *s = &v->vmcb->save;
-	enum cpu_mode mode = guest_cpu_mode(v);
 	size_t avail = 0;
 
 	/* In 64-bit mode CS has no base; elsewhere IP/EIP wraps at the operand
@@ -54,6 +37,11 @@ size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN])
 		avail += n - 1;
 	}
 	return avail;
+}
+
+size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN])
+{
+	return vcpu_fetch_insn_mode(v, vcpu_cpu_mode(v), bytes);
 }
 
 /* What each instruction intercept must find at RIP. A mismatch means the
@@ -101,9 +89,9 @@ __attribute__((noinline)) bool vcpu_skip_decoded(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	uint8_t bytes[INSN_MAX_LEN];
-	enum cpu_mode mode = guest_cpu_mode(v);
+	enum cpu_mode mode = vcpu_cpu_mode(v);
 	enum insn_id id;
-	size_t avail = vcpu_fetch_insn(v, bytes);
+	size_t avail = vcpu_fetch_insn_mode(v, mode, bytes);
 	unsigned len = insn_length(bytes, avail, mode, &id);
 	uint64_t code = vmcb->control.exit_code;
 	enum insn_id want = expected_insn(code);

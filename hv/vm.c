@@ -282,6 +282,7 @@ void vcpu_reset_state(struct vcpu *v)
 	memset(&v->gprs, 0, sizeof(v->gprs));
 	v->mtrr_def_type = 0;
 	v->tsc_adjust = 0;
+	v->fetch_tlb.valid = false;   /* checked on every use anyway (hv/gmem.c) */
 	s->efer = EFER_SVME;   /* VMRUN requires it; the guest never sees it (hv/exit_msr.c) */
 	s->dr6 = DR6_RESET;
 	s->dr7 = DR7_RESET;

@@ -6,8 +6,12 @@
 # -icount shift=0, where the TSC counts emulated instructions: the figures
 # are exact instruction counts, the same on every run (checked: the icount
 # run is done twice). Then 5 runs each without icount give wall-clock TSC
-# medians (min/max too). Writes build/bench.json and prints a table.
-# --quick: one icount run each, no wall-clock runs (the smoke test).
+# medians (min/max too). Then one more boot, without icount, of a 2-vCPU VM
+# on two host CPUs (QEMU -smp 2): the IPI round trip between them in
+# wall-clock time (icount runs the CPUs one after another, so it cannot
+# measure that). Writes build/bench.json and prints a table.
+# --quick: one icount run each, no wall-clock runs, no IPI boot (the smoke
+# test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,18 +21,19 @@ OUT=build/bench
 mkdir -p "$OUT"
 BENCH_BIN=build/bench/bench.bin
 MODULE="vm=bench type=flat mode=protected load=0x100000 entry=0x100040 mem=128M"
+IPI_MODULE="$MODULE cpus=2 cpu=0,1"
 CPU=EPYC-Rome,+svm,+npt
 TIMEOUT=300
 
 # ISOs with the bench guest as the only module: as shipped, and with the
 # exit counters off (to show what they cost).
-make_bench_iso() {   # NAME EXTRA_CMDLINE
+make_bench_iso() {   # NAME EXTRA_CMDLINE [MODULE_ARGS]
 	local cfg=$OUT/$1.grub.cfg
 	{
 		cat tests/integration/grub.cfg.in
 		echo 'menuentry "svm-hv bench" {'
 		echo "	multiboot2 /boot/hv.elf on_idle=poweroff on_panic=poweroff $2"
-		echo "	module2 /boot/bench.bin $MODULE"
+		echo "	module2 /boot/bench.bin ${3:-$MODULE}"
 		echo '	boot'
 		echo '}'
 	} >"$cfg"
@@ -36,11 +41,13 @@ make_bench_iso() {   # NAME EXTRA_CMDLINE
 }
 make_bench_iso bench ""
 make_bench_iso bench-nostats "exitstats=off"
+[[ $quick -eq 1 ]] || make_bench_iso bench-ipi "" "$IPI_MODULE"
 
-qemu_common=(-accel tcg -cpu "$CPU" -smp 1 -m 512M -M pc -display none -nic none -no-reboot -monitor none)
+qemu_base=(-accel tcg -cpu "$CPU" -m 512M -M pc -display none -nic none -no-reboot -monitor none)
+qemu_common=("${qemu_base[@]}" -smp 1)
 
-run_hv() {     # LOG [icount] [ISO name]
-	timeout "$TIMEOUT" qemu-system-x86_64 "${qemu_common[@]}" ${2:+-icount shift=0} \
+run_hv() {     # LOG [icount] [ISO name] [host CPUs]
+	timeout "$TIMEOUT" qemu-system-x86_64 "${qemu_base[@]}" -smp "${4:-1}" ${2:+-icount shift=0} \
 		-serial "file:$1" -cdrom "$OUT/${3:-bench}.iso" </dev/null >/dev/null 2>&1 || true
 	# CRLF to LF, and the shell's prompt, erased before each line, gone
 	sed -i -e 's/^.*\r\x1b\[K//' -e 's/\r//g' "$1"
@@ -62,7 +69,7 @@ per_op() {
 		/^(bench\| )?bench empty / { etot = $(NF-1); en = $NF }
 		$0 ~ "^(bench\\| )?bench " name " " { tot = $(NF-1); n = $NF }
 		END { if (n == "" || en == "") { print "null"; exit }
-		      base = (name ~ /^(cpuid|out_absorbed|in_uart_lsr|vmmcall)$/) ? etot * n / en : 0
+		      base = (name ~ /^(cpuid|out_absorbed|in_uart_lsr|vmmcall|pm_timer_read|lapic_eoi_(xapic|xapic_paged|x2apic))$/) ? etot * n / en : 0
 		      v = (tot - base) / n
 		      if (v >= 10) printf "%d", v + 0.5; else printf "%.2f", v }' "$1"
 }
@@ -71,7 +78,13 @@ hv_line() {   # LOG REGEX: the first number after REGEX in the hypervisor log
 	grep -oE "$2 [0-9]+" "$1" | head -1 | grep -oE '[0-9]+$' || echo null
 }
 
-ops=(cpuid out_absorbed in_uart_lsr vmmcall first_touch_4k compute_loop page_walk_4k)
+ops=(cpuid out_absorbed in_uart_lsr vmmcall first_touch_4k compute_loop page_walk_4k
+	pm_timer_read lapic_eoi_xapic lapic_eoi_xapic_paged lapic_eoi_x2apic lapic_timer_oneshot)
+
+# bench_field LOG NAME: the numbers after "bench NAME" in the guest's output.
+bench_field() {
+	grep -E "^(bench\| )?bench $2 " "$1" | head -1 | sed -E "s/^(bench\| )?bench $2 //"
+}
 
 echo "bench: icount runs (exact instruction counts)"
 run_hv "$OUT/hv-icount-1.log" icount
@@ -111,6 +124,27 @@ if [[ $quick -eq 0 ]]; then
 	done
 fi
 
+# The IPI boot: vCPU 0 on host CPU 0 pings vCPU 1 on host CPU 1, which
+# answers; min and mean over N_IPI round trips, TSC ticks to ns with the
+# TSC rate the hypervisor calibrated (its "TSC N.NNN MHz" line).
+ipi_json=null ipi_line="ipi_roundtrip: not measured (--quick)"
+if [[ $quick -eq 0 ]]; then
+	echo "bench: IPI boot (2 vCPUs on 2 host CPUs, wall clock)"
+	IPI_LOG=$OUT/hv-ipi.log
+	run_hv "$IPI_LOG" "" bench-ipi 2
+	grep -q 'bench: done' "$IPI_LOG" || { echo "bench: the IPI guest did not finish"; tail -20 "$IPI_LOG"; exit 1; }
+	read -r ipi_min ipi_n < <(bench_field "$IPI_LOG" ipi_min)
+	read -r ipi_total _ < <(bench_field "$IPI_LOG" ipi_total)
+	read -r ipi_cpu0 ipi_cpu1 < <(bench_field "$IPI_LOG" ipi_cpus)
+	tsc_mhz=$(grep -oE 'hv: TSC [0-9.]+ MHz' "$IPI_LOG" | head -1 | grep -oE '[0-9.]+')
+	[[ $ipi_cpu0 != "$ipi_cpu1" ]] || { echo "bench: both vCPUs of the IPI boot ran on host CPU $ipi_cpu0"; exit 1; }
+	read -r ipi_min_ns ipi_mean_ns < <(awk -v m="$ipi_min" -v t="$ipi_total" -v n="$ipi_n" -v f="$tsc_mhz" \
+		'BEGIN { printf "%d %d\n", m * 1000 / f + 0.5, t / n * 1000 / f + 0.5 }')
+	ipi_json=$(printf '{"min_ns": %s, "mean_ns": %s, "min_tsc": %s, "round_trips": %s, "tsc_mhz": %s, "host_cpus": [%s, %s]}' \
+		"$ipi_min_ns" "$ipi_mean_ns" "$ipi_min" "$ipi_n" "$tsc_mhz" "$ipi_cpu0" "$ipi_cpu1")
+	ipi_line="ipi_roundtrip_ns: min $ipi_min_ns, mean $ipi_mean_ns over $ipi_n round trips (vCPU 0 on cpu$ipi_cpu0, vCPU 1 on cpu$ipi_cpu1; min $ipi_min TSC ticks at $tsc_mhz MHz)"
+fi
+
 HV=$OUT/hv-icount-1.log BARE=$OUT/bare-icount.log
 json=build/bench.json
 {
@@ -138,18 +172,21 @@ json=build/bench.json
 	printf '  "vm_overhead_bytes": %s,\n' "$(hv_line "$HV" 'overhead beyond guest RAM:')"
 	read -r text data bss _ < <(size build/hv.elf | tail -1)
 	printf '  "image": {"text": %s, "data": %s, "bss": %s},\n' "$text" "$data" "$bss"
+	printf '  "ipi_roundtrip": %s,\n' "$ipi_json"
 	printf '  "icount_deterministic": %s\n' "$deterministic"
 	echo "}"
 } >"$json"
 
-printf '\n%-16s %8s %8s %8s %11s %11s %11s %11s\n' operation icount bare ratio tsc_median tsc_min tsc_max bare_tsc
+printf '\n%-21s %8s %8s %8s %11s %11s %11s %11s\n' operation icount bare ratio tsc_median tsc_min tsc_max bare_tsc
 for op in "${ops[@]}"; do
 	awk -v op="$op" -F'[:,{} ]+' '$0 ~ "^  \"" op "\": \\{\"icount\"" {
 		for (i = 1; i < NF; i++) v[$i] = $(i + 1)
-		printf "%-16s %8s %8s %8s %11s %11s %11s %11s\n", op, v["\"icount\""], v["\"bare_icount\""],
+		for (k in v) if (v[k] == "null") v[k] = "n/a"
+		printf "%-21s %8s %8s %8s %11s %11s %11s %11s\n", op, v["\"icount\""], v["\"bare_icount\""],
 			v["\"ratio_to_bare\""], v["\"tsc_median\""], v["\"tsc_min\""], v["\"tsc_max\""],
 			v["\"bare_tsc_median\""] }' "$json"
 done
 echo
+echo "$ipi_line"
 grep -E 'counters_cost|handoff|overhead|image|deterministic' "$json" | sed 's/^ *//'
 echo "bench: wrote $json"

@@ -26,15 +26,6 @@ static uint32_t x2apic_ldr(uint32_t id)
 	return ((id >> 4) << 16) | (1u << (id & 0xf));
 }
 
-enum vlapic_mode vlapic_mode(const struct vlapic *v)
-{
-	uint64_t base = LOAD(&v->apic_base);
-
-	if (!(base & APIC_BASE_EN))
-		return VLAPIC_DISABLED;
-	return (base & APIC_BASE_EXTD) ? VLAPIC_X2APIC : VLAPIC_XAPIC;
-}
-
 /* Every register but the ID and IA32_APIC_BASE to its power-up value (SDM
  * 10.4.7.1): what INIT does and what entering the disabled state does. */
 static void registers_reset(struct vlapic *v)
@@ -126,12 +117,6 @@ uint64_t vlapic_apic_base(const struct vlapic *v)
 	return LOAD(&v->apic_base);
 }
 
-uint64_t vlapic_mmio_base(const struct vlapic *v)
-{
-	if (vlapic_mode(v) != VLAPIC_XAPIC)
-		return VLAPIC_MMIO_ABSENT;
-	return LOAD(&v->apic_base) & APIC_BASE_ADDR_MASK;
-}
 
 /* ---- priorities -------------------------------------------------------------- */
 
@@ -271,6 +256,29 @@ void vlapic_eoi(struct vlapic *v)
 			v->ops->eoi_broadcast(v->ctx, (uint8_t)isrv);
 		lint_level_refire(v, (uint32_t)isrv);
 	}
+}
+
+bool vlapic_eoi_write(struct vlapic *v)
+{
+	vlapic_eoi(v);
+	/* The EOI changed ISR, so PPR, and nothing else vlapic_pending looks
+	 * at (the PIC's ExtINT ignores PPR). With IRR empty its answer is the
+	 * one before the EOI; a level-triggered vector raised again by the
+	 * EOI is in IRR by now (and was kicked). */
+	return vec_any(v->irr);
+}
+
+unsigned vlapic_tpr_held_class(const struct vlapic *v)
+{
+	int irrv = vec_highest(v->irr);
+
+	if (irrv < 0 || !(LOAD(&v->svr) & SVR_ENABLE))
+		return 0;
+	int isrv = vec_highest(v->isr);
+	/* Held by an interrupt in service instead: its EOI asks again. */
+	if (isrv >= 0 && (irrv >> 4) <= (isrv >> 4))
+		return 0;
+	return (unsigned)irrv >> 4;
 }
 
 /* ---- SVR and LVT writes ---------------------------------------------------------------- */

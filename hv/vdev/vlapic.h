@@ -199,10 +199,27 @@ void vlapic_init_reset(struct vlapic *v);
 /* IA32_APIC_BASE: 0, or -1 for #GP (nothing changed). */
 int vlapic_set_apic_base(struct vlapic *v, uint64_t val);
 uint64_t vlapic_apic_base(const struct vlapic *v);
-enum vlapic_mode vlapic_mode(const struct vlapic *v);
+
+/* Inline: every LAPIC exit asks (one relaxed load of apic_base, which the
+ * bus reads from any CPU). */
+static inline enum vlapic_mode vlapic_mode(const struct vlapic *v)
+{
+	uint64_t base = __atomic_load_n(&v->apic_base, __ATOMIC_RELAXED);
+
+	if (!(base & APIC_BASE_EN))
+		return VLAPIC_DISABLED;
+	return (base & APIC_BASE_EXTD) ? VLAPIC_X2APIC : VLAPIC_XAPIC;
+}
+
 /* The guest-physical base of the xAPIC page, VLAPIC_MMIO_ABSENT outside
  * xAPIC mode: the board re-reads it after every IA32_APIC_BASE write. */
-uint64_t vlapic_mmio_base(const struct vlapic *v);
+static inline uint64_t vlapic_mmio_base(const struct vlapic *v)
+{
+	uint64_t base = __atomic_load_n(&v->apic_base, __ATOMIC_RELAXED);
+
+	return (base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN ? base & APIC_BASE_ADDR_MASK
+									: VLAPIC_MMIO_ABSENT;
+}
 
 /* The xAPIC page: offset 0-0xFFF, size 1-8 (anything else: reads 0,
  * writes dropped). */
@@ -241,6 +258,21 @@ int vlapic_pending(struct vlapic *v);
  * vector from IRR to ISR, or asking the PIC) and returns its vector, or -1
  * when nothing is deliverable any more. Owner. */
 int vlapic_ack(struct vlapic *v);
+
+/* An EOI written (SDM 10.8.5), after the caller applied its interface's
+ * rules (xAPIC: a 4-byte write at offset 0xB0, as vlapic_mmio_write;
+ * x2APIC: WRMSR 0x80B of 0, as vlapic_msr_write): the same effect as
+ * those, plus the answer to "may vlapic_pending say something else now?"
+ * - only when IRR holds a vector, since the EOI lowers nothing but PPR.
+ * False lets the owner skip asking (an OS EOIs after every interrupt,
+ * mostly with nothing else waiting). Owner. */
+bool vlapic_eoi_write(struct vlapic *v);
+
+/* After vlapic_pending said -1: the priority class (1-15) of the highest
+ * IRR vector when only the task priority holds it back (not an interrupt
+ * in service, not SVR[8] clear), else 0. The owner then waits for the
+ * guest's TPR to drop below it (CR8 writes do not exit). Owner. */
+unsigned vlapic_tpr_held_class(const struct vlapic *v);
 
 /* The timer (vlapic_timer.c), per hv/vdev/vdev.h: the next expiry in guest
  * TSC ticks (VDEV_NO_DEADLINE: none), and the expiry, which the board
