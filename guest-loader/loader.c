@@ -59,7 +59,14 @@ static bool check_image(const struct mb2_module *m, uint32_t i, struct vm_config
 			pr_err("module %u \"%s\": type=flat, but %s; VM not started", i, m->cmdline, hint);
 		return !hint;
 	}
-	struct vm probe = { .cfg = *cfg, .image = image, .image_size = size };
+	/* A VM record only to ask multiboot_check about its kernel: too big
+	 * for the boot stack (the board is in it), and the loader runs on
+	 * the boot CPU alone. */
+	static struct vm probe;
+	memset(&probe, 0, sizeof(probe));
+	probe.cfg = *cfg;
+	probe.image = image;
+	probe.image_size = size;
 	struct mb_kernel k;
 	if (multiboot_check(&probe, &k, err, sizeof(err)) != 0) {
 		pr_err("module %u \"%s\": %s; VM not started", i, m->cmdline, err);

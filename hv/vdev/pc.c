@@ -242,6 +242,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	b->clock = (struct vclock){ .now = board_clock, .ctx = vm, .hz = tsc_khz() * 1000 };
 	timer_init(&b->devtimer, devtimer_fired, vm);
 	b->a20 = true;
+	vm->firmware_state = pc_firmware_state;   /* for the guest types that start after firmware */
 
 	iobus_init(&vm->iobus);
 	mmiobus_init(&b->mmio);
