@@ -280,6 +280,9 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 		return -1;
 	}
 	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
+	/* The guest types that start where firmware hands over (multiboot)
+	 * call it after each reset (hv/vm.h firmware_state). */
+	vm->firmware_state = pc_firmware_state;
 	if (host_time.valid) {
 		uint64_t now = rdtsc(), hz = tsc_khz() * 1000;
 		uint64_t since = hz ? muldiv64(now - host_time.tsc, 1, hz) : 0;
