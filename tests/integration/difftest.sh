@@ -127,6 +127,15 @@ test_diff_mbinfo_5g() {
 
 # The devices' own test kernels (tests/guests/mb/NAME.c says what each
 # covers); one vCPU unless the kernel uses several.
+# The device state SeaBIOS leaves (docs/pc.md): the board's firmware state.
+test_diff_fwstate() {
+	difftest diff_fwstate fwstate 128M 1 ""
+}
+
+test_diff_fwstate_four_cpus() {
+	difftest diff_fwstate_smp fwstate 128M 4 ""
+}
+
 test_diff_pic() {
 	difftest diff_pic pic 16M 1 ""
 }
@@ -188,5 +197,5 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
-	test_diff_pic
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic
 )
