@@ -140,6 +140,10 @@ test_diff_pic() {
 	difftest diff_pic pic 16M 1 ""
 }
 
+test_diff_pit() {
+	difftest diff_pit pit 16M 1 ""
+}
+
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
 # (PYTHON edits the bytearray `b`).
 patch_kernel() {
@@ -197,5 +201,5 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
-	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
 )
