@@ -148,6 +148,10 @@ test_diff_rtc() {
 	difftest diff_rtc rtc 16M 1 ""
 }
 
+test_diff_pmtimer() {
+	difftest diff_pmtimer pmtimer 16M 1 ""
+}
+
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
 # (PYTHON edits the bytearray `b`).
 patch_kernel() {
@@ -206,5 +210,5 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
-	test_diff_rtc
+	test_diff_rtc test_diff_pmtimer
 )
