@@ -152,6 +152,15 @@ test_diff_pmtimer() {
 	difftest diff_pmtimer pmtimer 16M 1 ""
 }
 
+test_diff_fwcfg() {
+	difftest diff_fwcfg fwcfg 128M 1 ""
+}
+
+# Four vCPUs and RAM above 4 GiB: the CPU count and a second etc/e820 entry.
+test_diff_fwcfg_four_cpus_5g() {
+	difftest diff_fwcfg_smp fwcfg 5G 4 ""
+}
+
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
 # (PYTHON edits the bytearray `b`).
 patch_kernel() {
@@ -210,5 +219,5 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
-	test_diff_rtc test_diff_pmtimer
+	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_5g
 )
