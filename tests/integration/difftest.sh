@@ -3,8 +3,9 @@
 # own -kernel on bare TCG (no hypervisor: the reference) and once as a
 # type=multiboot guest of the hypervisor, and both must print the same
 # report (the comparison rule: tests/integration/report_diff.py) and end
-# with the same exit code. Plus the loader's refusals. Sourced by tests.sh
-# (make_iso, qemu_boot, expect_*).
+# the same way: the same exit code, or both a poweroff (QEMU's ACPI S5, the
+# hypervisor's "vm K stopped: poweroff"). Plus the loader's refusals.
+# Sourced by tests.sh (make_iso, qemu_boot, expect_*).
 #
 # difftest NAME KERNEL MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
 #   The kernel runs as VM KERNEL; on QEMU its file is called KERNEL and
@@ -21,18 +22,23 @@ DIFF_TIMEOUT=60
 
 # qemu_kernel_reference DIR KERNEL_FILE MEM CPUS ARGS INITRD LOG: runs QEMU's
 # -kernel in DIR (file names relative to it); sets REF_EXIT to the guest's
-# exit code, or to "timeout"/"status S" when QEMU did not end by debug exit.
+# exit code, to "poweroff" when the guest powered the machine off (ACPI
+# S5: the shutdown-request trace says guest-shutdown), or to
+# "timeout"/"status S" when QEMU ended otherwise.
 qemu_kernel_reference() {
 	local dir=$1 kernel=$2 mem=$3 cpus=$4 args=$5 initrd=$6 log=$7 status
 	local initrd_opt=()
 	[[ -n $initrd ]] && initrd_opt=(-initrd "$initrd")
+	rm -f "$log.trace"
 	(cd "$dir" && timeout "$DIFF_TIMEOUT" qemu-system-x86_64 -accel tcg -M pc,hpet=off -nodefaults \
 		-cpu "$DIFF_CPU" -m "$mem" -smp "$cpus" -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-serial "file:$log" -display none -no-reboot -kernel "$kernel" -append "$args" "${initrd_opt[@]}" \
-		</dev/null >"$log.qemu.out" 2>&1)
+		-trace qemu_system_shutdown_request -D "$log.trace" </dev/null >"$log.qemu.out" 2>&1)
 	status=$?
 	if ((status == 124)); then
 		REF_EXIT=timeout
+	elif ((status == 0)) && grep -qE 'reason=(6|guest-shutdown)$' "$log.trace" 2>/dev/null; then
+		REF_EXIT=poweroff
 	elif ((status & 1)); then
 		REF_EXIT=$((status >> 1))   # isa-debug-exit: (code << 1) | 1
 	else
@@ -72,7 +78,12 @@ difftest() {
 		k=$((k + 1))
 	done
 	qemu_kernel_reference "$dir" "$kernel" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
-	{ cat "$dir/serial.log"; echo "exit: exit code $REF_EXIT"; } >"$ref"
+	# The two ends written alike: "exit code N" (debug exit) or "poweroff"
+	# (QEMU's ACPI S5; the hypervisor's "vm K stopped: poweroff").
+	{
+		cat "$dir/serial.log"
+		if [[ $REF_EXIT == poweroff ]]; then echo "exit: poweroff"; else echo "exit: exit code $REF_EXIT"; fi
+	} >"$ref"
 
 	make_iso "$name" "on_idle=poweroff" "$elf vm=$kernel type=multiboot mem=$mem cpus=$cpus -- $args" "${mods[@]}"
 	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
@@ -86,7 +97,7 @@ difftest() {
 		fail "the reports differ (QEMU -kernel: $ref, hypervisor: $got):"
 		while IFS= read -r m; do fail "$m"; done <<<"$(head -n 60 <<<"$diff")"
 	fi
-	[[ $REF_EXIT =~ ^[0-9]+$ ]] || fail "QEMU's -kernel run did not end by debug exit: $REF_EXIT"
+	[[ $REF_EXIT =~ ^([0-9]+|poweroff)$ ]] || fail "QEMU's -kernel run did not end by debug exit or poweroff: $REF_EXIT"
 	expect_no_line 'PANIC|nested trap'
 	INFO="$(grep -c '' "$ref") lines agree"
 }
@@ -134,6 +145,15 @@ test_diff_fwstate() {
 
 test_diff_fwstate_four_cpus() {
 	difftest diff_fwstate_smp fwstate 128M 4 ""
+}
+
+# ACPI discovery and S5: QEMU powers off, the VM stops with "poweroff".
+test_diff_acpi() {
+	difftest diff_acpi acpi 128M 1 ""
+}
+
+test_diff_acpi_four_cpus() {
+	difftest diff_acpi_smp acpi 128M 4 ""
 }
 
 test_diff_pic() {
@@ -220,4 +240,5 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_5g
+	test_diff_acpi test_diff_acpi_four_cpus
 )
