@@ -7,12 +7,13 @@
 # hypervisor's "vm K stopped: poweroff"). Plus the loader's refusals.
 # Sourced by tests.sh (make_iso, qemu_boot, expect_*).
 #
-# difftest NAME KERNEL MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
-#   The kernel runs as VM KERNEL; on QEMU its file is called KERNEL and
-#   module k's KERNEL.modK, the names the hypervisor puts first in the
-#   command line and the module strings (guest-loader/mb_info.h), so that
-#   every string and address agrees. Reports: $OUT/NAME.ref.txt (QEMU) and
-#   $OUT/NAME.hv.txt (the hypervisor's "KERNEL| " lines), diff on failure.
+# difftest NAME KERNEL[:VM] MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
+#   The kernel (build/testkernels/KERNEL.elf) runs as VM VM (default:
+#   KERNEL; a VM name has at most 15 characters); on QEMU its file is
+#   called VM and module k's VM.modK, the names the hypervisor puts first
+#   in the command line and the module strings (guest-loader/mb_info.h), so
+#   that every string and address agrees. Reports: $OUT/NAME.ref.txt (QEMU)
+#   and $OUT/NAME.hv.txt (the hypervisor's "VM| " lines), diff on failure.
 
 # The reference machine, written once: QEMU's pc without HPET and default
 # devices, COM1 to a file, the debug-exit port, an EPYC-Rome less what TCG
@@ -59,25 +60,25 @@ host_mem_for() {
 }
 
 difftest() {
-	local name=$1 kernel=$2 mem=$3 cpus=$4 args=$5
+	local name=$1 kernel=${2%%:*} vm=${2#*:} mem=$3 cpus=$4 args=$5
 	shift 5
 	local dir=$OUT/$name.ref elf=build/testkernels/$kernel.elf ref=$OUT/$name.ref.txt got=$OUT/$name.hv.txt
 	local initrd="" mods=() k=0 m file margs
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	ln -s "$PWD/$elf" "$dir/$kernel"
+	ln -s "$PWD/$elf" "$dir/$vm"
 	for m in "$@"; do
 		file=${m%% *}
 		margs=""
 		[[ $m == *" "* ]] && margs=${m#* }
-		cp "$file" "$dir/$kernel.mod$k"
+		cp "$file" "$dir/$vm.mod$k"
 		# QEMU's -initrd separates modules with commas: a comma of their
 		# own is written twice.
-		initrd+="${initrd:+,}$kernel.mod$k${margs:+ ${margs//,/,,}}"
-		mods+=("$dir/$kernel.mod$k vm=$kernel type=module${margs:+ -- $margs}")
+		initrd+="${initrd:+,}$vm.mod$k${margs:+ ${margs//,/,,}}"
+		mods+=("$dir/$vm.mod$k vm=$vm type=module${margs:+ -- $margs}")
 		k=$((k + 1))
 	done
-	qemu_kernel_reference "$dir" "$kernel" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
+	qemu_kernel_reference "$dir" "$vm" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
 	# The two ends written alike: "exit code N" (debug exit) or "poweroff"
 	# (QEMU's ACPI S5; the hypervisor's "vm K stopped: poweroff").
 	{
@@ -85,12 +86,12 @@ difftest() {
 		if [[ $REF_EXIT == poweroff ]]; then echo "exit: poweroff"; else echo "exit: exit code $REF_EXIT"; fi
 	} >"$ref"
 
-	make_iso "$name" "on_idle=poweroff" "$elf vm=$kernel type=multiboot mem=$mem cpus=$cpus -- $args" "${mods[@]}"
+	make_iso "$name" "on_idle=poweroff" "$elf vm=$vm type=multiboot mem=$mem cpus=$cpus -- $args" "${mods[@]}"
 	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
-		--until "\\] vm $kernel stopped: "
+		--until "\\] vm $vm stopped: "
 	{
-		sed -n "s/^$kernel| //p" "$LOG"
-		sed -n "s/^\\[ *[0-9.]*\\] vm $kernel stopped: /exit: /p" "$LOG"
+		sed -n "s/^$vm| //p" "$LOG"
+		sed -n "s/^\\[ *[0-9.]*\\] vm $vm stopped: /exit: /p" "$LOG"
 	} >"$got"
 	local diff
 	if ! diff=$(python3 tests/integration/report_diff.py "$ref" "$got"); then
@@ -181,6 +182,18 @@ test_diff_fwcfg_four_cpus_5g() {
 	difftest diff_fwcfg_smp fwcfg 5G 4 ""
 }
 
+# The acceptance kernel: LAPIC timer, I/O APIC routing from the MADT, every
+# AP by INIT-SIPI-SIPI, IPIs; its exit code through port 0xF4. (A VM name
+# has at most 15 characters.)
+test_diff_lapic_ioapic_smp() {
+	difftest diff_apic_smp lapic_ioapic_smp:apic_smp 16M 1 ""
+}
+
+test_diff_lapic_ioapic_smp_four_cpus() {
+	difftest diff_apic_smp4 lapic_ioapic_smp:apic_smp 16M 4 ""
+	expect_line "vm apic_smp: Multiboot kernel .* 4 vCPUs"
+}
+
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
 # (PYTHON edits the bytearray `b`).
 patch_kernel() {
@@ -240,5 +253,5 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_5g
-	test_diff_acpi test_diff_acpi_four_cpus
+	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
 )

@@ -13,10 +13,9 @@
  * what an OS acts on (the PM blocks, the CPUs, the I/O APIC, the
  * overrides, S5) is compared. Run at 1 and 4 vCPUs. Exit code, if the
  * machine does not power off: 1 + the number of failed checks. */
+#include "tkacpi.h"
 #include "tkdev.h"
 
-#define SCAN_START 0xe0000u
-#define SCAN_END   0x100000u
 #define PM1_SCI_EN 0x0001u
 #define PM1_SLP_EN 0x2000u
 #define PM1_SLP_TYP_SHIFT 10
@@ -58,34 +57,9 @@ _Static_assert(sizeof(struct rsdp) == 36, "ACPI 6.5, 5.2.5.3");
 #define FADT_CENTURY      108
 #define FADT_FLAGS        112
 
-static uint8_t sum(uint32_t addr, uint32_t len)
-{
-	uint8_t s = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		s = (uint8_t)(s + rd8(addr + i));
-	return s;
-}
-
 static uint16_t rd16(uint32_t a)
 {
 	return (uint16_t)(rd8(a) | rd8(a + 1) << 8);
-}
-
-static bool sig_is(uint32_t addr, const char *sig, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (rd8(addr + i) != (uint8_t)sig[i])
-			return false;
-	return true;
-}
-
-static uint32_t find_rsdp(void)
-{
-	for (uint32_t a = SCAN_START; a < SCAN_END; a += 16)
-		if (sig_is(a, "RSD PTR ", 8) && sum(a, 20) == 0)
-			return a;
-	return 0;
 }
 
 static unsigned identity_failures;   /* of what only some boards have */
@@ -98,29 +72,20 @@ static bool table(uint32_t addr, const char *what)
 
 	tk_vary("%s: \"%.4s\" rev %u len %u oem \"%.6s\" \"%.8s\" rev %u at 0x%08x", what, (const char *)h->sig,
 		h->revision, len, (const char *)h->oem_id, (const char *)h->oem_table_id, h->oem_revision, addr);
-	return tk_check(len >= sizeof(struct sdt_header) && len < 0x100000 && sum(addr, len) == 0,
+	return tk_check(len >= sizeof(struct sdt_header) && len < 0x100000 && tk_acpi_sum(addr, len) == 0,
 			"%s: checksum", what);
 }
 
-/* The root's entries (4 bytes each in the RSDT, 8 in the XSDT): the
- * address of the table with signature sig, 0 if none. Lists the
- * signatures as one "~" line (which tables a board has is its own). */
-static uint32_t find_in_root(uint32_t root, unsigned entry_size, const char *sig, bool list)
+/* The RSDT's signatures as one "~" line (which tables a board has is its
+ * own). */
+static void list_rsdt(uint32_t root)
 {
-	uint32_t len = ((const volatile struct sdt_header *)phys(root))->length, found = 0;
+	uint32_t len = rd32(root + 4);
 
-	if (list)
-		tk_printf("~ %s entries:", entry_size == 4 ? "rsdt" : "xsdt");
-	for (uint32_t off = sizeof(struct sdt_header); off + entry_size <= len; off += entry_size) {
-		uint32_t t = rd32(root + off);
-		if (list)
-			tk_printf(" %.4s", (const char *)phys(t));
-		if (!found && sig_is(t, sig, 4))
-			found = t;
-	}
-	if (list)
-		tk_putc('\n');
-	return found;
+	tk_printf("~ rsdt entries:");
+	for (uint32_t off = sizeof(struct sdt_header); off + 4 <= len && off < 0x1000; off += 4)
+		tk_printf(" %.4s", (const char *)phys(rd32(root + off)));
+	tk_putc('\n');
 }
 
 static unsigned madt(uint32_t a, uint32_t fadt_sci_irq)
@@ -177,7 +142,7 @@ static int s5_slp_typ(uint32_t dsdt)
 	uint32_t len = rd32(dsdt + 4);
 
 	for (uint32_t a = dsdt + sizeof(struct sdt_header); a + 8 < dsdt + len; a++) {
-		if (!sig_is(a, "_S5_", 4) || rd8(a + 4) != 0x12)
+		if (!tk_acpi_sig_is(a, "_S5_", 4) || rd8(a + 4) != 0x12)
 			continue;
 		uint32_t p = a + 5;
 		p += 1 + (rd8(p) >> 6);                    /* PkgLength: 1-4 bytes */
@@ -197,21 +162,22 @@ int tk_main(const struct tk_entry *e)
 	(void)e;
 	tk_printf("acpi: table discovery and S5\n");
 	tk_cli();
-	uint32_t rp = find_rsdp();
+	uint32_t rp = tk_acpi_find_rsdp();
 	if (!tk_check(rp != 0, "rsdp found in 0xe0000-0xfffff"))
 		return 1 + (int)tk_failures();
 	const volatile struct rsdp *r = phys(rp);
 	tk_vary("rsdp: at 0x%05x rev %u oem \"%.6s\"", rp, r->revision, (const char *)r->oem_id);
 	table(r->rsdt, "rsdt");
-	uint32_t fadt = find_in_root(r->rsdt, 4, "FACP", true);
-	uint32_t madt_a = find_in_root(r->rsdt, 4, "APIC", false);
+	list_rsdt(r->rsdt);
+	uint32_t fadt = tk_acpi_root_find(r->rsdt, 4, "FACP");
+	uint32_t madt_a = tk_acpi_root_find(r->rsdt, 4, "APIC");
 	/* Not every board has ACPI 2.0 roots (QEMU's pc has ACPI 1.0 ones):
 	 * one "~" line either way, a failure counted in the final line. */
 	if (r->revision >= 2 && r->xsdt) {
 		uint32_t x = (uint32_t)r->xsdt, xlen = ((const volatile struct sdt_header *)phys(x))->length;
-		bool ext = r->length >= 36 && sum(rp, r->length) == 0;
-		bool xsum = sig_is(x, "XSDT", 4) && xlen >= 36 && xlen < 0x100000 && sum(x, xlen) == 0;
-		bool same = xsum && find_in_root(x, 8, "FACP", false) == fadt;
+		bool ext = r->length >= 36 && tk_acpi_sum(rp, r->length) == 0;
+		bool xsum = tk_acpi_sig_is(x, "XSDT", 4) && xlen >= 36 && xlen < 0x100000 && tk_acpi_sum(x, xlen) == 0;
+		bool same = xsum && tk_acpi_root_find(x, 8, "FACP") == fadt;
 		tk_vary("acpi 2.0 roots: rsdp checksum %s, xsdt len %u at 0x%08x checksum %s, its FADT %s",
 			ext ? "ok" : "FAIL", xlen, x, xsum ? "ok" : "FAIL", same ? "the RSDT's" : "FAIL: another");
 		identity_failures += !ext + !xsum + !same;

@@ -25,28 +25,6 @@
 #define FILE_NAME_LEN     56
 #define MAX_FILES         64
 
-static void select_item(uint16_t key)
-{
-	outw(FWCFG_SEL, key);
-}
-
-static void read_bytes(void *buf, uint32_t len)
-{
-	uint8_t *p = buf;
-
-	for (uint32_t i = 0; i < len; i++)
-		p[i] = inb(FWCFG_DATA);
-}
-
-static uint32_t read_le(uint16_t key, unsigned bytes)
-{
-	uint8_t b[4] = { 0 };
-
-	select_item(key);
-	read_bytes(b, bytes);
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -59,12 +37,12 @@ static bool find_file(const char *name, uint16_t *select, uint32_t *size)
 	uint8_t hdr[4], entry[8 + FILE_NAME_LEN];
 	bool found = false;
 
-	select_item(FW_CFG_FILE_DIR);
-	read_bytes(hdr, sizeof(hdr));
+	tk_fwcfg_select(FW_CFG_FILE_DIR);
+	tk_fwcfg_read(hdr, sizeof(hdr));
 	uint32_t count = be32(hdr);
 	tk_printf("~ file directory: %u files:", count);   /* one "~" line, whatever the count */
 	for (uint32_t i = 0; i < count && i < MAX_FILES; i++) {
-		read_bytes(entry, sizeof(entry));
+		tk_fwcfg_read(entry, sizeof(entry));
 		entry[sizeof(entry) - 1] = 0;
 		const char *n = (const char *)entry + 8;
 		tk_printf(" %s (%u)", n, be32(entry));
@@ -92,10 +70,10 @@ static void e820(void)
 	tk_vary("etc/e820: %u bytes", size);
 	struct { uint32_t a_lo, a_hi, l_lo, l_hi; uint8_t type; } other[16];
 	unsigned n_other = 0;
-	select_item(sel);
+	tk_fwcfg_select(sel);
 	for (uint32_t off = 0; off + 20 <= size && off < 20 * 16; off += 20) {
 		uint8_t e[20];
-		read_bytes(e, sizeof(e));
+		tk_fwcfg_read(e, sizeof(e));
 		uint32_t a_lo = (uint32_t)e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
 		uint32_t a_hi = (uint32_t)e[4] | e[5] << 8 | e[6] << 16 | (uint32_t)e[7] << 24;
 		uint32_t l_lo = (uint32_t)e[8] | e[9] << 8 | e[10] << 16 | (uint32_t)e[11] << 24;
@@ -120,30 +98,30 @@ int tk_main(const struct tk_entry *e)
 	char sig[5] = { 0 };
 
 	tk_printf("fwcfg: QEMU fw_cfg, traditional interface\n");
-	select_item(FW_CFG_SIGNATURE);
-	read_bytes(sig, 4);
+	tk_fwcfg_select(FW_CFG_SIGNATURE);
+	tk_fwcfg_read(sig, 4);
 	tk_check(sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U', "signature \"%s\"", sig);
-	uint32_t id = read_le(FW_CFG_ID, 4);
+	uint32_t id = tk_fwcfg_le(FW_CFG_ID, 4);
 	tk_check(id & ID_TRADITIONAL, "id: the traditional interface (bit 0)");
 	/* Not modelled by the board: the DMA interface QEMU's pc offers. */
 	tk_vary("id 0x%x: DMA %s (QEMU's pc has it; the board does not)", id, id & ID_DMA ? "yes" : "no");
-	tk_printf("cpus: %u\n", read_le(FW_CFG_NB_CPUS, 2));
-	tk_printf("max cpus: %u\n", read_le(FW_CFG_MAX_CPUS, 2));
-	select_item(FW_CFG_RAM_SIZE);
+	tk_printf("cpus: %u\n", tk_fwcfg_le(FW_CFG_NB_CPUS, 2));
+	tk_printf("max cpus: %u\n", tk_fwcfg_le(FW_CFG_MAX_CPUS, 2));
+	tk_fwcfg_select(FW_CFG_RAM_SIZE);
 	uint32_t ram[2];
-	read_bytes(ram, 8);
+	tk_fwcfg_read(ram, 8);
 	tk_printf("ram size: 0x%08x%08x\n", ram[1], ram[0]);
-	tk_printf("irq0 override: %u\n", read_le(FW_CFG_IRQ0_OVERRIDE, 4));
+	tk_printf("irq0 override: %u\n", tk_fwcfg_le(FW_CFG_IRQ0_OVERRIDE, 4));
 	/* Past the end of an item and of no item at all: zeros. */
-	select_item(FW_CFG_NB_CPUS);
+	tk_fwcfg_select(FW_CFG_NB_CPUS);
 	uint8_t past[6];
-	read_bytes(past, sizeof(past));
+	tk_fwcfg_read(past, sizeof(past));
 	tk_check(past[2] == 0 && past[3] == 0 && past[4] == 0 && past[5] == 0, "reads past an item's end are 0");
-	tk_check(read_le(FW_CFG_NO_ITEM, 4) == 0, "an item that does not exist reads 0");
+	tk_check(tk_fwcfg_le(FW_CFG_NO_ITEM, 4) == 0, "an item that does not exist reads 0");
 	/* Re-selecting starts the item again. */
-	select_item(FW_CFG_SIGNATURE);
+	tk_fwcfg_select(FW_CFG_SIGNATURE);
 	(void)inb(FWCFG_DATA);
-	select_item(FW_CFG_SIGNATURE);
+	tk_fwcfg_select(FW_CFG_SIGNATURE);
 	tk_check(inb(FWCFG_DATA) == 'Q', "selecting again reads from offset 0");
 	e820();
 	tk_printf("fwcfg: done, %u failed\n", tk_failures());

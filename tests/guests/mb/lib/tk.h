@@ -111,6 +111,9 @@ struct tk_trap_frame {
 typedef void (*tk_vector_fn)(struct tk_trap_frame *f);
 
 void tk_idt_init(void);
+/* The GDT and IDT tk_idt_init filled, loaded on this CPU (an application
+ * processor's first step: lib/tksmp.h). */
+void tk_idt_load(void);
 /* Routes vector to fn (NULL: back to "report and exit"). On a vector the
  * CPU pushes an error code for (8, 10-14, 17, 21, 29, 30), an external
  * interrupt pushes none: its handler must not return. */

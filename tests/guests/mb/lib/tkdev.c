@@ -158,3 +158,58 @@ bool tk_wait_count(volatile uint32_t *count, uint32_t n, uint32_t max_us)
 	tk_cli();
 	return reached || *count >= n;
 }
+
+void tk_fwcfg_select(uint16_t key)
+{
+	outw(FWCFG_SEL, key);
+}
+
+void tk_fwcfg_read(void *buf, uint32_t len)
+{
+	uint8_t *p = buf;
+
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = inb(FWCFG_DATA);
+}
+
+uint32_t tk_fwcfg_le(uint16_t key, unsigned bytes)
+{
+	uint8_t b[4] = { 0 };
+
+	tk_fwcfg_select(key);
+	tk_fwcfg_read(b, bytes > 4 ? 4 : bytes);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+void tk_lapic_enable(void)
+{
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_SVR, 0x1ff);
+}
+
+void tk_lapic_ipi(unsigned dest_apic_id, uint32_t icr_lo)
+{
+	for (unsigned i = 0; i < 100000 && (lapic_read(LAPIC_ICR_LO) & ICR_PENDING); i++)
+		;
+	lapic_write(LAPIC_ICR_HI, dest_apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, icr_lo);
+}
+
+uint32_t tk_ioapic_read(uint8_t reg)
+{
+	*(volatile uint32_t *)phys(IOAPIC_BASE) = reg;
+	return rd32(IOAPIC_BASE + 0x10);
+}
+
+void tk_ioapic_write(uint8_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)phys(IOAPIC_BASE) = reg;
+	*(volatile uint32_t *)phys(IOAPIC_BASE + 0x10) = v;
+}
+
+void tk_ioapic_route(unsigned pin, uint32_t low, unsigned dest_apic_id)
+{
+	tk_ioapic_write((uint8_t)(0x10 + 2 * pin), LVT_MASKED);     /* masked while it changes */
+	tk_ioapic_write((uint8_t)(0x11 + 2 * pin), dest_apic_id << 24);
+	tk_ioapic_write((uint8_t)(0x10 + 2 * pin), low);
+}

@@ -86,6 +86,48 @@ void tk_delay_us(uint32_t us);
  * pass; interrupts disabled again on return. Whether *count got there. */
 bool tk_wait_count(volatile uint32_t *count, uint32_t n, uint32_t max_us);
 
+/* ---- fw_cfg (traditional interface) ---------------------------------------------------- */
+void tk_fwcfg_select(uint16_t key);
+void tk_fwcfg_read(void *buf, uint32_t len);
+/* The first `bytes` (1-4) of item key, little-endian. */
+uint32_t tk_fwcfg_le(uint16_t key, unsigned bytes);
+
+/* ---- local APIC (xAPIC page) and I/O APIC ------------------------------------------------ */
+#define LAPIC_BASE     0xfee00000u
+#define LAPIC_ID       0x020
+#define LAPIC_VERSION  0x030
+#define LAPIC_TPR      0x080
+#define LAPIC_EOI      0x0b0
+#define LAPIC_SVR      0x0f0
+#define LAPIC_ICR_LO   0x300
+#define LAPIC_ICR_HI   0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3e0
+#define LVT_MASKED     0x10000u
+#define LVT_PERIODIC   0x20000u
+#define ICR_INIT       0x00004500u   /* INIT, level assert */
+#define ICR_STARTUP    0x00004600u   /* start-up, | the page number */
+#define ICR_FIXED      0x00004000u   /* fixed, assert, | the vector */
+#define ICR_PENDING    0x00001000u
+#define IOAPIC_BASE    0xfec00000u
+
+static inline uint32_t lapic_read(uint32_t reg) { return rd32(LAPIC_BASE + reg); }
+static inline void lapic_write(uint32_t reg, uint32_t v) { *(volatile uint32_t *)phys(LAPIC_BASE + reg) = v; }
+static inline void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+static inline unsigned lapic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
+/* Software-enables this CPU's LAPIC: SVR 0x1ff (spurious vector 0xff), TPR 0. */
+void tk_lapic_enable(void);
+/* An IPI through the ICR: dest in bits 31:24 of ICR high, then ICR low. */
+void tk_lapic_ipi(unsigned dest_apic_id, uint32_t icr_lo);
+uint32_t tk_ioapic_read(uint8_t reg);
+void tk_ioapic_write(uint8_t reg, uint32_t v);
+/* Pin pin's redirection entry: low half (vector, mode, mask...), then the
+ * destination APIC ID in bits 63:56. */
+void tk_ioapic_route(unsigned pin, uint32_t low, unsigned dest_apic_id);
+
 /* ---- TSC ------------------------------------------------------------------------------ */
 static inline uint64_t rdtsc(void)
 {
