@@ -25,7 +25,6 @@
 #define VEC_UART           0x41
 #define VEC_PING           0x50
 #define VEC_PONG           0x51
-#define TIMER_DIV_16       0x3
 #define BUS_TICKS_PER_MS_DIV16 62500u     /* a 1 GHz APIC bus, divided by 16 */
 #define COM1_IER   (COM1 + 1)
 #define COM1_IIR   (COM1 + 2)
@@ -97,7 +96,7 @@ static void timer_one_shot(void)
 
 	tk_set_vector(VEC_TIMER_ONESHOT, on_lapic_timer);
 	timer_count = 0;
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER_ONESHOT);
 	lapic_write(LAPIC_TIMER_INIT, init);
 	uint32_t c0 = lapic_read(LAPIC_TIMER_CUR);

@@ -106,6 +106,7 @@ uint32_t tk_fwcfg_le(uint16_t key, unsigned bytes);
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR  0x390
 #define LAPIC_TIMER_DIV  0x3e0
+#define LAPIC_DIV_BY_16  0x3          /* divide configuration: bus clock / 16 */
 #define LVT_MASKED     0x10000u
 #define LVT_PERIODIC   0x20000u
 #define ICR_INIT       0x00004500u   /* INIT, level assert */
