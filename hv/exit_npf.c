@@ -19,14 +19,14 @@
 
 #define LAPIC_EOI_OFFSET 0xb0u
 
-/* Where gpa belongs: the vCPU's LAPIC page, the MMIO bus, or nothing. */
+/* Where gpa belongs: the vCPU's LAPIC page, the MMIO bus, or nothing.
+ * The LAPIC's page in every mode: absent (x2APIC, disabled) it reads 0
+ * and drops writes (hv/vdev/vlapic.h). */
 enum npf_target { NPF_NOTHING, NPF_LAPIC, NPF_BUS };
 
 static enum npf_target npf_target_of(struct vcpu *v, gpa_t gpa)
 {
-	uint64_t base = vlapic_mmio_base(&v->lapic);
-
-	if (base != VLAPIC_MMIO_ABSENT && gpa - base < PAGE_SIZE)
+	if (gpa - vlapic_page_gpa(&v->lapic) < PAGE_SIZE)
 		return NPF_LAPIC;
 	return mmiobus_find(&v->vm->board.mmio, gpa, 1) ? NPF_BUS : NPF_NOTHING;
 }
@@ -41,7 +41,7 @@ static bool device_access(struct vcpu *v, gpa_t gpa, unsigned len, bool write, u
 {
 	switch (npf_target_of(v, gpa)) {
 	case NPF_LAPIC: {
-		uint64_t off = gpa - vlapic_mmio_base(&v->lapic);
+		uint64_t off = gpa - vlapic_page_gpa(&v->lapic);
 		if (off + len > PAGE_SIZE)
 			return false;
 		if (write)

@@ -126,6 +126,11 @@ uint64_t vlapic_apic_base(const struct vlapic *v)
 	return LOAD(&v->apic_base);
 }
 
+uint64_t vlapic_page_gpa(const struct vlapic *v)
+{
+	return LOAD(&v->apic_base) & APIC_BASE_ADDR_MASK;
+}
+
 uint64_t vlapic_mmio_base(const struct vlapic *v)
 {
 	if (vlapic_mode(v) != VLAPIC_XAPIC)

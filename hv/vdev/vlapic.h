@@ -203,6 +203,11 @@ enum vlapic_mode vlapic_mode(const struct vlapic *v);
 /* The guest-physical base of the xAPIC page, VLAPIC_MMIO_ABSENT outside
  * xAPIC mode: the board re-reads it after every IA32_APIC_BASE write. */
 uint64_t vlapic_mmio_base(const struct vlapic *v);
+/* The page IA32_APIC_BASE names, in every mode: where the xAPIC page is,
+ * or is absent (x2APIC, disabled), and accesses read 0 and writes are
+ * dropped by vlapic_mmio_read/write. The board claims it in every mode,
+ * so that a guest touching the absent page is answered, not stopped. */
+uint64_t vlapic_page_gpa(const struct vlapic *v);
 
 /* The xAPIC page: offset 0-0xFFF, size 1-8 (anything else: reads 0,
  * writes dropped). */

@@ -245,6 +245,8 @@ int tk_main(const struct tk_entry *e)
 	check_page0();
 	tk_printf("mbinfo: done, %u failed\n", tk_failures());
 	if ((mi->flags & (1u << 2)) && has_word(args_of((const char *)phys(mi->cmdline)), "hold")) {
+		/* The 8259s masked first: the firmware left the PIT's IRQ 0
+		 * open at vector 8, which the IDT would report as a #DF. */
 		outb(0x21, 0xff);
 		outb(0xa1, 0xff);
 		for (;;)
