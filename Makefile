@@ -25,7 +25,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-
            -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
            -fno-strict-aliasing -fno-common -nostdinc -isystem $(shell $(KCC) -print-file-name=include) \
            -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -O2 -g -MMD -MP -I.
+           -Wframe-larger-than=4096 -O2 -g -MMD -MP -I.
 NASMFLAGS := -f elf64 -g -F dwarf -I$(BUILD)/ -I.
 LDFLAGS := -n -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-segments -T linker.ld
 

@@ -59,9 +59,8 @@ static bool check_image(const struct mb2_module *m, uint32_t i, struct vm_config
 			pr_err("module %u \"%s\": type=flat, but %s; VM not started", i, m->cmdline, hint);
 		return !hint;
 	}
-	struct vm probe = { .cfg = *cfg, .image = image, .image_size = size };
 	struct mb_kernel k;
-	if (multiboot_check(&probe, &k, err, sizeof(err)) != 0) {
+	if (multiboot_check(cfg, image, size, NULL, 0, &k, err, sizeof(err)) != 0) {
 		pr_err("module %u \"%s\": %s; VM not started", i, m->cmdline, err);
 		return false;
 	}
@@ -107,7 +106,8 @@ static void attach_one(const struct mb2_info *info, uint32_t i, const struct vm_
 	vm->attached[vm->attached_count++] =
 		(struct vm_attached){ .data = data, .size = m->end - m->start, .args = line->args, .module = i };
 	struct mb_kernel k;
-	if (multiboot_check(vm, &k, err, sizeof(err)) != 0) {
+	if (multiboot_check(&vm->cfg, vm->image, vm->image_size, vm->attached, vm->attached_count, &k, err,
+			    sizeof(err)) != 0) {
 		pr_err("module %u \"%s\": vm %s: %s; VM not started", i, m->cmdline, vm->cfg.name, err);
 		refuse_vm(vm, err);
 	}

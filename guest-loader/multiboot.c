@@ -12,6 +12,8 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
+_Static_assert(VM_MAX_ATTACHED <= MB_MAX_MODULES, "every attached file can be a Multiboot module");
+
 #define SEL_CODE32 0x08
 #define SEL_DATA32 0x10
 
@@ -23,24 +25,28 @@ struct mb_load {
 	struct mb_plan plan;
 };
 
-static int plan(const struct vm *vm, struct mb_load *l, char *err, size_t errlen)
+static int plan(const struct vm_config *cfg, const uint8_t *image, uint64_t size, const struct vm_attached *mods,
+		unsigned n, struct mb_load *l, char *err, size_t errlen)
 {
-	struct mb_module_in mods[VM_MAX_ATTACHED];
+	struct mb_module_in in[VM_MAX_ATTACHED];
 
-	if (mb_kernel_parse(vm->image, vm->image_size, &l->kernel, err, errlen) != 0)
+	if (n > VM_MAX_ATTACHED)
+		return mb_error(err, errlen, "more than %d modules", VM_MAX_ATTACHED);
+	if (mb_kernel_parse(image, size, &l->kernel, err, errlen) != 0)
 		return -1;
-	l->map_n = pc_memmap_build(vm->cfg.mem_size, l->map, PC_MEMMAP_MAX);
-	for (unsigned i = 0; i < vm->attached_count; i++)
-		mods[i] = (struct mb_module_in){ vm->attached[i].size, vm->attached[i].args };
-	return mb_plan_layout(&l->kernel, vm->cfg.name, vm->cfg.args, mods, vm->attached_count, MULTIBOOT_LOADER_NAME,
-			      l->map, l->map_n, &l->plan, err, errlen);
+	l->map_n = pc_memmap_build(cfg->mem_size, l->map, PC_MEMMAP_MAX);
+	for (unsigned i = 0; i < n; i++)
+		in[i] = (struct mb_module_in){ mods[i].size, mods[i].args };
+	return mb_plan_layout(&l->kernel, cfg->name, cfg->args, in, n, MULTIBOOT_LOADER_NAME, l->map, l->map_n,
+			      &l->plan, err, errlen);
 }
 
-int multiboot_check(const struct vm *vm, struct mb_kernel *k, char *err, size_t errlen)
+int multiboot_check(const struct vm_config *cfg, const uint8_t *image, uint64_t size, const struct vm_attached *mods,
+		    unsigned n, struct mb_kernel *k, char *err, size_t errlen)
 {
 	struct mb_load l;
 
-	if (plan(vm, &l, err, errlen) != 0)
+	if (plan(cfg, image, size, mods, n, &l, err, errlen) != 0)
 		return -1;
 	*k = l.kernel;
 	return 0;
@@ -112,7 +118,7 @@ static bool multiboot_boot(struct vm *vm, char *err, size_t errlen)
 	struct mb_load l;
 
 	gmem_zero_ram(vm);
-	if (plan(vm, &l, err, errlen) != 0)
+	if (plan(&vm->cfg, vm->image, vm->image_size, vm->attached, vm->attached_count, &l, err, errlen) != 0)
 		return false;
 	/* QEMU's order: the firmware's memory, the information, then the
 	 * kernel and what follows it (the option ROM copies that last). */

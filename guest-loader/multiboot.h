@@ -29,8 +29,10 @@
 
 extern const struct vm_boot_ops multiboot_boot_ops;
 
-/* Whether vm's kernel (vm->image) and its attached modules so far can be
- * loaded into its RAM: 0 with k filled in, or -1 with a one-line reason. */
-int multiboot_check(const struct vm *vm, struct mb_kernel *k, char *err, size_t errlen);
+/* Whether the kernel image (size bytes) of a VM configured as cfg, with
+ * the n modules attached so far, can be loaded into its RAM: 0 with k
+ * filled in, or -1 with a one-line reason. */
+int multiboot_check(const struct vm_config *cfg, const uint8_t *image, uint64_t size, const struct vm_attached *mods,
+		    unsigned n, struct mb_kernel *k, char *err, size_t errlen);
 
 #endif

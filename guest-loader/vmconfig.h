@@ -15,7 +15,7 @@
  *   type=module                 attaches the file to vm=NAME, declared by
  *                               an earlier line of type=multiboot: its
  *                               next Multiboot module, in line order
- *                               (linux is reserved: recognised, refused)
+ *   type=linux                  reserved: recognised, refused for now
  *   mem=SIZE                    required to create a VM; guest RAM, 1M-64G
  *                               (type=multiboot: at least 2M), a multiple of 4K
  *   mode=real|protected|long    type=flat: CPU mode at entry (default real)

@@ -19,14 +19,14 @@
 
 #define LAPIC_EOI_OFFSET 0xb0u
 
-/* Where gpa belongs: the vCPU's LAPIC page, the MMIO bus, or nothing. */
+/* Where gpa belongs: the vCPU's LAPIC page, the MMIO bus, or nothing.
+ * The LAPIC's page in every mode: absent (x2APIC, disabled) it reads 0
+ * and drops writes (hv/vdev/vlapic.h). */
 enum npf_target { NPF_NOTHING, NPF_LAPIC, NPF_BUS };
 
 static enum npf_target npf_target_of(struct vcpu *v, gpa_t gpa)
 {
-	uint64_t base = vlapic_mmio_base(&v->lapic);
-
-	if (base != VLAPIC_MMIO_ABSENT && gpa - base < PAGE_SIZE)
+	if (gpa - vlapic_page_gpa(&v->lapic) < PAGE_SIZE)
 		return NPF_LAPIC;
 	return mmiobus_find(&v->vm->board.mmio, gpa, 1) ? NPF_BUS : NPF_NOTHING;
 }
@@ -41,7 +41,7 @@ static bool device_access(struct vcpu *v, gpa_t gpa, unsigned len, bool write, u
 {
 	switch (npf_target_of(v, gpa)) {
 	case NPF_LAPIC: {
-		uint64_t off = gpa - vlapic_mmio_base(&v->lapic);
+		uint64_t off = gpa - vlapic_page_gpa(&v->lapic);
 		if (off + len > PAGE_SIZE)
 			return false;
 		if (write)
@@ -213,7 +213,8 @@ static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, co
 /* The LAPIC EOI write, the hottest MMIO exit (an OS makes one after every
  * interrupt): an absent nested entry (all RAM is mapped when the VM is
  * built, hv/vm.c, so the address is no RAM) written at the EOI register of
- * this vCPU's xAPIC page by `mov %reg, mem` (opcode 89, decoded by its
+ * this vCPU's xAPIC page (the access itself, not a guest page-table
+ * entry the walk looked for there: NPF_GUEST_TABLE) by `mov %reg, mem` (opcode 89, decoded by its
  * shape alone: x86_decode_mov_store). The value goes straight to the LAPIC;
  * anything else takes the general path with the bytes already read. */
 enum exit_action handle_npf(struct vcpu *v)
@@ -223,7 +224,7 @@ enum exit_action handle_npf(struct vcpu *v)
 	enum cpu_mode mode = vcpu_cpu_mode(v);
 
 	if (lapic_base == VLAPIC_MMIO_ABSENT || c->exit_info_2 - lapic_base != LAPIC_EOI_OFFSET ||
-	    (c->exit_info_1 & (NPF_P | NPF_RW | NPF_ID)) != NPF_RW)
+	    (c->exit_info_1 & (NPF_P | NPF_RW | NPF_ID | NPF_GUEST_TABLE)) != NPF_RW)
 		return npf_emulate(v, NULL, 0, mode);
 
 	uint8_t bytes[INSN_MAX_LEN];

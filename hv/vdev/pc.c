@@ -242,6 +242,9 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	b->clock = (struct vclock){ .now = board_clock, .ctx = vm, .hz = tsc_khz() * 1000 };
 	timer_init(&b->devtimer, devtimer_fired, vm);
 	b->a20 = true;
+	/* The guest types that start where firmware hands over (multiboot)
+	 * call it after each reset (hv/vm.h firmware_state). */
+	vm->firmware_state = pc_firmware_state;
 
 	iobus_init(&vm->iobus);
 	mmiobus_init(&b->mmio);
@@ -280,6 +283,12 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 		return -1;
 	}
 	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
+	/* The boot order QEMU's pc writes for SeaBIOS (hw/i386/pc.c
+	 * set_boot_dev, the default order "cad"): 0x3D first disk then
+	 * floppy, 0x38 bits 7:4 the CD-ROM, bit 0 clear (floppy signature
+	 * check on). Measured: docs/pc.md. */
+	vrtc_cmos_write(&b->rtc, PC_CMOS_BOOT_ORDER_12, 0x12);
+	vrtc_cmos_write(&b->rtc, PC_CMOS_BOOT_ORDER_3, 0x30);
 	if (host_time.valid) {
 		uint64_t now = rdtsc(), hz = tsc_khz() * 1000;
 		uint64_t since = hz ? muldiv64(now - host_time.tsc, 1, hz) : 0;

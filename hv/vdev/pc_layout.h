@@ -52,5 +52,8 @@
 
 /* CMOS: the century byte the FADT names. */
 #define PC_CMOS_CENTURY      0x32u
+/* CMOS: the boot order SeaBIOS reads (QEMU's pc writes it). */
+#define PC_CMOS_BOOT_ORDER_12 0x3du
+#define PC_CMOS_BOOT_ORDER_3  0x38u
 
 #endif

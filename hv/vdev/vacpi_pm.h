@@ -44,7 +44,10 @@
  *
  * Reset (as QEMU with no SMM, which is our case): everything 0 but SCI_EN,
  * which reads 1: ACPI mode from the start, and the FADT has no SMI_CMD
- * handshake. The SCI is lowered.
+ * handshake. The SCI is lowered. (QEMU's default pc under TCG has SMM on:
+ * its FADT names SMI_CMD 0xb2 and PM1_CNT reads 0 until the OS writes
+ * ACPI_ENABLE there; the pmtimer test kernel prints SCI_EN as board
+ * identity for that reason.)
  *
  * Locking: every entry point takes pm->lock; the SCI line and the deadline
  * hook are called with it held (vdev.h). */

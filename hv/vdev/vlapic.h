@@ -220,6 +220,14 @@ static inline uint64_t vlapic_mmio_base(const struct vlapic *v)
 	return (base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN ? base & APIC_BASE_ADDR_MASK
 									: VLAPIC_MMIO_ABSENT;
 }
+/* The page IA32_APIC_BASE names, in every mode: where the xAPIC page is,
+ * or is absent (x2APIC, disabled), and accesses read 0 and writes are
+ * dropped by vlapic_mmio_read/write. The board claims it in every mode,
+ * so that a guest touching the absent page is answered, not stopped. */
+static inline uint64_t vlapic_page_gpa(const struct vlapic *v)
+{
+	return __atomic_load_n(&v->apic_base, __ATOMIC_RELAXED) & APIC_BASE_ADDR_MASK;
+}
 
 /* The xAPIC page: offset 0-0xFFF, size 1-8 (anything else: reads 0,
  * writes dropped). */

@@ -56,6 +56,8 @@
  * datasheet's polarity in modes 2 and 4 (QEMU's is high only for the
  * reload clock, resp. at d = N), so a mode 4 interrupt edge comes at N+1,
  * one PIT clock after QEMU's; mode 3 with odd counts reads N-1, N-3, ...;
+ * BCD counts count down in decimal (QEMU's takes them as binary: a count
+ * of 0x1000 is 4096 clocks there, 1000 here, and reads show binary);
  * NULL COUNT and the deferred loads of modes 2 and 3 are modelled; a
  * control word sets OUT at once; the refresh bit comes from the clock
  * (QEMU flips it on every read).

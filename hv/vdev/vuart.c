@@ -71,6 +71,12 @@ void vuart_set_irq(struct vuart *u, struct irq_line irq)
 	u->irq = irq;
 }
 
+void vuart_set_notify(struct vuart *u, vuart_notify_fn notify, void *ctx)
+{
+	u->tx_notify = notify;
+	u->ctx = ctx;
+}
+
 void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx)
 {
 	u->tx_notify = notify;

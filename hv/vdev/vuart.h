@@ -75,6 +75,9 @@ extern const struct pio_ops vuart_ops;   /* 8 ports, e.g. 0x3f8-0x3ff */
 void vuart_init(struct vuart *u, vuart_notify_fn notify, void *ctx);
 /* Where the interrupt goes (the board, after vuart_init). */
 void vuart_set_irq(struct vuart *u, struct irq_line irq);
+/* Who is told of transmitted bytes (the console, once, before the VM
+ * runs); the registers, rings and interrupt wire are left as they are. */
+void vuart_set_notify(struct vuart *u, vuart_notify_fn notify, void *ctx);
 /* Registers back to their power-on values; the receive FIFO is emptied.
  * The transmit ring is not: what the guest sent before the reset was sent,
  * and still goes out. */

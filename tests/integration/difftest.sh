@@ -3,15 +3,17 @@
 # own -kernel on bare TCG (no hypervisor: the reference) and once as a
 # type=multiboot guest of the hypervisor, and both must print the same
 # report (the comparison rule: tests/integration/report_diff.py) and end
-# with the same exit code. Plus the loader's refusals. Sourced by tests.sh
-# (make_iso, qemu_boot, expect_*).
+# the same way: the same exit code, or both a poweroff (QEMU's ACPI S5, the
+# hypervisor's "vm K stopped: poweroff"). Plus the loader's refusals.
+# Sourced by tests.sh (make_iso, qemu_boot, expect_*).
 #
-# difftest NAME KERNEL MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
-#   The kernel runs as VM KERNEL; on QEMU its file is called KERNEL and
-#   module k's KERNEL.modK, the names the hypervisor puts first in the
-#   command line and the module strings (guest-loader/mb_info.h), so that
-#   every string and address agrees. Reports: $OUT/NAME.ref.txt (QEMU) and
-#   $OUT/NAME.hv.txt (the hypervisor's "KERNEL| " lines), diff on failure.
+# difftest NAME KERNEL[:VM] MEM CPUS "ARGS" [MODULE...]   (MODULE: "FILE ARGS")
+#   The kernel (build/testkernels/KERNEL.elf) runs as VM VM (default:
+#   KERNEL; a VM name has at most 15 characters); on QEMU its file is
+#   called VM and module k's VM.modK, the names the hypervisor puts first
+#   in the command line and the module strings (guest-loader/mb_info.h), so
+#   that every string and address agrees. Reports: $OUT/NAME.ref.txt (QEMU)
+#   and $OUT/NAME.hv.txt (the hypervisor's "VM| " lines), diff on failure.
 
 # The reference machine, written once: QEMU's pc without HPET and default
 # devices, COM1 to a file, the debug-exit port, an EPYC-Rome less what TCG
@@ -21,18 +23,23 @@ DIFF_TIMEOUT=60
 
 # qemu_kernel_reference DIR KERNEL_FILE MEM CPUS ARGS INITRD LOG: runs QEMU's
 # -kernel in DIR (file names relative to it); sets REF_EXIT to the guest's
-# exit code, or to "timeout"/"status S" when QEMU did not end by debug exit.
+# exit code, to "poweroff" when the guest powered the machine off (ACPI
+# S5: the shutdown-request trace says guest-shutdown), or to
+# "timeout"/"status S" when QEMU ended otherwise.
 qemu_kernel_reference() {
 	local dir=$1 kernel=$2 mem=$3 cpus=$4 args=$5 initrd=$6 log=$7 status
 	local initrd_opt=()
 	[[ -n $initrd ]] && initrd_opt=(-initrd "$initrd")
+	rm -f "$log.trace"
 	(cd "$dir" && timeout "$DIFF_TIMEOUT" qemu-system-x86_64 -accel tcg -M pc,hpet=off -nodefaults \
 		-cpu "$DIFF_CPU" -m "$mem" -smp "$cpus" -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-serial "file:$log" -display none -no-reboot -kernel "$kernel" -append "$args" "${initrd_opt[@]}" \
-		</dev/null >"$log.qemu.out" 2>&1)
+		-trace qemu_system_shutdown_request -D "$log.trace" </dev/null >"$log.qemu.out" 2>&1)
 	status=$?
 	if ((status == 124)); then
 		REF_EXIT=timeout
+	elif ((status == 0)) && grep -qE 'reason=(6|guest-shutdown)$' "$log.trace" 2>/dev/null; then
+		REF_EXIT=poweroff
 	elif ((status & 1)); then
 		REF_EXIT=$((status >> 1))   # isa-debug-exit: (code << 1) | 1
 	else
@@ -53,42 +60,73 @@ host_mem_for() {
 }
 
 difftest() {
-	local name=$1 kernel=$2 mem=$3 cpus=$4 args=$5
+	local name=$1 kernel=${2%%:*} vm=${2#*:} mem=$3 cpus=$4 args=$5
 	shift 5
 	local dir=$OUT/$name.ref elf=build/testkernels/$kernel.elf ref=$OUT/$name.ref.txt got=$OUT/$name.hv.txt
 	local initrd="" mods=() k=0 m file margs
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	ln -s "$PWD/$elf" "$dir/$kernel"
+	ln -s "$PWD/$elf" "$dir/$vm"
 	for m in "$@"; do
 		file=${m%% *}
 		margs=""
 		[[ $m == *" "* ]] && margs=${m#* }
-		cp "$file" "$dir/$kernel.mod$k"
+		cp "$file" "$dir/$vm.mod$k"
 		# QEMU's -initrd separates modules with commas: a comma of their
 		# own is written twice.
-		initrd+="${initrd:+,}$kernel.mod$k${margs:+ ${margs//,/,,}}"
-		mods+=("$dir/$kernel.mod$k vm=$kernel type=module${margs:+ -- $margs}")
+		initrd+="${initrd:+,}$vm.mod$k${margs:+ ${margs//,/,,}}"
+		mods+=("$dir/$vm.mod$k vm=$vm type=module${margs:+ -- $margs}")
 		k=$((k + 1))
 	done
-	qemu_kernel_reference "$dir" "$kernel" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
-	{ cat "$dir/serial.log"; echo "exit: exit code $REF_EXIT"; } >"$ref"
-
-	make_iso "$name" "on_idle=poweroff" "$elf vm=$kernel type=multiboot mem=$mem cpus=$cpus -- $args" "${mods[@]}"
-	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
-		--until "\\] vm $kernel stopped: "
+	qemu_kernel_reference "$dir" "$vm" "$mem" "$cpus" "$args" "$initrd" "$PWD/$dir/serial.log"
+	# The two ends written alike: "exit code N" (debug exit) or "poweroff"
+	# (QEMU's ACPI S5; the hypervisor's "vm K stopped: poweroff").
 	{
-		sed -n "s/^$kernel| //p" "$LOG"
-		sed -n "s/^\\[ *[0-9.]*\\] vm $kernel stopped: /exit: /p" "$LOG"
+		cat "$dir/serial.log"
+		if [[ $REF_EXIT == poweroff ]]; then echo "exit: poweroff"; else echo "exit: exit code $REF_EXIT"; fi
+	} >"$ref"
+
+	hv_kernel_report "$name" "$elf" "$vm" "$mem" "$cpus" "$args" "$got" "${mods[@]}"
+	compare_reports "$ref" "$got" "QEMU -kernel"
+	[[ $REF_EXIT =~ ^([0-9]+|poweroff)$ ]] || fail "QEMU's -kernel run did not end by debug exit or poweroff: $REF_EXIT"
+}
+
+# hv_kernel_report NAME ELF VM MEM CPUS ARGS OUTPUT [MODULE_LINE...]: the
+# kernel as VM's type=multiboot guest of the hypervisor; OUTPUT gets its
+# "VM| " lines and "exit: ..." from "vm VM stopped: ...".
+hv_kernel_report() {
+	local name=$1 elf=$2 vm=$3 mem=$4 cpus=$5 args=$6 got=$7
+	shift 7
+	make_iso "$name" "on_idle=poweroff" "$elf vm=$vm type=multiboot mem=$mem cpus=$cpus -- $args" "$@"
+	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
+		--until "\\] vm $vm stopped: "
+	{
+		sed -n "s/^$vm| //p" "$LOG"
+		sed -n "s/^\\[ *[0-9.]*\\] vm $vm stopped: /exit: /p" "$LOG"
 	} >"$got"
-	local diff
-	if ! diff=$(python3 tests/integration/report_diff.py "$ref" "$got"); then
-		fail "the reports differ (QEMU -kernel: $ref, hypervisor: $got):"
+	expect_no_line 'PANIC|nested trap'
+}
+
+# compare_reports EXPECTED GOT WHAT: the rule of report_diff.py; a
+# difference is the test's failure, with the diff.
+compare_reports() {
+	local diff m
+	if ! diff=$(python3 tests/integration/report_diff.py "$1" "$2"); then
+		fail "the reports differ ($3: $1, hypervisor: $2):"
 		while IFS= read -r m; do fail "$m"; done <<<"$(head -n 60 <<<"$diff")"
 	fi
-	[[ $REF_EXIT =~ ^[0-9]+$ ]] || fail "QEMU's -kernel run did not end by debug exit: $REF_EXIT"
-	expect_no_line 'PANIC|nested trap'
-	INFO="$(grep -c '' "$ref") lines agree"
+	INFO="$(grep -c '' "$1") lines agree"
+}
+
+# hvtest NAME KERNEL[:VM] MEM CPUS "ARGS": a kernel for what QEMU's TCG
+# does not have, under the hypervisor only; its expected report (the same
+# rules: "~" lines) comes on standard input.
+hvtest() {
+	local name=$1 kernel=${2%%:*} vm=${2#*:} mem=$3 cpus=$4 args=$5
+	local want=$OUT/$name.expected.txt got=$OUT/$name.hv.txt
+	cat >"$want"
+	hv_kernel_report "$name" "build/testkernels/$kernel.elf" "$vm" "$mem" "$cpus" "$args" "$got"
+	compare_reports "$want" "$got" "expected"
 }
 
 # mbinfo with two modules (a text with arguments, random bytes without),
@@ -123,6 +161,108 @@ test_multiboot_aps_wait_for_sipi() {
 # RAM above 4 GiB: 3 GiB below the hole and 2 GiB from 4 GiB.
 test_diff_mbinfo_5g() {
 	difftest diff_mbinfo_5g mbinfo 5G 1 ""
+}
+
+# The devices' own test kernels (tests/guests/mb/NAME.c says what each
+# covers); one vCPU unless the kernel uses several.
+# The device state SeaBIOS leaves (docs/pc.md): the board's firmware state.
+test_diff_fwstate() {
+	difftest diff_fwstate fwstate 128M 1 ""
+}
+
+test_diff_fwstate_four_cpus() {
+	difftest diff_fwstate_smp fwstate 128M 4 ""
+}
+
+# ACPI discovery and S5: QEMU powers off, the VM stops with "poweroff".
+test_diff_acpi() {
+	difftest diff_acpi acpi 128M 1 ""
+}
+
+test_diff_acpi_four_cpus() {
+	difftest diff_acpi_smp acpi 128M 4 ""
+}
+
+test_diff_pic() {
+	difftest diff_pic pic 16M 1 ""
+}
+
+test_diff_pit() {
+	difftest diff_pit pit 16M 1 ""
+}
+
+test_diff_rtc() {
+	difftest diff_rtc rtc 16M 1 ""
+}
+
+test_diff_pmtimer() {
+	difftest diff_pmtimer pmtimer 16M 1 ""
+}
+
+test_diff_fwcfg() {
+	difftest diff_fwcfg fwcfg 128M 1 ""
+}
+
+# Four vCPUs and RAM above 4 GiB: the CPU count and a second etc/e820 entry.
+test_diff_fwcfg_four_cpus_above_4g() {
+	difftest diff_fwcfg_smp fwcfg 3584M 4 ""
+}
+
+# The acceptance kernel: LAPIC timer, I/O APIC routing from the MADT, every
+# AP by INIT-SIPI-SIPI, IPIs; its exit code through port 0xF4. (A VM name
+# has at most 15 characters.)
+test_diff_lapic_ioapic_smp() {
+	difftest diff_apic_smp lapic_ioapic_smp:apic_smp 16M 1 ""
+}
+
+test_diff_lapic_ioapic_smp_four_cpus() {
+	difftest diff_apic_smp4 lapic_ioapic_smp:apic_smp 16M 4 ""
+	expect_line "vm apic_smp: Multiboot kernel .* 4 vCPUs"
+}
+
+# x2APIC and the TSC-deadline timer: QEMU 7.2's TCG has neither, so the
+# report is checked against what the SDM says (x2apic_tscdl.c).
+test_x2apic_tscdl() {
+	hvtest x2apic_tscdl x2apic_tscdl 16M 1 "" <<'EOF'
+x2apic_tscdl: x2APIC mode and the TSC-deadline timer
+~ tsc: (the TSC rate)
+ok cpuid 1: x2apic (ecx bit 21)
+ok cpuid 1: tsc-deadline timer (ecx bit 24)
+apic base 0xfee00900
+apic base with EXTD 0xfee00d00
+x2apic: id 0 version 0x00050014 ldr 0x00000001
+x2apic: the xAPIC page reads 0x00000000 at its version register
+x2apic: svr 0x1ff tpr 0
+ok icr (0x830): a fixed IPI to itself arrives at 0x60, in ISR while handled
+ok self ipi (0x83f): arrives at 0x61, in ISR while handled
+ok eoi (0x80b): ISR clear after the handler's EOI
+ok #GP: reading EOI
+ok #GP: reading SELF IPI
+ok #GP: a non-zero EOI
+ok #GP: reading the reserved 0x809 (no APR in x2APIC mode)
+ok #GP: a reserved bit (63:32 of TPR)
+ok #GP: writing the read-only version
+ok #GP: x2APIC to xAPIC directly
+ok no #GP: reading the ID
+ok one-shot (0x838/0x839): counting down from its initial count
+ok one-shot: interrupt at 0x63
+ok one-shot: current count 0 after it fired
+tsc-deadline: lvt timer 0x40062
+ok tsc-deadline: 0x6e0 reads the deadline while armed
+ok tsc-deadline: interrupt at 0x62
+ok tsc-deadline: not before the deadline
+~ tsc-deadline: (how late)
+ok tsc-deadline: 0x6e0 reads 0 once it fired
+ok tsc-deadline: a deadline in the past fires at once
+ok tsc-deadline: writing 0 disarms it
+ok x2APIC -> disabled
+disabled: apic base 0xfee00100
+ok #GP: x2APIC MSRs while disabled
+ok disabled -> xAPIC
+xapic again: apic base 0xfee00900, the page's version 0x00050014 svr 0x0ff
+x2apic_tscdl: done, 0 failed
+exit: exit code 0
+EOF
 }
 
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
@@ -182,4 +322,8 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
+	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
+	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
+	test_x2apic_tscdl
 )

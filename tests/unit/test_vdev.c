@@ -426,6 +426,29 @@ static void test_uart_irq_line(void)
 	EXPECT_EQ(irq_now, 1);
 }
 
+/* The console's notifier, set after the board wired the line, leaves the
+ * wire (and the registers) alone: THR empty still raises IRQ 4, and the
+ * new notifier hears the bytes. */
+static void test_uart_set_notify_keeps_irq(void)
+{
+	struct vuart u;
+	vuart_init(&u, NULL, NULL);
+	vuart_set_irq(&u, (struct irq_line){ record_irq, NULL, 4 });
+	vuart_ops.write(&u, NULL, 3, 1, 0x03);           /* LCR 8N1 */
+	irq_changes = irq_now = 0;
+	nsent = 0;
+	vuart_set_notify(&u, capture_tx, NULL);
+	EXPECT_EQ(irq_changes, 0);
+	EXPECT_EQ(vuart_ops.read(&u, NULL, 3, 1), 0x03);
+	vuart_ops.write(&u, NULL, 1, 1, 0x02);           /* ETBEI with THR empty */
+	EXPECT_EQ(irq_now, 1);
+	vuart_ops.write(&u, NULL, 0, 1, 'n');
+	EXPECT_EQ(nsent, 1);
+	EXPECT_EQ(sent[0], 'n');
+	vuart_ops.write(&u, NULL, 1, 1, 0x00);
+	EXPECT_EQ(irq_now, 0);
+}
+
 static void test_uart_fcr_clears_receive_fifo(void)
 {
 	struct vuart u;
@@ -562,6 +585,7 @@ int main(void)
 	RUN(test_uart_receive_fifo_full);
 	RUN(test_uart_iir);
 	RUN(test_uart_irq_line);
+	RUN(test_uart_set_notify_keeps_irq);
 	RUN(test_uart_fcr_clears_receive_fifo);
 	RUN(test_uart_reset);
 	RUN(test_uart_register_masks);

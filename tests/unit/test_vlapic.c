@@ -75,6 +75,11 @@ static void test_apic_base_transitions(void)
 	EXPECT_EQ(vlapic_set_apic_base(v, base | x2), 0);
 	EXPECT_EQ(vlapic_mode(v), VLAPIC_X2APIC);
 	EXPECT_EQ(vlapic_mmio_base(v), VLAPIC_MMIO_ABSENT);
+	/* the page is still the board's to claim: absent, it reads 0 */
+	EXPECT_EQ(vlapic_page_gpa(v), base);
+	uint64_t got = 0x55;
+	vlapic_mmio_read(v, 0x30, 4, &got);
+	EXPECT_EQ(got, 0);
 	/* from x2APIC */
 	EXPECT_EQ(vlapic_set_apic_base(v, base | en), -1);               /* x2APIC -> xAPIC */
 	EXPECT_EQ(vlapic_set_apic_base(v, base | APIC_BASE_EXTD), -1);
@@ -83,6 +88,7 @@ static void test_apic_base_transitions(void)
 	EXPECT_EQ(vlapic_set_apic_base(v, base), 0);                     /* -> disabled */
 	EXPECT_EQ(vlapic_mode(v), VLAPIC_DISABLED);
 	EXPECT_EQ(vlapic_mmio_base(v), VLAPIC_MMIO_ABSENT);
+	EXPECT_EQ(vlapic_page_gpa(v), base);
 	/* from disabled */
 	EXPECT_EQ(vlapic_set_apic_base(v, base | x2), -1);               /* disabled -> x2APIC */
 	EXPECT_EQ(vlapic_set_apic_base(v, base | APIC_BASE_EXTD), -1);
@@ -96,6 +102,7 @@ static void test_apic_base_transitions(void)
 	EXPECT_EQ(vlapic_set_apic_base(v, 0xfed00000 | en), 0);
 	EXPECT_EQ(vlapic_apic_base(v), 0xfed00900);
 	EXPECT_EQ(vlapic_mmio_base(v), 0xfed00000);
+	EXPECT_EQ(vlapic_page_gpa(v), 0xfed00000);
 	fake_board(2, false, false);
 	v = &cpus[1].lapic;
 	EXPECT_EQ(vlapic_set_apic_base(v, base | en | APIC_BASE_BSP), 0);

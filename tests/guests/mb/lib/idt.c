@@ -49,13 +49,18 @@ void tk_trap(struct tk_trap_frame *f)
 
 void tk_idt_init(void)
 {
-	struct dtr g = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
-	struct dtr i = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
-
 	for (int v = 0; v < 256; v++) {
 		uint32_t a = tk_isr_table[v];
 		idt[v] = (struct idt_gate){ (uint16_t)a, SEL_CODE, 0, GATE_INT32, (uint16_t)(a >> 16) };
 	}
+	tk_idt_load();
+}
+
+void tk_idt_load(void)
+{
+	struct dtr g = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
+	struct dtr i = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+
 	__asm__ volatile("lgdt %0\n\t"
 			 "ljmp %1, $1f\n"
 			 "1:\n\t"

@@ -59,6 +59,10 @@ static inline uint64_t rdmsr(uint32_t msr)
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((uint64_t)hi << 32) | lo;
 }
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
@@ -111,6 +115,9 @@ struct tk_trap_frame {
 typedef void (*tk_vector_fn)(struct tk_trap_frame *f);
 
 void tk_idt_init(void);
+/* The GDT and IDT tk_idt_init filled, loaded on this CPU (an application
+ * processor's first step: lib/tksmp.h). */
+void tk_idt_load(void);
 /* Routes vector to fn (NULL: back to "report and exit"). On a vector the
  * CPU pushes an error code for (8, 10-14, 17, 21, 29, 30), an external
  * interrupt pushes none: its handler must not return. */
