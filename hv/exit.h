@@ -157,8 +157,26 @@ static inline bool vcpu_fetch_flat(const struct vcpu *v, enum cpu_mode mode, uin
  * (vcpu_cpu_mode): inline, so the paging-off case is one copy. */
 static inline size_t vcpu_fetch_insn_mode(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
 {
+	const struct vmcb_save *s = &v->vmcb->save;
+
 	if (vcpu_fetch_flat(v, mode, bytes))
 		return INSN_MAX_LEN;
+	/* Paging on: the code page translated last, when it still holds. The
+	 * linear address as vcpu_fetch_insn_walk forms it; a 16-bit IP that
+	 * wraps within the bytes takes the walk. */
+	if (s->cr0 & CR0_PG) {
+		uint64_t lin;
+		if (mode == CPU_MODE_LONG64)
+			lin = s->rip;
+		else if (mode == CPU_MODE_PROT32)
+			lin = (s->cs.base + (s->rip & 0xffffffffull)) & 0xffffffffull;
+		else if ((s->rip & 0xffff) + INSN_MAX_LEN <= 0x10000)
+			lin = (s->cs.base + (s->rip & 0xffff)) & 0xffffffffull;
+		else
+			lin = UINT64_MAX;   /* never in one page: (lin & 0xfff) = 0xfff */
+		if (vcpu_fetch_cached(v, lin, bytes))
+			return INSN_MAX_LEN;
+	}
 	return vcpu_fetch_insn_walk(v, mode, bytes);
 }
 /* True when the guest runs 64-bit code (EFER.LMA and CS.L). */

@@ -19,21 +19,22 @@ static uint64_t live_xcr0(void *ctx)
 	return fpu_read_xcr0();
 }
 
+/* A leaf the view changes. Out of line: its environment (and the call
+ * that fills it) would make the host-leaf path save registers too. */
+static __attribute__((noinline)) struct cpuid_regs viewed_leaf(const struct vcpu *v, uint32_t leaf, uint32_t subleaf)
+{
+	const struct cpuid_view_env env = {
+		.host_cpuid = real_cpuid, .guest_xcr0 = live_xcr0, .ctx = NULL,
+		.vcpu_id = v->id, .vcpu_count = v->vm->vcpu_count, .guest_cr4 = v->vmcb->save.cr4,
+		.tsc_aux = fpu_has_tsc_aux(), .lapic = true,
+	};
+	return cpuid_view(&env, leaf, subleaf);
+}
+
 enum exit_action handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)v->gprs.rax, subleaf = (uint32_t)v->gprs.rcx;
-	struct cpuid_regs r;
-
-	if (cpuid_view_is_host_leaf(leaf)) {
-		r = cpuid(leaf, subleaf);
-	} else {
-		const struct cpuid_view_env env = {
-			.host_cpuid = real_cpuid, .guest_xcr0 = live_xcr0, .ctx = NULL,
-			.vcpu_id = v->id, .vcpu_count = v->vm->vcpu_count, .guest_cr4 = v->vmcb->save.cr4,
-			.tsc_aux = fpu_has_tsc_aux(), .lapic = true,
-		};
-		r = cpuid_view(&env, leaf, subleaf);
-	}
+	struct cpuid_regs r = cpuid_view_is_host_leaf(leaf) ? cpuid(leaf, subleaf) : viewed_leaf(v, leaf, subleaf);
 
 	/* CPUID writes the 32-bit registers, which clears the upper halves. */
 	v->gprs.rax = r.eax;

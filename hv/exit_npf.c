@@ -147,6 +147,22 @@ static void state_to_vcpu(struct vcpu *v, const struct x86_emul_state *st)
 	v->vmcb->save.rflags = st->rflags;
 }
 
+/* The bytes at RIP: the ones the CPU fetched itself, saved in the VMCB by
+ * decode assists (APM 15.33.4 "Nested and intercepted #PF"; 0 bytes when
+ * the fetch itself faulted, and never under QEMU, PLATFORM.md), else read
+ * through the guest's paging. */
+static inline __attribute__((always_inline)) size_t npf_insn_bytes(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+
+	if ((svm.features & SVM_FEAT_DECODE_ASSIST) && c->insn_len) {
+		size_t n = MIN(c->insn_len, INSN_MAX_LEN);
+		__builtin_memcpy(bytes, c->insn_bytes, n);
+		return n;
+	}
+	return vcpu_fetch_insn_mode(v, mode, bytes);
+}
+
 /* The general path: the instruction at RIP decoded and emulated (bytes:
  * already fetched, n of them, or NULL). Out of line: its frame (the
  * emulator's state) would cost the EOI path below. */
@@ -171,7 +187,7 @@ static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, co
 	if (fetched)
 		__builtin_memcpy(bytes, fetched, n);
 	else
-		n = vcpu_fetch_insn_mode(v, mode, bytes);
+		n = npf_insn_bytes(v, mode, bytes);
 
 	struct x86_emul_state st;
 	struct npf_ctx ctx = { .v = v, .missing = UINT64_MAX };
@@ -229,7 +245,7 @@ enum exit_action handle_npf(struct vcpu *v)
 
 	uint8_t bytes[INSN_MAX_LEN];
 	unsigned len, src, size;
-	size_t n = vcpu_fetch_insn_mode(v, mode, bytes);
+	size_t n = npf_insn_bytes(v, mode, bytes);
 	if (!x86_decode_mov_store(bytes, n, mode, &len, &src, &size))
 		return npf_emulate(v, bytes, n, mode);
 	if (size == 4)

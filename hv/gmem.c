@@ -188,12 +188,15 @@ struct walk_log {
 static void log_entry(struct walk_log *l, gpa_t gpa, uint64_t val, uint8_t size)
 {
 	struct fetch_translation *t = l->t;
+	const uint8_t *hva = ram0_hva(l->vm, gpa, size);
 
-	if (t->entries >= WALK_MAX_STEPS) {
+	/* Kept only when every entry is in slot 0: a hit then re-reads them
+	 * through the host's mapping, with no slot search. */
+	if (t->entries >= WALK_MAX_STEPS || !hva) {
 		l->overflow = true;
 		return;
 	}
-	t->entry[t->entries].gpa = gpa;
+	t->entry[t->entries].hva = hva;
 	t->entry[t->entries].val = val;
 	t->entry[t->entries].size = size;
 	t->entries++;
@@ -219,25 +222,6 @@ static bool log_read32(void *ctx, gpa_t gpa, uint32_t *val)
 	return true;
 }
 
-/* The cached translation still holds: the same paging registers and page,
- * and every entry the walk read still reads the same. */
-static bool fetch_translation_holds(struct vcpu *v, const struct guest_paging *p, uint64_t lin_page)
-{
-	const struct fetch_translation *t = &v->fetch_tlb;
-
-	if (!t->valid || t->lin_page != lin_page || t->cr3 != p->cr3 || t->cr0 != p->cr0 || t->cr4 != p->cr4 ||
-	    t->efer != p->efer)
-		return false;
-	for (unsigned i = 0; i < t->entries; i++) {
-		uint64_t now = 0;
-		bool ok = t->entry[i].size == 8 ? read64(v->vm, t->entry[i].gpa, &now)
-						: read32(v->vm, t->entry[i].gpa, (uint32_t *)&now);
-		if (!ok || now != t->entry[i].val)
-			return false;
-	}
-	return true;
-}
-
 /* The hypervisor's own reads (instruction bytes the CPU already fetched):
  * no permission checks, no A/D updates. Paging on, the last page's
  * translation is kept and checked (an OS's exits come from a few code
@@ -252,7 +236,7 @@ static bool linear_to_gpa(struct vcpu *v, uint64_t lin, gpa_t *gpa)
 	if (!(p.cr0 & CR0_PG))
 		return guest_walk(&p, lin, read64, read32, v->vm, gpa, NULL, NULL) == WALK_OK;
 	uint64_t lin_page = lin >> PAGE_SHIFT;
-	if (fetch_translation_holds(v, &p, lin_page)) {
+	if (vcpu_fetch_translation_holds(v, lin_page)) {
 		*gpa = t->gpa_page | (lin & (PAGE_SIZE - 1));
 		return true;
 	}
@@ -268,6 +252,7 @@ static bool linear_to_gpa(struct vcpu *v, uint64_t lin, gpa_t *gpa)
 		t->efer = p.efer;
 		t->lin_page = lin_page;
 		t->gpa_page = *gpa & ~(gpa_t)(PAGE_SIZE - 1);
+		t->hva = ram0_hva(v->vm, t->gpa_page, PAGE_SIZE);
 		t->valid = true;
 	}
 	return true;

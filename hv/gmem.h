@@ -6,6 +6,7 @@
 #ifndef HV_GMEM_H
 #define HV_GMEM_H
 
+#include "hv/emulate/insn_len.h"
 #include "hv/vm.h"
 #include "mm/guest_walk.h"
 
@@ -29,6 +30,44 @@ void gmem_zero_ram(struct vm *vm);
  * an instruction the CPU already fetched): through the guest's paging, with
  * no permission checks and no A/D updates. */
 bool vcpu_read_linear(struct vcpu *v, uint64_t lin, void *buf, size_t len);
+
+/* Whether v->fetch_tlb still translates the linear page lin_page: the same
+ * paging registers, and every entry its walk read still reads the same
+ * (another vCPU may be editing them: one relaxed load each, as the
+ * processor's walker would see one value or the other). Then a fresh walk
+ * would give the same answer (the walk is a function of those alone).
+ * Inline: the fetch of every exit with paging on asks. */
+static inline bool vcpu_fetch_translation_holds(const struct vcpu *v, uint64_t lin_page)
+{
+	const struct fetch_translation *t = &v->fetch_tlb;
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	if (!t->valid || t->lin_page != lin_page || t->cr3 != s->cr3 || t->cr0 != s->cr0 || t->cr4 != s->cr4 ||
+	    t->efer != s->efer)
+		return false;
+	for (unsigned i = 0; i < t->entries; i++) {
+		uint64_t now = t->entry[i].size == 8 ? __atomic_load_n((const uint64_t *)t->entry[i].hva, __ATOMIC_RELAXED)
+						     : __atomic_load_n((const uint32_t *)t->entry[i].hva, __ATOMIC_RELAXED);
+		if (now != t->entry[i].val)
+			return false;
+	}
+	return true;
+}
+
+/* The same for the 15 bytes of an instruction at lin when they lie in one
+ * page and that page is the one vcpu_read_linear translated last, still
+ * mapped the same way (every entry of its walk re-read and compared): one
+ * copy from the host's mapping. False: no copy, take vcpu_read_linear. */
+static inline bool vcpu_fetch_cached(const struct vcpu *v, uint64_t lin, uint8_t bytes[INSN_MAX_LEN])
+{
+	const struct fetch_translation *t = &v->fetch_tlb;
+
+	if ((lin & (PAGE_SIZE - 1)) > PAGE_SIZE - INSN_MAX_LEN || !t->hva ||
+	    !vcpu_fetch_translation_holds(v, lin >> PAGE_SHIFT))
+		return false;
+	__builtin_memcpy(bytes, t->hva + (lin & (PAGE_SIZE - 1)), INSN_MAX_LEN);
+	return true;
+}
 
 /* An access the guest's instruction makes, emulated: what came of it. */
 enum gmem_result {

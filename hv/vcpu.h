@@ -34,7 +34,8 @@ struct fetch_translation {
 	uint64_t cr0, cr3, cr4, efer;       /* the guest_paging the walk had */
 	uint64_t lin_page;                  /* linear address >> 12 */
 	gpa_t gpa_page;                     /* its guest-physical page (4 KiB aligned) */
-	struct { gpa_t gpa; uint64_t val; uint8_t size; } entry[WALK_MAX_STEPS];
+	const uint8_t *hva;                 /* that page in RAM slot 0 as one host run, else NULL */
+	struct { const void *hva; uint64_t val; uint8_t size; } entry[WALK_MAX_STEPS];   /* in slot 0 */
 };
 
 /* Where a vCPU is in its life. Only its own CPU changes it. */

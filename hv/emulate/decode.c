@@ -356,7 +356,7 @@ static const uint8_t after_modrm16[24] = {
 	0, 0, 0, 0, 0, 0, 2, 0,  1, 1, 1, 1, 1, 1, 1, 1,  2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-bool x86_decode_mov_store(const uint8_t *b, size_t n, enum cpu_mode mode,
+bool x86_decode_mov_store_general(const uint8_t *b, size_t n, enum cpu_mode mode,
 			  unsigned *len, unsigned *src_reg, unsigned *size)
 {
 	/* At most 9 bytes (66 REX 89 ModRM SIB disp32): never near the 15-byte

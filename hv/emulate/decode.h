@@ -110,7 +110,7 @@ enum x86_decode_status x86_decode(const uint8_t *bytes, size_t n, enum cpu_mode 
 /* "ok", "truncated", ...; "?" for a value out of range. */
 const char *x86_decode_status_name(enum x86_decode_status s);
 
-/* The fast path for a LAPIC EOI write (opcode 89, MOV r/m, reg, with a
+/* The decoder of the LAPIC EOI write's fast path (opcode 89, MOV r/m, reg, with a
  * memory operand in any ModRM/SIB/displacement form, optionally after one
  * 66 and, in 64-bit mode, one REX): true and the instruction's length, the
  * source register number (0-15) and the store's size in bytes (2, 4, 8).
@@ -118,8 +118,25 @@ const char *x86_decode_status_name(enum x86_decode_status s);
  * too few bytes): use x86_decode() then; the outputs are unspecified.
  * No loop, one 24-byte table lookup: 77 instructions executed for
  * `mov %eax, 0xb0(%rdx)` (host gcc -O2, 14 of them saving registers),
- * a third of what x86_decode() takes. */
-bool x86_decode_mov_store(const uint8_t *bytes, size_t n, enum cpu_mode mode,
-			  unsigned *len, unsigned *src_reg, unsigned *size);
+ * a third of what x86_decode() takes. Call it as x86_decode_mov_store(). */
+bool x86_decode_mov_store_general(const uint8_t *bytes, size_t n, enum cpu_mode mode, unsigned *len,
+				  unsigned *src_reg, unsigned *size);
+/* x86_decode_mov_store: the plain 32/64-bit forms inline (no prefix, no
+ * SIB: `mov %reg, disp(%base)`, `mov %reg, (%base)`, an absolute or
+ * RIP-relative disp32), a dozen instructions; the rest out of line. */
+static inline bool x86_decode_mov_store(const uint8_t *bytes, size_t n, enum cpu_mode mode, unsigned *len,
+					unsigned *src_reg, unsigned *size)
+{
+	if (n >= 6 && bytes[0] == 0x89 && (mode == CPU_MODE_PROT32 || mode == CPU_MODE_LONG64)) {
+		unsigned modrm = bytes[1], mod = modrm >> 6, rm = modrm & 7;
+		if (mod != 3 && rm != 4) {
+			*len = 2 + (mod == 1 ? 1u : mod == 2 || rm == 5 ? 4u : 0u);
+			*src_reg = (modrm >> 3) & 7;
+			*size = 4;
+			return true;
+		}
+	}
+	return x86_decode_mov_store_general(bytes, n, mode, len, src_reg, size);
+}
 
 #endif

@@ -34,6 +34,7 @@ static void registers_reset(struct vlapic *v)
 	STORE(&v->svr, SVR_VECTOR);
 	STORE(&v->ldr, vlapic_mode(v) == VLAPIC_X2APIC ? x2apic_ldr(v->initial_id) : 0);
 	STORE(&v->dfr, 0xffffffffu);
+	STORE(&v->isr_words, 0);
 	for (int i = 0; i < 8; i++) {
 		STORE(&v->isr[i], 0);
 		__atomic_store_n(&v->irr[i], 0, __ATOMIC_SEQ_CST);
@@ -220,6 +221,7 @@ int vlapic_ack(struct vlapic *v)
 	uint32_t w = (uint32_t)vector >> 5, bit = 1u << (vector & 31);
 	__atomic_fetch_and(&v->irr[w], ~bit, __ATOMIC_SEQ_CST);
 	STORE(&v->isr[w], LOAD(&v->isr[w]) | bit);
+	STORE(&v->isr_words, LOAD(&v->isr_words) | 1u << w);
 	return vector;
 }
 
@@ -245,12 +247,16 @@ static void lint_level_refire(struct vlapic *v, uint32_t vector)
  * offered (version bit 24 clear). */
 void vlapic_eoi(struct vlapic *v)
 {
-	int isrv = vec_highest(v->isr);
+	uint32_t words = LOAD(&v->isr_words);
 
-	if (isrv < 0)
+	if (!words)
 		return;
-	uint32_t w = (uint32_t)isrv >> 5, bit = 1u << (isrv & 31);
-	STORE(&v->isr[w], LOAD(&v->isr[w]) & ~bit);
+	uint32_t w = 31 - (uint32_t)__builtin_clz(words), isr = LOAD(&v->isr[w]);
+	int isrv = (int)(w * 32 + 31 - (uint32_t)__builtin_clz(isr));
+	uint32_t bit = 1u << (isrv & 31);
+	STORE(&v->isr[w], isr & ~bit);
+	if (isr == bit)
+		STORE(&v->isr_words, words & ~(1u << w));
 	if (vec_test(v->tmr, (unsigned)isrv)) {
 		if (v->ops->eoi_broadcast)
 			v->ops->eoi_broadcast(v->ctx, (uint8_t)isrv);
@@ -260,6 +266,8 @@ void vlapic_eoi(struct vlapic *v)
 
 bool vlapic_eoi_write(struct vlapic *v)
 {
+	if (!LOAD(&v->isr_words))
+		return false;   /* nothing in service: the EOI changes nothing */
 	vlapic_eoi(v);
 	/* The EOI changed ISR, so PPR, and nothing else vlapic_pending looks
 	 * at (the PIC's ExtINT ignores PPR). With IRR empty its answer is the

@@ -157,6 +157,7 @@ struct vlapic {
 	uint32_t svr;
 	uint32_t tpr;
 	uint32_t isr[8];
+	uint32_t isr_words;               /* bit w: isr[w] != 0 (the EOI finds the highest at once) */
 	uint32_t lvt[VLAPIC_LVT_COUNT];
 
 	/* Changed from any CPU (atomic read-modify-writes). */

@@ -41,6 +41,45 @@ static void test_accept_ack_eoi(void)
 	EXPECT_EQ(drain(v), 1);
 }
 
+/* vlapic_eoi_write, the EOI fast path's: the same ISR changes as an EOI
+ * written to the page, nested across ISR words and within one, and the
+ * answer "ask vlapic_pending again" exactly when something waits in IRR. */
+static void test_eoi_write_fast_path(void)
+{
+	struct vlapic *v = enabled_ap();
+	EXPECT_TRUE(!vlapic_eoi_write(v));            /* nothing in service: nothing changes */
+	static const unsigned vecs[] = { 0x21, 0x3e, 0x5f, 0x70, 0xec, 0xfe };
+	for (unsigned i = 0; i < 6; i++) {           /* each a higher class; ISR words 1, 1, 2, 3, 7, 7 */
+		vlapic_accept(v, vecs[i], false);
+		EXPECT_EQ(vlapic_ack(v), (int)vecs[i]);
+	}
+	vlapic_accept(v, 0x22, false);                /* waits below them all */
+	for (int i = 5; i >= 0; i--) {
+		EXPECT_TRUE(isr_has(v, vecs[i]));
+		EXPECT_EQ(rd(v, 0xa0), vecs[i] & 0xf0);
+		EXPECT_TRUE(vlapic_eoi_write(v));     /* 0x22 still in IRR */
+		EXPECT_TRUE(!isr_has(v, vecs[i]));
+		for (int k = 0; k < i; k++)
+			EXPECT_TRUE(isr_has(v, vecs[k]));
+	}
+	for (uint32_t off = 0x100; off < 0x180; off += 0x10)
+		EXPECT_EQ(rd(v, off), 0);              /* ISR empty again */
+	EXPECT_EQ(vlapic_ack(v), 0x22);
+	EXPECT_TRUE(!vlapic_eoi_write(v));            /* IRR empty: nothing new to deliver */
+	EXPECT_TRUE(!isr_has(v, 0x22));
+	EXPECT_EQ(vlapic_pending(v), -1);
+	/* INIT in the middle of service: nothing in service after it */
+	vlapic_accept(v, 0x90, false);
+	EXPECT_EQ(vlapic_ack(v), 0x90);
+	vlapic_init_reset(v);
+	EXPECT_TRUE(!vlapic_eoi_write(v));
+	sw_enable(v);
+	vlapic_accept(v, 0x91, false);
+	EXPECT_EQ(vlapic_ack(v), 0x91);
+	EXPECT_TRUE(!vlapic_eoi_write(v));
+	EXPECT_TRUE(!isr_has(v, 0x91));
+}
+
 /* Nesting by priority class (SDM 10.8.3): a higher class preempts, the
  * same or a lower one waits for the EOI. */
 static void test_priorities_and_nesting(void)
@@ -395,6 +434,7 @@ static void test_concurrent_accepts(void)
 int main(void)
 {
 	RUN(test_accept_ack_eoi);
+	RUN(test_eoi_write_fast_path);
 	RUN(test_priorities_and_nesting);
 	RUN(test_tpr_and_cr8);
 	RUN(test_level_eoi_broadcast);
