@@ -188,5 +188,13 @@ for op in "${ops[@]}"; do
 done
 echo
 echo "$ipi_line"
+# The virtual PC issue's bound: an xAPIC EOI (an OS writes one after every
+# interrupt) costs at most two CPUID round trips.
+eoi_check=$(awk -F'[:,{} ]+' '
+	/^  "cpuid": \{"icount"/ { c = $4 } /^  "lapic_eoi_xapic": \{"icount"/ { e = $4 }
+	END { if (c == "" || e == "" || c == "null" || e == "null") print "check: lapic_eoi_xapic not measured: FAILED"
+	      else printf "check: lapic_eoi_xapic %d <= 2 x cpuid %d: %s\n", e, c, (e <= 2 * c) ? "ok" : "FAILED" }' "$json")
+echo "$eoi_check"
 grep -E 'counters_cost|handoff|overhead|image|deterministic' "$json" | sed 's/^ *//'
 echo "bench: wrote $json"
+[[ $eoi_check == *": ok" ]]

@@ -586,8 +586,21 @@ test_bench_smoke() {
 	done
 	grep -qE '"compute_loop": \{"icount": [0-9.]+, "bare_icount": [0-9.]+, "ratio_to_bare": 1\.0' "$json" ||
 		fail "compute loop is not at 1.0x bare"
-	INFO=$(grep -oE '"cpuid": \{"icount": [0-9.]+' "$json" | grep -oE '[0-9.]+$')
-	INFO="cpuid round trip $INFO instructions"
+	# The virtual PC's figures: every one measured, the xAPIC EOI (with
+	# paging off and on) within twice the CPUID round trip.
+	local cpuid eoi
+	cpuid=$(grep -oE '"cpuid": \{"icount": [0-9.]+' "$json" | grep -oE '[0-9.]+$')
+	for op in pm_timer_read lapic_eoi_x2apic lapic_timer_oneshot lapic_eoi_xapic lapic_eoi_xapic_paged; do
+		eoi=$(grep -oE "\"$op\": \\{\"icount\": [0-9.]+" "$json" | grep -oE '[0-9.]+$')
+		[[ -n $eoi ]] || fail "no icount figure for $op in $json"
+	done
+	for op in lapic_eoi_xapic lapic_eoi_xapic_paged; do
+		eoi=$(grep -oE "\"$op\": \\{\"icount\": [0-9.]+" "$json" | grep -oE '[0-9.]+$')
+		awk -v e="$eoi" -v c="$cpuid" 'BEGIN { exit !(e <= 2 * c) }' ||
+			fail "$op costs $eoi instructions, more than 2x the CPUID round trip ($cpuid)"
+	done
+	grep -qE '^check: lapic_eoi_xapic [0-9]+ <= 2 x cpuid [0-9]+: ok$' "$LOG" || fail "bench.sh printed no EOI check line"
+	INFO="cpuid round trip $cpuid instructions, xAPIC EOI $(grep -oE '"lapic_eoi_xapic": \{"icount": [0-9.]+' "$json" | grep -oE '[0-9.]+$')"
 }
 
 # The shell: tests/integration/shell_tests.py types at the console (a QEMU

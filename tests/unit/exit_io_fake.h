@@ -46,7 +46,6 @@ size_t vcpu_fetch_insn(struct vcpu *v, uint8_t bytes[INSN_MAX_LEN])
 	memcpy(bytes, insn, insn_n);
 	return insn_n;
 }
-enum cpu_mode vcpu_cpu_mode(const struct vcpu *v) { (void)v; return mode; }
 
 /* ---- events and stops, recorded ---------------------------------------------- */
 
@@ -232,7 +231,8 @@ static uint64_t io(uint16_t port, unsigned size, uint64_t flags)
 
 static enum exit_action run(uint64_t info1)
 {
-	/* vcpu_in_long_mode64() reads EFER.LMA and CS.L: make them say `mode`. */
+	/* vcpu_cpu_mode() reads EFER.LMA, CS.L, CR0.PE and CS.D: make them
+	 * say `mode`. */
 	if (mode == CPU_MODE_LONG64) {
 		vmcb.save.efer |= EFER_LMA;
 		vmcb.save.cs.attrib |= VMCB_ATTR_L;
@@ -240,6 +240,14 @@ static enum exit_action run(uint64_t info1)
 		vmcb.save.efer &= ~EFER_LMA;
 		vmcb.save.cs.attrib &= (uint16_t)~VMCB_ATTR_L;
 	}
+	if (mode == CPU_MODE_REAL)
+		vmcb.save.cr0 &= ~CR0_PE;
+	else
+		vmcb.save.cr0 |= CR0_PE;
+	if (mode == CPU_MODE_PROT32)
+		vmcb.save.cs.attrib |= VMCB_ATTR_DB;
+	else
+		vmcb.save.cs.attrib &= (uint16_t)~VMCB_ATTR_DB;
 	vmcb.control.exit_info_1 = info1;
 	return handle_ioio(&vcpu);
 }
