@@ -182,6 +182,15 @@ static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, co
 				(unsigned long long)v->vmcb->save.rip);
 		return EXIT_STOP;
 	}
+	/* The fault came while the CPU delivered an event (EXITINTINFO valid:
+	 * a stack push or an IDT/GDT read in device memory): the instruction
+	 * at RIP did not make this access, so emulating it would be wrong. */
+	if (c->exit_int_info & SVM_EVENT_V) {
+		vm_request_stop(v->vm, VM_STOP_ERROR,
+				"error: %s of guest-physical 0x%llx in a device's registers while delivering an event (RIP 0x%llx)",
+				npf_kind(c->exit_info_1), (unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+		return EXIT_STOP;
+	}
 
 	uint8_t bytes[INSN_MAX_LEN];
 	if (fetched)
@@ -240,7 +249,7 @@ enum exit_action handle_npf(struct vcpu *v)
 	enum cpu_mode mode = vcpu_cpu_mode(v);
 
 	if (lapic_base == VLAPIC_MMIO_ABSENT || c->exit_info_2 - lapic_base != LAPIC_EOI_OFFSET ||
-	    (c->exit_info_1 & (NPF_P | NPF_RW | NPF_ID | NPF_GUEST_TABLE)) != NPF_RW)
+	    (c->exit_info_1 & (NPF_P | NPF_RW | NPF_ID | NPF_GUEST_TABLE)) != NPF_RW || (c->exit_int_info & SVM_EVENT_V))
 		return npf_emulate(v, NULL, 0, mode);
 
 	uint8_t bytes[INSN_MAX_LEN];
