@@ -47,7 +47,7 @@ static bool device_access(struct vcpu *v, gpa_t gpa, unsigned len, bool write, u
 		if (write)
 			vcpu_apic_mmio_write(v, (uint32_t)off, len, *val);
 		else
-			vlapic_mmio_read(&v->lapic, (uint32_t)off, len, val);
+			vcpu_apic_mmio_read(v, (uint32_t)off, len, val);
 		return true;
 	}
 	case NPF_BUS:
@@ -147,10 +147,27 @@ static void state_to_vcpu(struct vcpu *v, const struct x86_emul_state *st)
 	v->vmcb->save.rflags = st->rflags;
 }
 
+/* Fewer than INSN_MAX_LEN bytes from decode assists (APM 15.33.4 gives
+ * the number the CPU fetched, 0-15: it may stop at a page boundary): read
+ * them again through the guest's paging, which may reach further into a
+ * mapped next page; keep the CPU's when it does not. */
+static __attribute__((noinline)) size_t npf_insn_bytes_topped_up(struct vcpu *v, enum cpu_mode mode,
+								  uint8_t bytes[INSN_MAX_LEN], size_t n)
+{
+	uint8_t fetched[INSN_MAX_LEN];
+	size_t got = vcpu_fetch_insn_mode(v, mode, fetched);
+
+	if (got <= n)
+		return n;
+	__builtin_memcpy(bytes, fetched, got);
+	return got;
+}
+
 /* The bytes at RIP: the ones the CPU fetched itself, saved in the VMCB by
  * decode assists (APM 15.33.4 "Nested and intercepted #PF"; 0 bytes when
  * the fetch itself faulted, and never under QEMU, PLATFORM.md), else read
- * through the guest's paging. */
+ * through the guest's paging; topped up from there when the CPU's are
+ * fewer than an instruction may need. */
 static inline __attribute__((always_inline)) size_t npf_insn_bytes(struct vcpu *v, enum cpu_mode mode, uint8_t bytes[INSN_MAX_LEN])
 {
 	const struct vmcb_control *c = &v->vmcb->control;
@@ -158,7 +175,7 @@ static inline __attribute__((always_inline)) size_t npf_insn_bytes(struct vcpu *
 	if ((svm.features & SVM_FEAT_DECODE_ASSIST) && c->insn_len) {
 		size_t n = MIN(c->insn_len, INSN_MAX_LEN);
 		__builtin_memcpy(bytes, c->insn_bytes, n);
-		return n;
+		return likely(n == INSN_MAX_LEN) ? n : npf_insn_bytes_topped_up(v, mode, bytes, n);
 	}
 	return vcpu_fetch_insn_mode(v, mode, bytes);
 }

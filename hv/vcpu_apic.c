@@ -227,6 +227,14 @@ void vcpu_apic_mmio_write(struct vcpu *v, uint32_t offset, unsigned size, uint64
 	after_write(v);
 }
 
+void vcpu_apic_mmio_read(struct vcpu *v, uint32_t offset, unsigned size, uint64_t *val)
+{
+	/* TPR and PPR as the guest left them: a MOV to CR8 since the last
+	 * exit is in V_TPR only. */
+	tpr_from_vmcb(v);
+	vlapic_mmio_read(&v->lapic, offset, size, val);
+}
+
 bool vcpu_apic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val, bool *gp)
 {
 	int r;

@@ -28,7 +28,9 @@ void vcpu_apic_init_signal(struct vcpu *v);
  * (hv/vdev/pc.h pc_firmware_state). */
 void vcpu_apic_firmware_state(struct vcpu *v);
 
-/* A guest write to the xAPIC page (the NPF emulator's device access). */
+/* A guest read or write of the xAPIC page (the NPF emulator's device
+ * access): TPR, PPR and what depends on them see V_TPR first. */
+void vcpu_apic_mmio_read(struct vcpu *v, uint32_t offset, unsigned size, uint64_t *val);
 void vcpu_apic_mmio_write(struct vcpu *v, uint32_t offset, unsigned size, uint64_t val);
 /* The EOI register written, by the rules of the LAPIC's mode (the caller
  * checked them: a 4-byte write at offset 0xB0 of the xAPIC page, or WRMSR

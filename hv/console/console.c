@@ -671,13 +671,17 @@ void console_poll(void)
 		input_byte(c);
 		if (polling)
 			drain_uart();
-	}
-	if (first) {
-		/* The operator is here: the prompt shows from now on (the first
-		 * key may have been one that draws nothing, like Ctrl-A s). */
-		bool taken = console_lock_take();
-		show_prompt_locked();
-		console_lock_give(taken);
+		if (first) {
+			/* The operator is here: the prompt shows from now on, right
+			 * after the first key (which may draw nothing, like the
+			 * Ctrl-A of Ctrl-A n), so that what the next keys print
+			 * comes after it whether they arrived one by one or
+			 * together. */
+			first = false;
+			bool taken = console_lock_take();
+			show_prompt_locked();
+			console_lock_give(taken);
+		}
 	}
 	busy = false;
 }

@@ -236,6 +236,23 @@ start:
         cmp [db_rip], rax
 .f7:    REPORT e, "single-step after MOV SS: one #DB, after the emulated CPUID"
 
+        ; MOV to CR8 does not exit (V_TPR, V_INTR_MASKING): the xAPIC
+        ; page's TPR (0x80) and PPR (0xA0) read right after it show it.
+        mov edx, 0xfee00000             ; (a disp32 alone would sign-extend)
+        mov eax, 5
+        mov cr8, rax
+        mov eax, [rdx + 0x80]
+        mov ebx, [rdx + 0xa0]
+        xor ecx, ecx
+        mov cr8, rcx
+        mov ecx, [rdx + 0x80]
+        cmp eax, 0x50
+        jne .f8
+        cmp ebx, 0x50
+        jne .f8
+        test ecx, ecx
+.f8:    REPORT e, "MOV CR8: the xAPIC page TPR and PPR read it at once"
+
         FINISH_CHECKS
 
 ; --- vCPU 1: wait for vCPU 0 to halt, raise its interrupt, park -------------

@@ -107,6 +107,7 @@ test_events_and_single_step() {
 	expect_line '^ev\| rep movsb: [1-9][0-9]* traps; rep outsb: [1-9][0-9]* traps$'
 	expect_line '^ev\| ok single-step REP OUTSB traps like REP MOVSB$'
 	expect_line '^ev\| ok single-step after MOV SS: one #DB, after the emulated CPUID$'
+	expect_line '^ev\| ok MOV CR8: the xAPIC page TPR and PPR read it at once$'
 	expect_line '^ev\| all checks passed$'
 	expect_line '\] vm ev stopped: exit code 0$'
 	expect_clean_poweroff

@@ -133,7 +133,9 @@ static void timer_periodic(void)
 	lapic_write(LAPIC_TIMER_INIT, 0);                      /* stops it */
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	tk_check(below, "timer periodic: the current count stays within its initial count");
-	tk_vary_match("rate (1[5-9][0-9]|2[0-4][0-9]) Hz", "timer periodic: %u interrupts in 100 ms: rate %u Hz", n,
+	/* 200 Hz; a loaded host lets ticks coalesce in IRR (QEMU's too), so
+	 * the window is wide (a divider ignored is 16x off). */
+	tk_vary_match("rate (1[0-9][0-9]|2[0-4][0-9]) Hz", "timer periodic: %u interrupts in 100 ms: rate %u Hz", n,
 		      n * 10);
 	/* An expiry just before the stop may still be in IRR: taken first. */
 	tk_wait_count(&timer_count, 0xffffffffu, 2000);

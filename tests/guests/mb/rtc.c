@@ -153,7 +153,8 @@ static void periodic_rate(uint8_t a_fw, uint8_t b_fw)
 	(void)tk_cmos_read(REG_C);
 	tk_pic_eoi(8);
 	tk_check(got, "periodic interrupt on IRQ 8");
-	tk_vary_match("rate 2[0-9][0-9] Hz", "periodic: %u interrupts in 250 ms of PIT time: rate %u Hz", n, n * 4);
+	/* 256 Hz; a loaded host lets ticks coalesce, so the window is wide. */
+	tk_vary_match("rate (1[5-9][0-9]|2[0-9][0-9]) Hz", "periodic: %u interrupts in 250 ms of PIT time: rate %u Hz", n, n * 4);
 	tk_cmos_write(REG_A, a_fw);
 }
 
