@@ -34,8 +34,17 @@
  *                    NB/DF and LLC performance-counter extensions (ECX[23,
  *                    24,28]) hidden: there is no PMU (the legacy counters
  *                    read as zero, hv/msr_view.c); RDTSCP (EDX[27]) with
- *                    env->tsc_aux
- *   8000_0008h EBX   INVLPGB and the IBPB/IBRS/STIBP/SSBD family hidden;
+ *                    env->tsc_aux; OSVW, IBS, WDT, the data-breakpoint
+ *                    and address-mask extensions, PerfTsc (ECX[9,10,13,26,
+ *                    27,30]: their MSRs #GP), ExtApicSpace, SKINIT and
+ *                    MONITORX (intercepted: #UD), TCE, NodeId hidden
+ *                    (EXT1_ECX_NEEDS_HELP)
+ *   leaf 1 EDX       MCE, MCA (EDX[7,14]) hidden: no machine-check banks
+ *   leaf 6 ECX       APERF/MPERF hidden (no such MSRs)
+ *   leaf 7 EBX       PQM, PQE (EBX[12,15]) hidden; leaves 0Fh, 10h zero
+ *   8000_0007h       only TscInvariant (EDX[8]) as the host has it
+ *   8000_001Fh       SME/SEV: all zero (8000_0020h too)
+ *   8000_0008h EBX   InstRetCntMsr, INVLPGB and the IBPB/IBRS/STIBP/SSBD family hidden;
  *                    RDPRU (EBX[4]) as the host has it (not intercepted)
  *   8000_0022h       PerfMonV2: all zero (no PMU)
  *   8000_000Ah       SVM features: all zero
@@ -64,6 +73,7 @@
 #define L1_ECX_OSXSAVE     BIT(27)
 #define L1_ECX_NEEDS_YMM   (BIT(12) | BIT(28) | BIT(29))      /* FMA, AVX, F16C */
 #define L1_EDX_APIC        BIT(9)
+#define L1_EDX_MCE_MCA     (BIT(7) | BIT(14))                   /* no machine-check MSRs */
 #define L1_ECX_HYPERVISOR  BIT(31)
 
 /* Leaf 7 sub-leaf 0. */
@@ -91,10 +101,22 @@
 #define EXT1_ECX_NEEDS_YMM (BIT(11) | BIT(16))                   /* XOP, FMA4 */
 #define EXT1_ECX_LWP       BIT(15)
 #define EXT1_ECX_PERFCTR   (BIT(23) | BIT(24) | BIT(28))       /* core, NB/DF, LLC counter extensions */
+/* Each needs an MSR, an instruction or a register space the VM does not
+ * have (its MSRs #GP, the instruction is intercepted to #UD): ExtApicSpace
+ * (3), OSVW (9), IBS (10), SKINIT (12), WDT (13), TCE (17: EFER.TCE is not
+ * writable), NodeId (19), DataBreakpointExtension (26), PerfTsc (27),
+ * MONITORX/MWAITX (29), AddrMaskExt (30). */
+#define EXT1_ECX_NEEDS_HELP (BIT(3) | BIT(9) | BIT(10) | BIT(12) | BIT(13) | BIT(17) | BIT(19) | BIT(26) | \
+			     BIT(27) | BIT(29) | BIT(30))
 #define EXT1_EDX_RDTSCP    BIT(27)
-#define EXT8_EBX_HIDDEN (BIT(3) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | \
+/* 8000_0008h EBX: InstRetCntMsr (1, the IRPerf MSR), INVLPGB (3), the
+ * speculation-control family. */
+#define EXT8_EBX_HIDDEN (BIT(1) | BIT(3) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | \
 			 BIT(24) | BIT(25) | BIT(26))
 #define EXT21_EAX_AUTO_IBRS BIT(8)
+#define L6_ECX_APERFMPERF  BIT(0)          /* MSRs E7h/E8h: not the VM's */
+#define L7_EBX_PQM_PQE     (BIT(12) | BIT(15))   /* QoS monitoring/enforcement MSRs: none */
+#define EXT7_EDX_TSC_INVARIANT BIT(8)      /* the only power-management bit shown */
 
 #define L1_EBX_APIC_ID_SHIFT   24
 #define L1_EBX_LOGICAL_SHIFT   16
@@ -228,11 +250,14 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		if (xmask)
 			r.ecx |= L1_ECX_XSAVE | ((env->guest_cr4 & CR4_OSXSAVE) ? L1_ECX_OSXSAVE : 0);
 		r.ecx |= L1_ECX_HYPERVISOR | (env->lapic ? L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE : 0);
-		r.edx = (r.edx & ~(L1_EDX_APIC | L1_EDX_HTT)) | (n > 1 ? L1_EDX_HTT : 0) |
+		r.edx = (r.edx & ~(L1_EDX_APIC | L1_EDX_HTT | L1_EDX_MCE_MCA)) | (n > 1 ? L1_EDX_HTT : 0) |
 			(env->lapic ? L1_EDX_APIC : 0);
 		break;
 	case 4:
 		r.eax &= ~L4_EAX_COUNTS_MASK;
+		break;
+	case 6:
+		r.ecx &= ~L6_ECX_APERFMPERF;
 		break;
 	case 0xb:
 	case 0x1f:
@@ -243,7 +268,7 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		xmask = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx);
 		ymm = xmask & XCR0_YMM;
 		if (subleaf == 0) {
-			r.ebx &= ~(L7_EBX_AVX512 | (ymm ? 0 : L7_EBX_NEEDS_YMM));
+			r.ebx &= ~(L7_EBX_AVX512 | L7_EBX_PQM_PQE | (ymm ? 0 : L7_EBX_NEEDS_YMM));
 			r.ebx |= L7_EBX_TSC_ADJUST;
 			r.ecx &= ~(L7_ECX_AVX512 | L7_ECX_OSPKE | (ymm ? 0 : L7_ECX_NEEDS_YMM) |
 				   (xmask & XCR0_PKRU ? 0 : L7_ECX_PKU) | (env->tsc_aux ? 0 : L7_ECX_RDPID));
@@ -261,7 +286,7 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 		break;
 	case 0x80000001:
 		ymm = cpuid_view_xcr0_mask(env->host_cpuid, env->ctx) & XCR0_YMM;
-		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_CMP_LEGACY | EXT1_ECX_LWP | EXT1_ECX_PERFCTR |
+		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_CMP_LEGACY | EXT1_ECX_LWP | EXT1_ECX_PERFCTR | EXT1_ECX_NEEDS_HELP |
 			   (ymm ? 0 : EXT1_ECX_NEEDS_YMM));
 		r.ecx |= n > 1 ? EXT1_ECX_CMP_LEGACY : 0;
 		if (!env->tsc_aux)
@@ -288,7 +313,18 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 	case 0x80000021:
 		r.eax &= ~EXT21_EAX_AUTO_IBRS;
 		break;
+	case 0x80000007:
+		/* RAS (EBX), power reporting (ECX), P-states, boost and the
+		 * effective-frequency interface (EDX) all need MSRs the VM does
+		 * not have; the TSC's invariance is the host's. */
+		r.eax = r.ebx = r.ecx = 0;
+		r.edx &= EXT7_EDX_TSC_INVARIANT;
+		break;
+	case 0xf:
+	case 0x10:
 	case 0x8000000a:
+	case 0x8000001f:
+	case 0x80000020:
 	case 0x80000022:
 		r.eax = r.ebx = r.ecx = r.edx = 0;
 		break;

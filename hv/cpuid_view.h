@@ -35,8 +35,10 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 /* The leaves cpuid_view changes, among 0-3Fh (bit n: leaf n) and
  * 8000_0000h-8000_003Fh (bit n: 8000_0000h + n); every other leaf there it
  * gives exactly as the host does, at every sub-leaf, for every vCPU. */
-#define CPUID_VIEW_CHANGES_BASIC (BIT(0x1) | BIT(0x4) | BIT(0x7) | BIT(0xb) | BIT(0xd) | BIT(0x1f))
-#define CPUID_VIEW_CHANGES_EXT   (BIT(0x01) | BIT(0x08) | BIT(0x0a) | BIT(0x1d) | BIT(0x1e) | BIT(0x21) | BIT(0x22))
+#define CPUID_VIEW_CHANGES_BASIC (BIT(0x1) | BIT(0x4) | BIT(0x6) | BIT(0x7) | BIT(0xb) | BIT(0xd) | BIT(0xf) | \
+				  BIT(0x10) | BIT(0x1f))
+#define CPUID_VIEW_CHANGES_EXT   (BIT(0x01) | BIT(0x07) | BIT(0x08) | BIT(0x0a) | BIT(0x1d) | BIT(0x1e) | BIT(0x1f) | \
+				  BIT(0x20) | BIT(0x21) | BIT(0x22))
 
 /* True if the guest's answer for leaf is simply the host's: the exit
  * handler then runs CPUID itself and skips the view, which keeps the

@@ -10,7 +10,7 @@
  *   0x60, 0x64     8042 (vi8042), two ranges      IRQ 1 (keyboard), IRQ 12 (aux)
  *   0x70-0x71      MC146818 RTC/CMOS (vrtc)       IRQ 8
  *   0x92           system control A (vsysctl)     fast reset
- *   0xF4           debug exit (QEMU isa-debug-exit)
+ *   0xF4-0xF7      debug exit (QEMU isa-debug-exit, iosize=4)
  *   0x3F8-0x3FF    16550 UART, COM1 (vuart)       IRQ 4
  *   0x510-0x511    QEMU fw_cfg (vfwcfg)
  *   0x600-0x60B    ACPI PM1a event, control, timer (vacpi_pm)   SCI: IRQ 9
@@ -50,8 +50,8 @@ static const struct pc_port {
 	{ 0x064, 1, &vi8042_status_ops, DEV(board.kbc) },
 	{ 0x070, 2, &vrtc_ops, DEV(board.rtc) },
 	{ 0x092, 1, &vsysctl_port92_ops, DEV(sysctl) },
-	{ 0x0f4, 1, &vsysctl_debug_exit_ops, DEV(sysctl) },
-	{ 0x3f8, 8, &vuart_ops, DEV(uart) },
+	{ 0x0f4, VSYSCTL_DEBUG_EXIT_PORTS, &vsysctl_debug_exit_ops, DEV(sysctl) },
+	{ 0x3f8, VUART_PORTS, &vuart_ops, DEV(uart) },
 	{ 0x510, 2, &vfwcfg_ops, DEV(board.fwcfg) },
 	{ PC_PM1A_EVT, 4, &vacpi_pm_evt_ops, DEV(board.pm) },
 	{ PC_PM1A_CNT, 2, &vacpi_pm_cnt_ops, DEV(board.pm) },
@@ -248,7 +248,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 
 	iobus_init(&vm->iobus);
 	mmiobus_init(&b->mmio);
-	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, sysctl_poweroff, vm);
+	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, vm);
 	vuart_init(&vm->uart, NULL, vm);
 	vuart_set_irq(&vm->uart, isa_irq(vm, PC_IRQ_COM1));
 	vpic_init(&b->pic, (struct irq_line){ pic_intr, vm, 0 });
@@ -360,4 +360,13 @@ void pc_firmware_state(struct vm *vm)
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(firmware_ports); i++)
 		port_out(vm, firmware_ports[i].port, firmware_ports[i].val);
+	/* The PIIX3's PIRQ A-D routed to IRQ 10, 10, 11, 11, the ELCR's level
+	 * IRQs above (SeaBIOS's piix_isa_bridge_setup; measured: fwstate). */
+	static const uint8_t pirq_route[4] = { 10, 10, 11, 11 };
+	struct vpci_function *isa = vpci_find_function(&vm->board.pci, 0, 1, 0);
+	if (isa) {
+		spin_lock(&vm->board.pci.lock);
+		__builtin_memcpy(isa->config + PC_PIIX3_PIRQ_ROUTE, pirq_route, sizeof(pirq_route));
+		spin_unlock(&vm->board.pci.lock);
+	}
 }

@@ -50,6 +50,9 @@
 #define PC_GSI_PIT           2
 #define PC_IOAPIC_PINS       24
 
+/* PIIX3 (00:01.0) PIRQ route control registers 0x60-0x63. */
+#define PC_PIIX3_PIRQ_ROUTE  0x60u
+
 /* CMOS: the century byte the FADT names. */
 #define PC_CMOS_CENTURY      0x32u
 /* CMOS: the boot order SeaBIOS reads (QEMU's pc writes it). */

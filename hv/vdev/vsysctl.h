@@ -1,10 +1,10 @@
-/* hv/vdev/vsysctl.h - The PC's ways for software to end or reset the machine,
- * modelled per VM: the debug-exit port 0xF4 (as QEMU's isa-debug-exit), the
- * keyboard controller's pulse-reset command (0xFE to port 0x64), the reset
- * control register 0xCF9, the fast-reset bit of port 0x92, and the ACPI
- * PM1a control register at 0x604 (where QEMU's pc machine has it), whose
- * SLP_EN with SLP_TYP 0 is the S5 power-off. Each ends in a callback; what
- * a reset means (stop or restart) is the VM's decision. */
+/* hv/vdev/vsysctl.h - The PC's ways for software to end or reset the machine
+ * that are not another model's, modelled per VM: the debug-exit ports
+ * 0xF4-0xF7 (as QEMU's isa-debug-exit,iobase=0xf4,iosize=4), the reset
+ * control register 0xCF9 and the fast-reset bit of port 0x92 (the 8042's
+ * pulse-reset is vi8042.h's, the ACPI S5 power-off vacpi_pm.h's). Each
+ * ends in a callback; what a reset means (stop or restart) is the VM's
+ * decision. */
 #ifndef HV_VDEV_VSYSCTL_H
 #define HV_VDEV_VSYSCTL_H
 
@@ -13,22 +13,18 @@
 struct vsysctl {
 	void (*exit_request)(void *ctx, uint8_t code);
 	void (*reset_request)(void *ctx, const char *how);
-	void (*poweroff_request)(void *ctx);
 	void *ctx;
 	uint8_t cf9;    /* last value written to 0xCF9 */
 	uint8_t p92;    /* system control port A */
-	uint16_t pm1_cnt;   /* PM1a control, without the write-only SLP_EN */
 };
 
-extern const struct pio_ops vsysctl_debug_exit_ops;   /* 1 port: 0xf4 */
-extern const struct pio_ops vsysctl_i8042_ops;        /* 5 ports: 0x60-0x64 */
+#define VSYSCTL_DEBUG_EXIT_PORTS 4
+extern const struct pio_ops vsysctl_debug_exit_ops;   /* 4 ports: 0xf4-0xf7, any size; reads 0 */
 extern const struct pio_ops vsysctl_cf9_ops;          /* 1 port: 0xcf9 */
 extern const struct pio_ops vsysctl_port92_ops;       /* 1 port: 0x92 */
-extern const struct pio_ops vsysctl_pm1_cnt_ops;      /* 2 ports: 0x604-0x605 */
 
 void vsysctl_init(struct vsysctl *s, void (*exit_request)(void *ctx, uint8_t code),
-		  void (*reset_request)(void *ctx, const char *how), void (*poweroff_request)(void *ctx),
-		  void *ctx);
+		  void (*reset_request)(void *ctx, const char *how), void *ctx);
 void vsysctl_reset(struct vsysctl *s);
 
 #endif

@@ -221,12 +221,8 @@ static uint32_t lsr(const struct vuart *u)
 	return ((0u - room) & LSR_THRE_TEMT) | dr;
 }
 
-static uint32_t vuart_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
+static inline __attribute__((always_inline)) uint32_t read_register(struct vuart *u, uint16_t off)
 {
-	(void)vcpu;
-	struct vuart *u = dev;
-	(void)size;
-
 	if (off == REG_LSR)   /* first: the hot one */
 		return lsr(u);
 	switch (off) {
@@ -247,13 +243,8 @@ static uint32_t vuart_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned 
 	}
 }
 
-static void vuart_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
+static void write_register(struct vuart *u, uint16_t off, uint8_t v)
 {
-	(void)vcpu;
-	struct vuart *u = dev;
-	uint8_t v = (uint8_t)val;
-	(void)size;
-
 	switch (off) {
 	case REG_THR_RBR_DLL:
 		if (u->lcr & LCR_DLAB) {
@@ -303,6 +294,32 @@ static void vuart_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned siz
 	default:   /* LSR, MSR: read-only status */
 		break;
 	}
+}
+
+/* The registers are bytes; a word or dword access is one byte access per
+ * port, from the lowest, as QEMU's serial_io_ops (impl 1..1: its memory
+ * core splits the access, little-endian). The bus delivers only accesses
+ * inside the 8 ports. */
+static uint32_t vuart_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
+{
+	struct vuart *u = dev;
+	uint32_t val = 0;
+
+	(void)vcpu;
+	if (likely(size == 1))
+		return read_register(u, off);
+	for (unsigned i = 0; i < size && off + i < VUART_PORTS; i++)
+		val |= (read_register(u, (uint16_t)(off + i)) & 0xffu) << (8 * i);
+	return val;
+}
+
+static void vuart_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
+{
+	struct vuart *u = dev;
+
+	(void)vcpu;
+	for (unsigned i = 0; i < size && off + i < VUART_PORTS; i++)
+		write_register(u, (uint16_t)(off + i), (uint8_t)(val >> (8 * i)));
 }
 
 static void vuart_reset_op(void *dev)

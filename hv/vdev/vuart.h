@@ -34,7 +34,11 @@
  * enabled with room in the ring, after every byte written while room
  * remains, and when the console drains a full ring; an IIR read that
  * reports it, or a THR write, acknowledges it). IIR tells the highest
- * source by the datasheet's priority. */
+ * source by the datasheet's priority.
+ *
+ * Ports: vuart_ops takes the 8 registers (VUART_PORTS from the base); a
+ * word or dword access is one byte access per port, lowest first, as on
+ * QEMU (its serial_io_ops implement byte accesses only). */
 #ifndef HV_VDEV_VUART_H
 #define HV_VDEV_VUART_H
 
@@ -44,6 +48,7 @@
 
 #define VUART_RX_SIZE 256    /* power of two; the real part has 16, a burst of typing fits */
 #define VUART_TX_SIZE 1024   /* power of two: about 90 ms of a 115200-baud line */
+#define VUART_PORTS   8
 
 typedef void (*vuart_notify_fn)(void *ctx, uint8_t byte, uint32_t queued);
 

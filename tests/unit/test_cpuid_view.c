@@ -145,6 +145,9 @@ static struct cpuid_regs view1(struct fake_host *h, uint32_t leaf, uint32_t subl
 	return view(h, 0, 1, 0, leaf, subleaf);
 }
 
+#define EXT1_NEEDS_HELP (BIT(3) | BIT(9) | BIT(10) | BIT(12) | BIT(13) | BIT(17) | BIT(19) | BIT(26) | BIT(27) | \
+			 BIT(29) | BIT(30))
+
 /* ---- hypervisor leaves, pass-through ---------------------------------------- */
 
 static void test_hypervisor_leaves(void)
@@ -182,9 +185,10 @@ static void test_leaf1_hidden_and_hypervisor_bits(void)
 	EXPECT_EQ(r.ecx & (BIT(21) | BIT(24)), BIT(21) | BIT(24));      /* the VM's x2APIC, TSC-deadline */
 	EXPECT_TRUE(r.ecx & BIT(31));
 	EXPECT_TRUE(r.edx & BIT(9));                                    /* the VM's APIC */
+	EXPECT_EQ(r.edx & (BIT(7) | BIT(14)), 0);                      /* MCE MCA: no banks */
 	/* everything else is the host's */
 	EXPECT_EQ(r.ecx | BIT(3) | BIT(5) | BIT(27), ALL);
-	EXPECT_EQ(r.edx | BIT(28), ALL);
+	EXPECT_EQ(r.edx | BIT(7) | BIT(14) | BIT(28), ALL);
 	EXPECT_EQ(r.eax, ALL);
 }
 
@@ -332,7 +336,7 @@ static void test_leaf7_with_ymm(void)
 {
 	struct fake_host h = big();
 	struct cpuid_regs r = view1(&h, 7, 0);
-	uint32_t ebx_hidden = BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31);
+	uint32_t ebx_hidden = BIT(12) | BIT(15) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31);
 	uint32_t ecx_hidden = BIT(1) | BIT(4) | BIT(6) | BIT(11) | BIT(12) | BIT(14);   /* OSPKE: CR4.PKE is 0 */
 	uint32_t edx_hidden = BIT(2) | BIT(3) | BIT(8) | BIT(22) | BIT(23) | BIT(24) | BIT(25) | BIT(26) | BIT(27) |
 			      BIT(29) | BIT(31);
@@ -484,23 +488,52 @@ static void test_ext1(void)
 	EXPECT_TRUE(r.ecx & BIT(1));                /* CmpLegacy: 2 cores */
 	EXPECT_EQ(r.ecx & (BIT(11) | BIT(16)), BIT(11) | BIT(16));   /* XOP FMA4 with YMM */
 	EXPECT_EQ(r.ecx & (BIT(23) | BIT(24) | BIT(28)), 0);   /* performance-counter extensions */
-	EXPECT_EQ(r.ecx | BIT(1) | BIT(2) | BIT(15) | BIT(23) | BIT(24) | BIT(28),
-		  0x75c237ff | BIT(11) | BIT(16) | BIT(15) | BIT(1) | BIT(23) | BIT(24) | BIT(28));
+	EXPECT_EQ(r.ecx | BIT(1) | BIT(2) | BIT(15) | BIT(23) | BIT(24) | BIT(28) | EXT1_NEEDS_HELP,
+		  0x75c237ff | BIT(11) | BIT(16) | BIT(15) | BIT(1) | BIT(23) | BIT(24) | BIT(28) | EXT1_NEEDS_HELP);
 	EXPECT_TRUE(r.edx & BIT(27));               /* RDTSCP: TSC_AUX is the vCPU's */
 	EXPECT_TRUE(r.edx & BIT(29));               /* LM */
 	r = view(&h, 0, 1, 0, 0x80000001, 0);
 	EXPECT_EQ(r.ecx & BIT(1), 0);
 	h = noxsave();
 	r = view1(&h, 0x80000001, 0);
-	EXPECT_EQ(r.ecx, ALL & ~(BIT(1) | BIT(2) | BIT(11) | BIT(15) | BIT(16) | BIT(23) | BIT(24) | BIT(28)));
+	EXPECT_EQ(r.ecx, ALL & ~(BIT(1) | BIT(2) | BIT(11) | BIT(15) | BIT(16) | BIT(23) | BIT(24) | BIT(28) |
+				 EXT1_NEEDS_HELP));
 	EXPECT_EQ(r.edx, ALL);
+	/* each bit that needs an MSR, instruction or APIC space the VM lacks */
+	const unsigned needs_help[] = { 3, 9, 10, 12, 13, 17, 19, 26, 27, 29, 30 };
+	for (unsigned i = 0; i < ARRAY_SIZE(needs_help); i++)
+		EXPECT_EQ(r.ecx & BIT(needs_help[i]), 0);
+}
+
+/* Leaves whose features all need MSRs the VM does not have: power
+ * management (but TSC invariance), APERF/MPERF, QoS, SME/SEV. */
+static void test_power_qos_and_encryption_leaves(void)
+{
+	struct fake_host h = big();
+	struct cpuid_regs r = view1(&h, 6, 0);
+	EXPECT_EQ(r.ecx, ALL & ~BIT(0));          /* APERF/MPERF */
+	EXPECT_EQ(r.eax, ALL);                    /* ARAT and the rest: the host's */
+	r = view1(&h, 0x80000007, 0);
+	EXPECT_EQ(r.eax | r.ebx | r.ecx, 0);
+	EXPECT_EQ(r.edx, BIT(8));                 /* TscInvariant only */
+	for (uint32_t sub = 0; sub < 3; sub++) {
+		const uint32_t zero_leaves[] = { 0xf, 0x10, 0x8000001f, 0x80000020 };
+		for (unsigned i = 0; i < ARRAY_SIZE(zero_leaves); i++) {
+			r = view1(&h, zero_leaves[i], sub);
+			EXPECT_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+		}
+	}
+	r = view1(&h, 7, 0);
+	EXPECT_EQ(r.ebx & (BIT(12) | BIT(15)), 0);   /* PQM PQE */
+	h = rome();
+	EXPECT_EQ(view1(&h, 0x80000007, 0).edx, 0);  /* a host without TscInvariant: none */
 }
 
 static void test_ext8(void)
 {
 	struct fake_host h = big();
 	struct cpuid_regs r = view(&h, 0, 4, 0, 0x80000008, 0);
-	uint32_t hidden = BIT(3) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | BIT(24) |
+	uint32_t hidden = BIT(1) | BIT(3) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | BIT(24) |
 			  BIT(25) | BIT(26);
 	EXPECT_EQ(r.ebx, ALL & ~hidden);
 	EXPECT_EQ(r.ecx, 3 | (2 << 12));   /* NC = 4 - 1, ApicIdSize 2 */
@@ -621,6 +654,7 @@ int main(void)
 	RUN(test_leaf1_without_xsave);
 	RUN(test_leaf1_xsave_without_ymm);
 	RUN(test_leaf4_counts_cleared);
+	RUN(test_power_qos_and_encryption_leaves);
 	RUN(test_extended_topology);
 	RUN(test_leaf7_with_ymm);
 	RUN(test_leaf7_on_rome);

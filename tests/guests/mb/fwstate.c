@@ -162,6 +162,16 @@ static void vector_bases(void)
 		tk_printf("pic master: irq 0 arrives at vector 0x%02x (the vector base)\n", irq_vector);
 }
 
+/* The PIIX3's PIRQ routing (config 0x60-0x63 of 00:01.0), which SeaBIOS
+ * programs to match the ELCR's level-triggered IRQs. */
+static void pirq_routing(void)
+{
+	outl(0xcf8, 0x80000000u | (1u << 11) | 0x60);
+	uint32_t route = inl(0xcfc);
+	tk_printf("piix3 pirq a-d routed to 0x%02x 0x%02x 0x%02x 0x%02x\n", route & 0xff, (route >> 8) & 0xff,
+		  (route >> 16) & 0xff, route >> 24);
+}
+
 int tk_main(const struct tk_entry *e)
 {
 	(void)e;
@@ -169,6 +179,7 @@ int tk_main(const struct tk_entry *e)
 	pic("master", PIC1);
 	pic("slave", PIC2);
 	tk_printf("pic elcr 0x%02x 0x%02x\n", inb(0x4d0), inb(0x4d1));
+	pirq_routing();
 	pit();
 	rtc();
 	kbc();
