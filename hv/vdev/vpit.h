@@ -1,101 +1,97 @@
-/* hv/vdev/vpit.h - The PC's 8254 programmable interval timer (behaviour:
- * the Intel 82C54 datasheet; where it is silent, QEMU 7.2's
- * hw/timer/i8254.c, i8254_common.c) at ports 0x40-0x43, and system control
- * port B at 0x61 (QEMU's hw/audio/pcspk.c), whose bits the PIT's channel 2
- * lives behind.
+/* hv/vdev/vpit.h - The PC's 8254 programmable interval timer at ports
+ * 0x40-0x43, as QEMU 7.2's i8254 (hw/timer/i8254.c, i8254_common.c)
+ * behaves, and system control port B at 0x61, as QEMU's PC speaker
+ * (hw/audio/pcspk.c) answers it; the PIT's channel 2 lives behind it. QEMU's
+ * PC is the oracle (tests/guests/mb/pit.c compares the two), so where QEMU
+ * simplifies the Intel 82C54 datasheet this model simplifies the same way;
+ * the datasheet is cited where QEMU agrees with it.
  *
  *   0x40-0x42  channels 0-2: count bytes in, count or status bytes out
- *   0x43       control word (write only; reads 0, as QEMU): SC1-0 channel
- *              (3 = read-back), RW1-0 access (0 = counter latch, 1 LSB,
- *              2 MSB, 3 LSB then MSB), M2-M0 mode (6, 7 are 2, 3), BCD
- *   0x61       bit 0 GATE2 (r/w), bit 1 speaker data enable (r/w, stored:
- *              there is no speaker), bit 4 refresh request (read only:
- *              toggles every 18 PIT clocks, 15.085 us, from the guest
- *              clock), bit 5 OUT2 (read only); bits 2, 3, 6, 7 read 0 and
- *              writes to them are dropped, as in QEMU
+ *   0x43       control word (write only; reads 0, no side effect): SC1-0
+ *              channel (3 = read-back), RW1-0 access (0 = counter latch,
+ *              1 LSB, 2 MSB, 3 LSB then MSB), M2-M0 mode (kept as
+ *              written, 0-7), BCD (kept, not used)
+ *   0x61       bit 0 GATE2 (r/w), bit 1 speaker data (r/w, stored: there
+ *              is no speaker), bit 4 the refresh bit (read only: flips at
+ *              every read, QEMU's dummy_refresh_clock), bit 5 OUT2 (read
+ *              only); bits 2, 3, 6, 7 read 0 and writes to them are dropped
  *
- * Wiring. The input clock is 1193182 Hz (PIT_HZ). GATE0 and GATE1 are high
- * for good; GATE2 is port 0x61 bit 0. OUT0 drives irq0 (the board routes it
- * to ISA IRQ 0); OUT1 goes nowhere (DRAM refresh on old PCs); OUT2 is read
- * at port 0x61.
+ * Wiring. The input clock is 1193182 Hz (PIT_HZ, QEMU's PIT_FREQ). GATE0
+ * and GATE1 are high for good; GATE2 is port 0x61 bit 0. OUT0 drives irq0
+ * (the board routes it to ISA IRQ 0); OUT1 goes nowhere; OUT2 is read at
+ * port 0x61.
  *
- * Counting is never by events: a counter's value and OUT are functions of
- * the guest clock (vdev.h), from the guest TSC at which its count was
- * loaded (or its gate rose) and the PIT clocks since then, converted with
- * muldiv64 at clock->hz, so there is no drift however long it runs. A
- * count is in the counting element at the write that completes it (at the
- * gate's rising edge in modes 1 and 5) and the first decrement comes one
- * PIT clock later, as QEMU counts: the datasheet's extra load clock is not
- * modelled, so OUT0 of mode 0 rises exactly count/1193182 s after the
- * count is written (or GATE2 rises), which is what a guest calibrating its
- * TSC measures. Count 0 is 65536 (10000 in BCD).
+ * Counting (vpit_wave.h has the per-mode functions). A counter is its mode,
+ * its count N (1..65536) and the guest TSC of its load; d, the PIT clocks
+ * since the load, is computed from the guest clock (vdev.h) with muldiv64
+ * at clock->hz, never accumulated, so nothing drifts. As in QEMU:
+ * - a count is loaded when its last byte is written (LSB, MSB, or the MSB
+ *   of LSB-then-MSB), whatever the mode and the gate: counting starts at
+ *   once, in modes 1 and 5 too (the datasheet waits for a trigger), and
+ *   the first byte of two changes nothing;
+ * - the gate only matters at its rising edge, which restarts modes 1, 2, 3
+ *   and 5 from their count; a low gate stops nothing (QEMU's "XXX:
+ *   disable/enable counting");
+ * - a control word sets the mode, access and BCD bit and resets the byte
+ *   state machines, nothing else: the counter goes on from its old load
+ *   with its old count, judged by the new mode, and OUT follows from that;
+ * - counts are binary whatever the BCD bit (QEMU has no BCD: a count of
+ *   0x1000 is 4096 clocks), and the bit is kept for the status byte;
+ * - mode 3 steps by 2 modulo N (odd counts show odd values); modes 6 and 7
+ *   count as mode 2 and have mode 0's OUT (vpit_wave.h);
+ * - OUT: mode 0 high from d = N on; mode 1 high until d = N; mode 2 high
+ *   only at the reloads d = kN, k >= 1; mode 3 high for the first
+ *   (N+1)/2 clocks of each period; modes 4 and 5 high only at d = N.
+ * Status (read-back): OUT (7), RW1-0, M2-M0 and BCD as written; NULL COUNT
+ * (6) always 0, since a count takes effect when written (QEMU's "XXX: add
+ * BCD and null count").
  *
- *   mode  OUT, for count N, d PIT clocks after the load
- *   0     low from the control word; high at d = N, stays (terminal count)
- *   1     high; a GATE rising edge triggers: low, high at d = N
- *   2     high; low for one clock when the counter reaches 1 (d = kN-1),
- *         high again at the reload (d = kN): the period's rising edge
- *   3     high for ceil(N/2) clocks, low for floor(N/2): rising at d = kN;
- *         the counter counts down by 2 (odd N: from N-1, both halves)
- *   4     high; low for one clock at d = N (the strobe), high at N+1
- *   5     as 4, started by a GATE rising edge
- * Gate (datasheet table "Gate Pin Operations"): low suspends counting in
- * modes 0, 2, 3, 4 (2 and 3 also force OUT high, and their rising edge
- * reloads the count); a rising edge triggers modes 1, 2, 3, 5. A new count
- * written while counting: modes 0 and 4 take it at once (in mode 0 the
- * first byte of a two-byte count already stops counting, OUT low); modes 2
- * and 3 at the end of the current period (mode 2) or half-cycle (mode 3),
- * or at a gate trigger before that; modes 1 and 5 at the next trigger.
- * Mode 2 with N = 1 (illegal per the datasheet) holds OUT low; mode 3 with
- * N = 1 holds it high. Not modelled: BCD digits A-F (a nibble counts with
- * its value, the count taken modulo 10000).
+ * Reads and writes (QEMU's pit_ioport_read/write): a control word sets the
+ * read and write byte states to its access; in LSB-then-MSB access each
+ * read of a live count toggles low/high, each write of a count toggles
+ * too, separately. A counter latch (or read-back COUNT) takes the count
+ * once until it is read out in the access of that moment (a second latch
+ * before is ignored), and reading it does not move the live read state; a
+ * latched status (read-back STATUS, once until read) is read before a
+ * latched count. Before any control word a channel's access is 0: reads
+ * and writes are LSB only and the counter latch does nothing, as in QEMU.
  *
- * Departures from QEMU 7.2 (its i8254 simplifies where the datasheet is
- * explicit): the gate suspends counting and modes 1 and 5 wait for a
- * trigger (QEMU counts from the count write whatever the gate); OUT has the
- * datasheet's polarity in modes 2 and 4 (QEMU's is high only for the
- * reload clock, resp. at d = N), so a mode 4 interrupt edge comes at N+1,
- * one PIT clock after QEMU's; mode 3 with odd counts reads N-1, N-3, ...;
- * BCD counts count down in decimal (QEMU's takes them as binary: a count
- * of 0x1000 is 4096 clocks there, 1000 here, and reads show binary);
- * NULL COUNT and the deferred loads of modes 2 and 3 are modelled; a
- * control word sets OUT at once; the refresh bit comes from the clock
- * (QEMU flips it on every read).
+ * IRQ 0 and deadlines (vdev.h). irq0 is QEMU's channel 0 timer's view of
+ * OUT0 (vpit_wave.h: the line takes OUT0 at each expiry of a timer set for
+ * its transitions; so mode 2 raises it at d = kN + 1 and drops it one
+ * clock before the next reload). Every port access, expiry and reset
+ * first runs that timer up to "now" and ends by giving irq0 the line's
+ * level then. The deadline is the next expiry that raises the line (the
+ * interrupt edge); the expiries that lower it are not waited for: irq0
+ * follows them at the next look. vpit_expire(now) delivers the rises up to
+ * now: if one or more happened since the last look, irq0 makes one
+ * low-high transition, then takes the line's level at now. Several periods
+ * missed (the host was busy) are one interrupt edge, not a burst; the guest
+ * sees the same under QEMU, which replays the missed expiries at once into
+ * a PIC whose IRR keeps one edge of them. The hook is called after every
+ * expiry and reset and every access that may move channel 0's deadline;
+ * channels 1 and 2 have no timer, as in QEMU.
  *
- * Reads: a latched status byte first, then a latched count (counter latch
- * command or read-back: latching again before it is read is ignored), else
- * the live count in the channel's access format (lo/hi alternate; reads and
- * writes have separate byte flip-flops, so they may be interleaved).
- * Status (read-back): OUTPUT (7), NULL COUNT (6: the last count written is
- * not yet in the counting element), RW1-0, M2-M0 as written, BCD.
- *
- * IRQ 0 and deadlines (vdev.h). irq0 carries OUT0 as of the model's last
- * look: every port access, expiry and reset first brings channel 0 up to
- * its "now" and ends by giving irq0 OUT0's level then (vpit_next_deadline
- * only reads). The deadline is the next rising edge of OUT0, the interrupt
- * edge (falling edges are not waited for: irq0 follows them at the next
- * look). vpit_expire(now) delivers the rising edges up to now: if one or
- * more happened since the last look, irq0 makes one low-high transition,
- * then takes OUT0's level at now. Several periods missed (the host was
- * busy) are one interrupt edge, not a burst; the guest sees the same under
- * QEMU, which replays the missed transitions at once into a PIC whose IRR
- * keeps one edge of them. The next deadline is then the next period after
- * now, in phase with the original load (no drift). The hook is called
- * after every expiry and reset and every access that may move channel 0's
- * deadline (its control word or count, or a look that delivered an edge);
- * channels 1 and 2 have no deadline, so GATE2 and their programming do not
- * call it.
- *
- * Power-on (vpit_init, vpit_reset), as QEMU's reset: every channel in mode
- * 3, binary, LSB-then-MSB, count 65536, counting from the reset (channel 2
- * waits for GATE2, which is low), so IRQ 0 ticks at 18.2 Hz until the
- * guest programs channel 0; the speaker bit clear.
+ * Power-on (vpit_init) is QEMU's device creation (everything 0, irq0 low)
+ * followed by its reset; reset (vpit_reset, QEMU's pit_reset) puts every
+ * channel in mode 3 with count 65536 from now, GATE0/1 high and GATE2 low,
+ * and sets channel 0's timer for its first transition without touching
+ * the line, so IRQ 0 first rises 32768 clocks (27.5 ms) after power-on,
+ * then at 18.2 Hz. Like QEMU's, the reset leaves the access modes, byte
+ * states, latches and BCD bits as they were, and port 0x61's speaker and
+ * refresh bits (pcspk has no reset).
  *
  * Access sizes: the ports are byte registers (QEMU's region takes bytes
  * only): a wider access at 0x40-0x43 is done byte by byte, port after port
  * from the lowest (OUTW 0x42 writes 0x42 then 0x43), reads assembled little
  * endian; bytes past a range's end (the bus never sends them) read 0xFF and
  * are not written.
+ *
+ * Departures from QEMU 7.2, none a guest can tell: time is the guest TSC,
+ * not QEMU's virtual nanoseconds (so a timer expiry sees d' - 1 by rule,
+ * where QEMU's rounding gives d' once in 596591 transitions), an expiry
+ * happens at the first guest TSC tick of its PIT clock rather than the
+ * nanosecond before, and missed periods are skipped rather than replayed.
  *
  * Locking: every entry point takes pit->lock; irq0 and the hook are called
  * with it held (vdev.h). */
@@ -104,6 +100,7 @@
 
 #include "hv/vdev/iobus.h"
 #include "hv/vdev/vdev.h"
+#include "hv/vdev/vpit_wave.h"
 #include "lib/spinlock.h"
 
 #define VPIT_BASE        0x40u
@@ -112,40 +109,29 @@
 #define VPIT_CHANNELS    3u
 #define PIT_HZ           1193182u   /* the 8254's input clock on a PC */
 
-/* One counter. d, "PIT clocks since the load", is d_base plus the clocks
- * from t_start to now while the counter counts. */
+/* One counter: QEMU's PITChannelState less what it keeps for KVM. */
 struct vpit_channel {
-	uint8_t mode_bits;       /* M2-M0 as written (status byte) */
-	uint8_t mode;            /* 0-5 */
-	uint8_t access;          /* RW1-0: 1 LSB, 2 MSB, 3 LSB then MSB */
+	uint8_t mode;            /* M2-M0 as written: 0-7 */
+	uint8_t rw_mode;         /* RW1-0 of the last control word: 0 (none yet), 1-3 */
+	uint8_t read_state;      /* VPIT_RW_*: the next live byte read */
+	uint8_t write_state;     /* VPIT_RW_*: the next count byte written */
+	uint8_t write_latch;     /* the LSB of a two-byte count being written */
 	bool bcd;
 	bool gate;
-	/* count register */
-	uint8_t cr_lsb;          /* the LSB of a two-byte count being written */
-	bool write_msb_next;
-	uint16_t cr;             /* the last count written, as written (BCD digits with bcd) */
-	bool has_count;          /* a count was written since the control word */
-	bool null_count;         /* ... and is not in the counting element yet */
-	bool hold;               /* mode 0: the first byte of two written: stopped, OUT low */
-	/* counting element */
-	bool loaded;             /* counts N since the control word (modes 1, 5: since a trigger) */
-	bool counting;           /* d advances (gate, trigger) */
-	uint32_t n;              /* the count loaded: 1..65536 (1..10000 BCD) */
-	uint64_t t_start;        /* guest TSC at which d was d_base */
-	uint64_t d_base;
-	uint16_t ce_frozen;      /* what a read shows while nothing is loaded */
-	/* modes 2, 3: a count written while counting waits for d_switch */
-	bool switch_pending;
-	bool switch_to_low;      /* mode 3: at the end of a high half-cycle */
-	uint64_t d_switch;
-	/* reads */
-	bool read_msb_next;
-	uint8_t latch_bytes;     /* latched count bytes still to read: 0-2 */
-	bool latch_msb_next;
-	uint16_t latched;
+	uint32_t count;          /* 1..65536 */
+	uint64_t load_tsc;       /* guest TSC of the load (or the gate's restart) */
+	uint16_t latched_count;
+	uint8_t count_latched;   /* VPIT_RW_* of the latched bytes still to read, 0 none */
 	bool status_latched;
 	uint8_t status;
 };
+
+/* Byte states (QEMU's RW_STATE_*): 1 LSB, 2 MSB, 3 LSB then MSB at the
+ * LSB, 4 at the MSB; 0 (power-on) acts as 1. */
+#define VPIT_RW_LSB      1u
+#define VPIT_RW_MSB      2u
+#define VPIT_RW_WORD0    3u
+#define VPIT_RW_WORD1    4u
 
 struct vpit {
 	struct spinlock lock;
@@ -153,27 +139,27 @@ struct vpit {
 	struct irq_line irq0;
 	struct vdev_deadline_hook hook;
 	struct vpit_channel ch[VPIT_CHANNELS];
+	struct vpit_irq_timer timer;   /* channel 0's: IRQ 0 (vpit_wave.h) */
 	bool irq0_level;         /* the level irq0 was last given */
-	uint64_t irq0_seen;      /* OUT0's rising edges up to this guest TSC are delivered */
+	uint64_t last_now;       /* the latest guest TSC looked at: time never goes back */
 	bool speaker_data;       /* port 0x61 bit 1 */
+	bool refresh;            /* port 0x61 bit 4, flipped by each read */
 };
 
 extern const struct pio_ops vpit_ops;          /* 4 ports: 0x40-0x43 */
 extern const struct pio_ops vpit_port61_ops;   /* 1 port: 0x61; dev = the same struct vpit */
 
 /* Power-on state (above), counting from vclock_now(clock): the clock must
- * work already. Calls neither irq0 nor the hook: irq0 is taken as already
- * at OUT0 (high), so its first edge is a full low-high transition at the
- * end of channel 0's first period; the board reads vpit_next_deadline()
- * after init. */
+ * work already. Calls neither irq0 nor the hook: irq0 is taken as low, as
+ * a PIC's input starts; the board reads vpit_next_deadline() after init. */
 void vpit_init(struct vpit *pit, const struct vclock *clock, struct irq_line irq0,
 	       struct vdev_deadline_hook hook);
-/* Power-on state; irq0 set to OUT0 if it differs, the hook called. Also
+/* QEMU's reset (above); irq0 keeps its level, the hook is called. Also
  * the ops' reset. */
 void vpit_reset(struct vpit *pit);
 
-/* Guest TSC of channel 0's next interrupt edge (the next rising edge of
- * OUT0 not yet delivered), VDEV_NO_DEADLINE if none will come. Changes
+/* Guest TSC of channel 0's next interrupt edge (the next expiry of its
+ * timer that raises IRQ 0), VDEV_NO_DEADLINE if none will come. Changes
  * nothing; may be in the past (the board then expires at once). */
 uint64_t vpit_next_deadline(struct vpit *pit);
 /* Delivers what happened up to `now` (see above); calls the hook. An

@@ -51,15 +51,15 @@ struct pit_rig {
 	unsigned hooks;
 };
 
-/* The rig at guest time t0; irq0 recorded as high (what vpit_init takes
- * it to be: channel 0 starts in mode 3, OUT high). */
+/* The rig at guest time t0; irq0 recorded as low (what vpit_init takes
+ * it to be: a PIC input's power-on level, as under QEMU). */
 static inline void rig_init(struct pit_rig *r, uint64_t hz, uint64_t t0)
 {
 	memset(r, 0, sizeof(*r));
 	r->clk.t = t0;
 	r->clock = (struct vclock){ .now = fake_clock_now, .ctx = &r->clk, .hz = hz };
 	r->irq.clock = &r->clk;
-	r->irq.level = true;
+	r->irq.level = false;
 	iobus_init(&r->bus);
 	vpit_init(&r->pit, &r->clock, (struct irq_line){ .set = irq_rec_set, .ctx = &r->irq, .pin = 0 },
 		  (struct vdev_deadline_hook){ .changed = hook_count, .ctx = &r->hooks });
@@ -84,6 +84,14 @@ static inline uint16_t latched_count(struct pit_rig *r, unsigned ch)
 	outb(r, 0x43, (uint8_t)(ch << 6));
 	uint16_t lo = inb(r, (uint16_t)(0x40 + ch));
 	return (uint16_t)(lo | inb(r, (uint16_t)(0x40 + ch)) << 8);
+}
+
+/* Whatever a channel still has latched, read out (a status byte and two
+ * count bytes at most), so that the next read-back is fresh. */
+static inline void drain(struct pit_rig *r, unsigned ch)
+{
+	for (unsigned i = 0; i < 3; i++)
+		(void)inb(r, (uint16_t)(0x40 + ch));
 }
 
 /* Read-back of the status byte alone. */
