@@ -10,6 +10,7 @@
  *   0x60, 0x64     8042 (vi8042), two ranges      IRQ 1 (keyboard), IRQ 12 (aux)
  *   0x70-0x71      MC146818 RTC/CMOS (vrtc)       IRQ 8
  *   0x92           system control A (vsysctl)     fast reset
+ *   0xB2-0xB3      APM control (SMI_CMD), status (vacpi_pm)
  *   0xF4-0xF7      debug exit (QEMU isa-debug-exit, iosize=4)
  *   0x3F8-0x3FF    16550 UART, COM1 (vuart)       IRQ 4
  *   0x510-0x511    QEMU fw_cfg (vfwcfg)
@@ -57,6 +58,7 @@ static const struct pc_port {
 	{ PC_PM1A_CNT, 2, &vacpi_pm_cnt_ops, DEV(board.pm) },
 	{ PC_PM_TMR, 4, &vacpi_pm_tmr_ops, DEV(board.pm) },
 	{ PC_GPE0_BLK, 4, &vacpi_pm_gpe_ops, DEV(board.pm) },
+	{ PC_SMI_CMD, VACPI_APM_LEN, &vacpi_pm_apm_ops, DEV(board.pm) },
 	{ 0xcf8, 4, &vpci_config_address_ops, DEV(board.pci) },
 	{ 0xcfc, 4, &vpci_config_data_ops, DEV(board.pci) },
 };

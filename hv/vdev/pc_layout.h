@@ -36,6 +36,9 @@
 #define PC_PM1A_CNT          (PC_PM_BASE + 0x4)   /* PM1_CNT: 2 bytes */
 #define PC_PM_TMR            (PC_PM_BASE + 0x8)   /* 4 bytes, 24 bits count */
 #define PC_GPE0_BLK          0xafe0u              /* GPE0_STS, GPE0_EN: 4 bytes */
+#define PC_SMI_CMD           0xb2u                /* FADT SMI_CMD: APM control, then APM status */
+#define PC_ACPI_ENABLE       0xf1u                /* FADT ACPI_ENABLE, QEMU's piix4 value */
+#define PC_ACPI_DISABLE      0xf0u                /* FADT ACPI_DISABLE */
 #define PC_RESET_PORT        0xcf9u               /* FADT RESET_REG */
 #define PC_RESET_VALUE       0x06u
 
