@@ -13,7 +13,7 @@
  *   0xB2-0xB3      APM control (SMI_CMD), status (vacpi_pm)
  *   0xF4-0xF7      debug exit (QEMU isa-debug-exit, iosize=4)
  *   0x3F8-0x3FF    16550 UART, COM1 (vuart)       IRQ 4
- *   0x510-0x511    QEMU fw_cfg (vfwcfg)
+ *   0x510-0x511    QEMU fw_cfg (vfwcfg); 0x514-0x51B its DMA address
  *   0x600-0x60B    ACPI PM1a event, control, timer (vacpi_pm)   SCI: IRQ 9
  *   0xAFE0-0xAFE3  ACPI GPE0
  *   0xCF8-0xCFB    PCI CONFIG_ADDRESS; 0xCF9 alone: reset control (vsysctl)
@@ -53,7 +53,8 @@ static const struct pc_port {
 	{ 0x092, 1, &vsysctl_port92_ops, DEV(sysctl) },
 	{ 0x0f4, VSYSCTL_DEBUG_EXIT_PORTS, &vsysctl_debug_exit_ops, DEV(sysctl) },
 	{ 0x3f8, VUART_PORTS, &vuart_ops, DEV(uart) },
-	{ 0x510, 2, &vfwcfg_ops, DEV(board.fwcfg) },
+	{ VFWCFG_PORT_SELECTOR, VFWCFG_PORTS, &vfwcfg_ops, DEV(board.fwcfg) },
+	{ VFWCFG_PORT_DMA, VFWCFG_DMA_PORTS, &vfwcfg_dma_ops, DEV(board.fwcfg) },
 	{ PC_PM1A_EVT, 4, &vacpi_pm_evt_ops, DEV(board.pm) },
 	{ PC_PM1A_CNT, 2, &vacpi_pm_cnt_ops, DEV(board.pm) },
 	{ PC_PM_TMR, 4, &vacpi_pm_tmr_ops, DEV(board.pm) },
@@ -216,6 +217,17 @@ static void kbc_a20(void *ctx, bool on)
 	((struct vm *)ctx)->board.a20 = on;
 }
 
+/* fw_cfg's DMA reaches the VM's RAM only (hv/gmem.h checks every byte). */
+static bool fwcfg_mem_read(void *ctx, uint64_t gpa, void *buf, uint32_t len)
+{
+	return vm_read_gpa(ctx, gpa, buf, len);
+}
+
+static bool fwcfg_mem_write(void *ctx, uint64_t gpa, const void *buf, uint32_t len)
+{
+	return vm_write_gpa(ctx, gpa, buf, len);
+}
+
 /* ---- set-up ------------------------------------------------------------------------ */
 
 /* fw_cfg's etc/e820: the VM's RAM, as QEMU's pc puts it there. */
@@ -264,6 +276,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	vioapic_init(&b->ioapic, ioapic_send, ioapic_extint, vm, &b->clock, hook);
 	vpci_init(&b->pci);
 	vfwcfg_init(&b->fwcfg);
+	vfwcfg_enable_dma(&b->fwcfg, &(struct vfwcfg_guest_memory){ fwcfg_mem_read, fwcfg_mem_write, vm });
 	build_e820(vm);
 
 	if (vpci_pc_board(&b->pci) != 0 ||
