@@ -28,7 +28,7 @@ static enum npf_target npf_target_of(struct vcpu *v, gpa_t gpa)
 {
 	if (gpa - vlapic_page_gpa(&v->lapic) < PAGE_SIZE)
 		return NPF_LAPIC;
-	return mmiobus_find(&v->vm->board.mmio, gpa, 1) ? NPF_BUS : NPF_NOTHING;
+	return mmiobus_claims(&v->vm->board.mmio, gpa) ? NPF_BUS : NPF_NOTHING;
 }
 
 struct npf_ctx {

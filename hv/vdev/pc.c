@@ -21,6 +21,16 @@
  *   MMIO 0xFEC00000  I/O APIC (vioapic), 24 pins = GSIs 0-23
  *   MMIO 0xFEE00000  each vCPU's LAPIC page (not on the bus: hv/exit_npf.c)
  *
+ * With the VM option testdev=on, QEMU's test devices too (docs/pc.md "The
+ * test devices"):
+ *   0xE0-0xEE      pc-testdev (vtestdev): scratch register 0xE0, flush
+ *                  port 0xE4, byte lanes 0xE8 (0xEC-0xEE: see vtestdev.h)
+ *   0x2000-0x201A  pc-testdev IRQ lines 0-23           line n: ISA IRQ n
+ *                  (16-23 stop the VM: QEMU aborts)
+ *   MMIO 0xFF000000  pc-testdev's 64 KiB window
+ *   PCI 00:02.0    pci-testdev (vpci_testdev): BAR0 4 KiB memory, BAR1
+ *                  256 ports, where the guest (or the firmware state) puts them
+ *
  * Port 0x80 (POST codes) is claimed by no one: writes vanish, reads give
  * all ones, as on QEMU's pc. */
 #include "arch/x86/cpu.h"
@@ -80,6 +90,32 @@ static void ioapic_write(void *dev, struct vcpu *v, uint64_t off, unsigned size,
 }
 
 static const struct mmio_ops ioapic_mmio_ops = { "ioapic", ioapic_read, ioapic_write };
+
+/* What no fixed range claims may be a PCI BAR's (vpci.h, Decoding). */
+static bool pci_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	return vpci_io_read(ctx, port, size, val);
+}
+
+static bool pci_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	return vpci_io_write(ctx, port, size, val);
+}
+
+static bool pci_mem_claims(void *ctx, gpa_t gpa)
+{
+	return vpci_mem_claims(ctx, gpa);
+}
+
+static bool pci_mem_read(void *ctx, gpa_t gpa, unsigned size, uint64_t *val)
+{
+	return vpci_mem_read(ctx, gpa, size, val);
+}
+
+static bool pci_mem_write(void *ctx, gpa_t gpa, unsigned size, uint64_t val)
+{
+	return vpci_mem_write(ctx, gpa, size, val);
+}
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -210,6 +246,15 @@ static void sysctl_poweroff(void *ctx)
 	vm_request_stop(ctx, VM_STOP_POWEROFF, "poweroff");
 }
 
+/* pc-testdev's lines 16-23: QEMU 7.2 aborts (isa_get_irq asserts an ISA
+ * IRQ below 16), so the VM stops, with the reason. */
+static void testdev_abort(void *ctx, unsigned line)
+{
+	vm_request_stop(ctx, VM_STOP_ERROR,
+			"error: pc-testdev: IRQ line %u written (port 0x%x): QEMU 7.2 aborts there, ISA IRQs are 0-15",
+			line, VTESTDEV_IRQ_BASE + line);
+}
+
 /* A20 is always on: guest RAM has no 1 MiB wrap (the nested page table
  * maps it once). The 8042's output-port bit is kept for reading back. */
 static void kbc_a20(void *ctx, bool on)
@@ -239,6 +284,25 @@ static void build_e820(struct vm *vm)
 	for (unsigned i = 0; i < vm->slot_count && b->e820_count < PC_E820_MAX; i++)
 		b->e820[b->e820_count++] = (struct vfwcfg_e820_entry){ vm->slots[i].gpa, vm->slots[i].size,
 									VFWCFG_E820_RAM };
+}
+
+/* testdev=on: pc-testdev's ports, lines and window, pci-testdev at 00:02.0. */
+static int add_test_devices(struct vm *vm, char *err, size_t errlen)
+{
+	struct pc_board *b = &vm->board;
+	struct irq_line lines[VTESTDEV_ISA_IRQS];
+
+	for (unsigned i = 0; i < VTESTDEV_ISA_IRQS; i++)
+		lines[i] = isa_irq(vm, i);
+	vtestdev_init(&b->testdev, lines, testdev_abort, vm);
+	if (iobus_register(&vm->iobus, VTESTDEV_PORT_BASE, VTESTDEV_PORTS, &vtestdev_port_ops, &b->testdev) != 0 ||
+	    iobus_register(&vm->iobus, VTESTDEV_IRQ_BASE, VTESTDEV_IRQ_PORTS, &vtestdev_irq_ops, &b->testdev) != 0 ||
+	    mmiobus_register(&b->mmio, VTESTDEV_IOMEM_GPA, VTESTDEV_IOMEM_SIZE, &vtestdev_iomem_ops, &b->testdev) != 0 ||
+	    vpci_testdev_add(&b->pci, &b->pci_testdev, PC_TESTDEV_PCI_DEV) != 0) {
+		hv_snprintf(err, errlen, "its test devices do not fit its buses");
+		return -1;
+	}
+	return 0;
 }
 
 int pc_board_setup(struct vm *vm, char *err, size_t errlen)
@@ -297,6 +361,10 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 		hv_snprintf(err, errlen, "its I/O APIC does not fit its MMIO bus");
 		return -1;
 	}
+	if (vm->cfg.testdev && add_test_devices(vm, err, errlen) != 0)
+		return -1;
+	iobus_set_fallback(&vm->iobus, &(struct iobus_fallback){ pci_io_read, pci_io_write, &b->pci });
+	mmiobus_set_fallback(&b->mmio, &(struct mmio_fallback){ pci_mem_claims, pci_mem_read, pci_mem_write, &b->pci });
 	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
 	/* The boot order QEMU's pc writes for SeaBIOS (hw/i386/pc.c
 	 * set_boot_dev, the default order "cad"): 0x3D first disk then
@@ -321,6 +389,7 @@ void pc_board_reset(struct vm *vm)
 	 * the PIC, PIT, RTC, 8042, PM, PCI, fw_cfg): their reset ops. */
 	iobus_reset(&vm->iobus);
 	vioapic_reset(&b->ioapic);
+	vpci_testdev_reset(&b->pci_testdev);   /* pc-testdev has no reset: QEMU's keeps its state */
 	b->a20 = true;
 	b->firmware = false;   /* until the guest type's boot says firmware ran */
 	/* Their deadlines changed: vCPU 0 re-arms before it runs again. */
@@ -382,6 +451,20 @@ void pc_firmware_state(struct vm *vm)
 	if (isa) {
 		spin_lock(&vm->board.pci.lock);
 		__builtin_memcpy(isa->config + PC_PIIX3_PIRQ_ROUTE, pirq_route, sizeof(pirq_route));
+		spin_unlock(&vm->board.pci.lock);
+	}
+	/* pci-testdev (testdev=on) as SeaBIOS leaves it (measured: testdev):
+	 * BAR0 0xFEBFF000, BAR1 port 0xC000, command I/O, memory and SERR#. */
+	struct vpci_function *td = vpci_find_function(&vm->board.pci, 0, PC_TESTDEV_PCI_DEV, 0);
+	if (td && td->bar_ops == &vpci_testdev_bar_ops) {
+		static const uint8_t bar0[4] = { PC_TESTDEV_BAR0 & 0xff, (PC_TESTDEV_BAR0 >> 8) & 0xff,
+						 (PC_TESTDEV_BAR0 >> 16) & 0xff, PC_TESTDEV_BAR0 >> 24 };
+		static const uint8_t bar1[4] = { (PC_TESTDEV_BAR1 & 0xff) | VPCI_BAR_IO, PC_TESTDEV_BAR1 >> 8, 0, 0 };
+		spin_lock(&vm->board.pci.lock);
+		__builtin_memcpy(td->config + PCI_BAR0 + 4 * VPCI_TESTDEV_MEM_BAR, bar0, 4);
+		__builtin_memcpy(td->config + PCI_BAR0 + 4 * VPCI_TESTDEV_IO_BAR, bar1, 4);
+		td->config[PCI_COMMAND] = PCI_COMMAND_IO | PCI_COMMAND_MEMORY;
+		td->config[PCI_COMMAND + 1] = PCI_COMMAND_SERR >> 8;
 		spin_unlock(&vm->board.pci.lock);
 	}
 }

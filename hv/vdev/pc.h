@@ -23,9 +23,11 @@
 #include "hv/vdev/vioapic.h"
 #include "hv/vdev/vlapic.h"
 #include "hv/vdev/vpci.h"
+#include "hv/vdev/vpci_testdev.h"
 #include "hv/vdev/vpic.h"
 #include "hv/vdev/vpit.h"
 #include "hv/vdev/vrtc.h"
+#include "hv/vdev/vtestdev.h"
 #include "hv/vm_config.h"
 
 struct vm;
@@ -42,6 +44,9 @@ struct pc_board {
 	struct vioapic ioapic;
 	struct vpci pci;
 	struct vfwcfg fwcfg;
+	/* QEMU's test devices, on the bus only with testdev=on (pc.c). */
+	struct vtestdev testdev;
+	struct vpci_testdev pci_testdev;
 	struct vfwcfg_e820_entry e820[PC_E820_MAX];   /* fw_cfg's etc/e820: the RAM */
 	unsigned e820_count;
 	struct mmiobus mmio;

@@ -56,6 +56,14 @@
 /* PIIX3 (00:01.0) PIRQ route control registers 0x60-0x63. */
 #define PC_PIIX3_PIRQ_ROUTE  0x60u
 
+/* pci-testdev (testdev=on) at 00:02.0, the first free slot of QEMU's pc
+ * without default devices, and its BARs as SeaBIOS assigns them there
+ * (the I/O window's first 256 ports, the top page of the 32-bit memory
+ * window below the I/O APIC; measured: tests/guests/mb/testdev.c). */
+#define PC_TESTDEV_PCI_DEV   2u
+#define PC_TESTDEV_BAR0      0xfebff000u
+#define PC_TESTDEV_BAR1      0xc000u
+
 /* CMOS: the century byte the FADT names. */
 #define PC_CMOS_CENTURY      0x32u
 /* CMOS: the boot order SeaBIOS reads (QEMU's pc writes it). */
