@@ -2,11 +2,12 @@
  * i440FX's PAM bytes (interface and sources in pc_legacy.h). */
 #include "hv/vdev/pc_legacy.h"
 
-/* SeaBIOS's make_bios_readonly (src/fw/shadow.c) on QEMU with the ROMs of
- * a -kernel boot (kvmvapic.bin, multiboot_dma.bin: under 16 KiB): PAM0
- * 0x10 (the BIOS segment read-only), PAM1-PAM5 0x11 (0xC0000-0xE7FFF
- * read-only), PAM6 0x33 as its shadowing left it (0xE8000-0xEFFFF
- * read-write). Measured: tests/guests/mb/legacy.c. */
+/* SeaBIOS's make_bios_readonly (src/fw/shadow.c) on QEMU: every 32 KiB
+ * pair of segments from 0xC0000 below the top of its option-ROM area
+ * (rom_get_max: 0xE8000, where its upper-memory allocations start) 0x11,
+ * read-only; PAM6 left at 0x33 as make_bios_writable set it (0xE8000-
+ * 0xEFFFF read-write, SeaBIOS's own data); PAM0 0x10, the BIOS segment
+ * read-only. Measured: tests/guests/mb/legacy.c. */
 const uint8_t pc_seabios_pam[I440FX_PAM_REGS] = { 0x10, 0x11, 0x11, 0x11, 0x11, 0x11, 0x33 };
 
 uint32_t pam_segment_base(unsigned seg)

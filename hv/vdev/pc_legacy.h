@@ -6,12 +6,14 @@
  * On QEMU 7.2's i440FX the window's RAM is decoded by the PAM registers
  * (PCI 00:00.0 config 0x59-0x5F; Intel 82441FX PMC datasheet, 3.2.18):
  * each 4-bit field is one segment's RE (bit 0: reads go to DRAM) and WE
- * (bit 1: writes go to DRAM). SeaBIOS shadows its ROMs into RAM with every
- * field 3 and, before it boots, makes 0xC0000-0xE7FFF and the BIOS segment
- * read-only (src/fw/shadow.c make_bios_readonly: field 1), leaving
- * 0xE8000-0xEFFFF read-write. QEMU then maps the first option ROM's pages
- * (kvmvapic.bin at 0xC0000, 9 KiB) as RAM again when that ROM initialises
- * (hw/i386/kvmvapic.c, vapic_map_rom_writable): 0xC0000-0xC2FFF. The VGA
+ * (bit 1: writes go to DRAM). SeaBIOS shadows itself and the option ROMs
+ * into RAM with every field 3 and, before it boots, makes 0xC0000-0xE7FFF
+ * and the BIOS segment read-only (src/fw/shadow.c make_bios_readonly:
+ * field 1), leaving 0xE8000-0xEFFFF, its upper-memory data, read-write. SeaBIOS places the -kernel boot's option
+ * ROMs from 0xC0000 (multiboot_dma.bin, 1 KiB, then kvmvapic.bin, 9 KiB, at
+ * 0xC0800); QEMU maps kvmvapic's pages, rounded out to whole pages, as RAM
+ * again when that ROM initialises (hw/i386/kvmvapic.c,
+ * vapic_map_rom_writable): 0xC0000-0xC2FFF (measured). The VGA
  * window 0xA0000-0xBFFFF with no VGA (-nodefaults) shows the RAM below it.
  *
  * The board keeps the read-only pages mapped read-only (R+X) in the VM's
@@ -56,11 +58,14 @@ enum pam_mode {
 extern const uint8_t pc_seabios_pam[I440FX_PAM_REGS];
 #define PC_SEABIOS_SMRAM   0x0au     /* G_SMRAME, C_BASE_SEG 010b (0xA0000), closed */
 
-/* QEMU's kvmvapic ROM pages, RAM whatever PAM says (see above). */
+/* QEMU's kvmvapic ROM pages, RAM whatever PAM says (see above). The
+ * Multiboot loader's GDT copy at 0xC02B8 (guest-loader/pc_firmware.h)
+ * lies there too, writable as on QEMU. */
 #define PC_VAPIC_ROM_BASE  0xc0000u
 #define PC_VAPIC_ROM_END   0xc3000u
 
-/* Segment seg (0-12): its base and size, and its mode in pam. */
+/* Segment seg (0-12; a larger number is taken as the BIOS segment, 12):
+ * its base and size, and its mode in pam. */
 uint32_t pam_segment_base(unsigned seg);
 uint32_t pam_segment_size(unsigned seg);
 enum pam_mode pam_segment_mode(const uint8_t pam[I440FX_PAM_REGS], unsigned seg);
