@@ -20,6 +20,8 @@
  *   0xCFC-0xCFF    PCI CONFIG_DATA (vpci)
  *   MMIO 0xFEC00000  I/O APIC (vioapic), 24 pins = GSIs 0-23
  *   MMIO 0xFEE00000  each vCPU's LAPIC page (not on the bus: hv/exit_npf.c)
+ *   RAM 0xA0000-0xFFFFF  the legacy window: RAM, parts read-only after the
+ *                    firmware state (pc_legacy.h; writes dropped: hv/gmem.c)
  *
  * With the VM option testdev=on, QEMU's test devices too (docs/pc.md "The
  * test devices"):
@@ -273,6 +275,51 @@ static bool fwcfg_mem_write(void *ctx, uint64_t gpa, const void *buf, uint32_t l
 	return vm_write_gpa(ctx, gpa, buf, len);
 }
 
+/* ---- the legacy window ------------------------------------------------------------ */
+
+/* The nested page table's entries for the window's pages made what w says:
+ * a read-only page R+X (reads and fetches from RAM, a write exits), a RAM
+ * page R+W+X; only the pages whose class changes are touched, so a VM
+ * that never had firmware (type=flat) never has its table changed. A page
+ * no RAM slot holds (a VM smaller than 1 MiB) stays as it is, RAM in
+ * board.legacy. Every vCPU is parked or not yet run: each gets a fresh
+ * ASID before it runs again (vcpu_reset_state), so no translation with
+ * the old permission survives. */
+static void legacy_window_map(struct vm *vm, const struct pc_legacy_window *w)
+{
+	struct pc_legacy_window *now = &vm->board.legacy;
+
+	for (unsigned i = 0; i < PC_LEGACY_PAGES; i++) {
+		bool ro = pc_legacy_page_read_only(w, i);
+		gpa_t gpa = PC_LEGACY_BASE + (gpa_t)i * PAGE_SIZE;
+		if (ro == pc_legacy_page_read_only(now, i) || !gmem_is_ram(vm, gpa, PAGE_SIZE))
+			continue;
+		/* vm_build maps the first 1 MiB in 4 KiB pages: this cannot fail
+		 * there; if it did, the page stays RAM in both places. */
+		if (hpt_protect(&vm->npt, gpa, PAGE_SIZE, ro ? HPT_R | HPT_X : HPT_R | HPT_W | HPT_X) == 0)
+			pc_legacy_set_page(now, i, ro);
+	}
+}
+
+/* The host bridge's PAM and SMRAM bytes as SeaBIOS leaves them, and the
+ * window they make (with QEMU's kvmvapic pages RAM: pc_legacy.h). */
+static void legacy_firmware_state(struct vm *vm)
+{
+	struct vpci_function *host = vpci_find_function(&vm->board.pci, 0, 0, 0);
+	uint8_t pam[I440FX_PAM_REGS];
+	struct pc_legacy_window w;
+
+	if (!host)
+		return;
+	spin_lock(&vm->board.pci.lock);
+	__builtin_memcpy(host->config + I440FX_PAM0, pc_seabios_pam, sizeof(pc_seabios_pam));
+	host->config[I440FX_SMRAM] = PC_SEABIOS_SMRAM;
+	__builtin_memcpy(pam, host->config + I440FX_PAM0, sizeof(pam));
+	spin_unlock(&vm->board.pci.lock);
+	if (pc_legacy_from_pam(&w, pam, PC_VAPIC_ROM_BASE, PC_VAPIC_ROM_END) == 0)
+		legacy_window_map(vm, &w);
+}
+
 /* ---- set-up ------------------------------------------------------------------------ */
 
 /* fw_cfg's etc/e820: the VM's RAM, as QEMU's pc puts it there. */
@@ -320,6 +367,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	b->clock = (struct vclock){ .now = board_clock, .ctx = vm, .hz = tsc_khz() * 1000 };
 	timer_init(&b->devtimer, devtimer_fired, vm);
 	b->a20 = true;
+	pc_legacy_all_ram(&b->legacy);   /* as vm_build maps the RAM */
 	/* The guest types that start where firmware hands over (multiboot)
 	 * call it after each reset (hv/vm.h firmware_state). */
 	vm->firmware_state = pc_firmware_state;
@@ -391,6 +439,9 @@ void pc_board_reset(struct vm *vm)
 	vioapic_reset(&b->ioapic);
 	vpci_testdev_reset(&b->pci_testdev);   /* pc-testdev has no reset: QEMU's keeps its state */
 	b->a20 = true;
+	struct pc_legacy_window all_ram;
+	pc_legacy_all_ram(&all_ram);
+	legacy_window_map(vm, &all_ram);
 	b->firmware = false;   /* until the guest type's boot says firmware ran */
 	/* Their deadlines changed: vCPU 0 re-arms before it runs again. */
 	deadline_moved(vm);
@@ -467,4 +518,8 @@ void pc_firmware_state(struct vm *vm)
 		td->config[PCI_COMMAND + 1] = PCI_COMMAND_SERR >> 8;
 		spin_unlock(&vm->board.pci.lock);
 	}
+	/* After the ACPI tables: they live in the BIOS segment, which this
+	 * makes read-only (the hypervisor's own writes go round the nested
+	 * page table; a reset makes it RAM again, pc_board_reset). */
+	legacy_firmware_state(vm);
 }

@@ -415,11 +415,13 @@ bool vpci_mem_write(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t val)
 #define INTEL 0x8086
 
 /* 00:00.0, Intel 82441FX PMC (i440FX): the host bridge. QEMU sets SMRAM to
- * 0x02 (C_BASE_SEG = 010b, compatible SMRAM at 0xA0000, closed). Its PAM
- * registers 0x59-0x5F (which of 0xC0000-0xFFFFF reads DRAM) and SMRAM 0x72
- * are plain read/write bytes here, with no effect: our guests' memory below
- * 1 MiB is RAM whatever they say, and there is no SMM. Not modelled: the
- * byte 0x57 QEMU fills with the RAM size for old coreboot (reads 0). */
+ * 0x02 (C_BASE_SEG = 010b, compatible SMRAM at 0xA0000, closed); the PAM
+ * registers 0x59-0x5F read 0 here until the board's firmware state writes
+ * what SeaBIOS leaves in them and in SMRAM, and maps the legacy window as
+ * those PAM bytes say (hv/vdev/pc.c, pc_legacy.h). A guest's later writes
+ * to them are plain read/write bytes with no effect (the window stays as
+ * the firmware left it), and there is no SMM. Not modelled: the byte 0x57
+ * QEMU fills with the RAM size for old coreboot (reads 0). */
 static int add_host_bridge(struct vpci *pci)
 {
 	struct vpci_function f;

@@ -181,6 +181,17 @@ test_diff_fwstate_four_cpus() {
 	difftest diff_fwstate_smp fwstate 128M 4 ""
 }
 
+# The legacy window 0xA0000-0xFFFFF (docs/pc.md): which pages are RAM and
+# which read-only, stores of each shape there, the PAM and SMRAM bytes.
+test_diff_legacy_window() {
+	difftest diff_legacy legacy 128M 1 ""
+}
+
+# The same at the smallest sensible RAM and with application processors.
+test_diff_legacy_window_16m_two_cpus() {
+	difftest diff_legacy_16m legacy 16M 2 ""
+}
+
 # ACPI discovery and S5: QEMU powers off, the VM stops with "poweroff".
 test_diff_acpi() {
 	difftest diff_acpi acpi 128M 1 ""
@@ -357,7 +368,8 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
-	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_legacy_window test_diff_legacy_window_16m_two_cpus
+	test_diff_pic test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
 	test_x2apic_tscdl test_diff_testdev test_diff_testdev_absent
