@@ -411,8 +411,13 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	}
 	if (vm->cfg.testdev && add_test_devices(vm, err, errlen) != 0)
 		return -1;
-	iobus_set_fallback(&vm->iobus, &(struct iobus_fallback){ pci_io_read, pci_io_write, &b->pci });
-	mmiobus_set_fallback(&b->mmio, &(struct mmio_fallback){ pci_mem_claims, pci_mem_read, pci_mem_write, &b->pci });
+	/* Only pci-testdev has BARs: without it an unclaimed port or address
+	 * keeps its short path (no BAR decode on the exit). */
+	if (vm->cfg.testdev) {
+		iobus_set_fallback(&vm->iobus, &(struct iobus_fallback){ pci_io_read, pci_io_write, &b->pci });
+		mmiobus_set_fallback(&b->mmio,
+				     &(struct mmio_fallback){ pci_mem_claims, pci_mem_read, pci_mem_write, &b->pci });
+	}
 	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
 	/* The boot order QEMU's pc writes for SeaBIOS (hw/i386/pc.c
 	 * set_boot_dev, the default order "cad"): 0x3D first disk then
