@@ -3,7 +3,10 @@
  * vCPU's own local APIC page, or a range on the VM's MMIO bus), the
  * instruction at RIP is fetched, decoded and emulated (hv/emulate/), its
  * device accesses going to the model; where nothing claims it the VM stops
- * with the address (docs/pc.md: a missing model is never silent).
+ * with the address (docs/pc.md: a missing model is never silent). A store
+ * to a read-only page of the legacy window (RAM mapped R+X: reads and
+ * fetches never exit) is emulated the same way, its stores there dropped
+ * (hv/gmem.c, hv/vdev/pc_legacy.h).
  *
  * Without decode assists (QEMU TCG has none, ../shared/PLATFORM.md) the
  * CPU tells only the address and read/write; the bytes come from the
@@ -28,7 +31,7 @@ static enum npf_target npf_target_of(struct vcpu *v, gpa_t gpa)
 {
 	if (gpa - vlapic_page_gpa(&v->lapic) < PAGE_SIZE)
 		return NPF_LAPIC;
-	return mmiobus_find(&v->vm->board.mmio, gpa, 1) ? NPF_BUS : NPF_NOTHING;
+	return mmiobus_claims(&v->vm->board.mmio, gpa) ? NPF_BUS : NPF_NOTHING;
 }
 
 struct npf_ctx {
@@ -180,6 +183,14 @@ static inline __attribute__((always_inline)) size_t npf_insn_bytes(struct vcpu *
 	return vcpu_fetch_insn_mode(v, mode, bytes);
 }
 
+/* A store to a read-only page of the legacy window: the nested entry is
+ * there (P), the access a write, not a fetch. */
+static bool npf_read_only_store(const struct vcpu *v, uint64_t info1, gpa_t gpa)
+{
+	return (info1 & (NPF_P | NPF_RW | NPF_ID)) == (NPF_P | NPF_RW) &&
+	       pc_legacy_write_dropped(&v->vm->board.legacy, gpa);
+}
+
 /* The general path: the instruction at RIP decoded and emulated (bytes:
  * already fetched, n of them, or NULL). Out of line: its frame (the
  * emulator's state) would cost the EOI path below. */
@@ -189,10 +200,11 @@ static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, co
 	const struct vmcb_control *c = &v->vmcb->control;
 	gpa_t gpa = c->exit_info_2;
 	enum npf_target target = npf_target_of(v, gpa);
+	bool read_only_store = npf_read_only_store(v, c->exit_info_1, gpa);
 
 	/* The line's words are the VM core's (tests and users read them):
 	 * no RAM and no device there is "outside its RAM". */
-	if (target == NPF_NOTHING || gmem_is_ram(v->vm, gpa, 1) || (c->exit_info_1 & NPF_ID)) {
+	if (!read_only_store && (target == NPF_NOTHING || gmem_is_ram(v->vm, gpa, 1) || (c->exit_info_1 & NPF_ID))) {
 		vm_request_stop(v->vm, VM_STOP_ERROR, "error: %s of guest-physical 0x%llx, %s (RIP 0x%llx)",
 				npf_kind(c->exit_info_1), (unsigned long long)gpa,
 				target == NPF_NOTHING ? "outside its RAM" : "in a device's registers",
@@ -204,8 +216,10 @@ static __attribute__((noinline)) enum exit_action npf_emulate(struct vcpu *v, co
 	 * at RIP did not make this access, so emulating it would be wrong. */
 	if (c->exit_int_info & SVM_EVENT_V) {
 		vm_request_stop(v->vm, VM_STOP_ERROR,
-				"error: %s of guest-physical 0x%llx in a device's registers while delivering an event (RIP 0x%llx)",
-				npf_kind(c->exit_info_1), (unsigned long long)gpa, (unsigned long long)v->vmcb->save.rip);
+				"error: %s of guest-physical 0x%llx in %s while delivering an event (RIP 0x%llx)",
+				npf_kind(c->exit_info_1), (unsigned long long)gpa,
+				read_only_store ? "read-only memory" : "a device's registers",
+				(unsigned long long)v->vmcb->save.rip);
 		return EXIT_STOP;
 	}
 

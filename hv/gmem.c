@@ -311,6 +311,11 @@ enum gmem_result vcpu_access_linear(struct vcpu *v, uint64_t lin, void *buf, siz
 	for (unsigned i = 0; i < pages; i++) {
 		uint8_t *b = (uint8_t *)buf + (i ? first : 0);
 		size_t n = i ? len - first : first;
+		/* A store to a read-only page of the legacy window is dropped, as
+		 * the chipset sends it to no RAM (hv/vdev/pc_legacy.h): each part
+		 * lies in one page, so the page says for all of it. */
+		if (write && pc_legacy_write_dropped(&v->vm->board.legacy, gpa[i]))
+			continue;
 		bool ok = write ? vm_write_gpa(v->vm, gpa[i], b, n) : vm_read_gpa(v->vm, gpa[i], b, n);
 		if (!ok)
 			return GMEM_NOT_RAM;

@@ -83,6 +83,8 @@ struct gmem_fault { uint64_t lin; gpa_t gpa; uint32_t pf_error; };
 /* Emulates the guest's access of len (<= 4096) bytes at lin with the
  * processor's rules (mm/guest_walk.c guest_translate: U/S, R/W with WP,
  * NX, SMEP, SMAP, reserved bits, A/D bits set): access is GUEST_ACCESS_*.
+ * A store's bytes in a read-only page of the legacy window are dropped
+ * (hv/vdev/pc_legacy.h); the rest of the store is made.
  * Both pages of an access that crosses one are translated before anything
  * moves. buf NULL: only the check (INS checks its destination before it
  * reads the port). */

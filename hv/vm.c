@@ -14,6 +14,7 @@
 #include "arch/x86/svm/permmap.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/gmem.h"
+#include "hv/vdev/pc_layout.h"
 #include "hv/vcpu_apic.h"
 #include "hv/vm.h"
 #include "lib/log.h"
@@ -148,10 +149,34 @@ static void free_leaf(void *ctx, hpa_t pa, uint64_t size)
 	mm_free_frames(pa, size / PAGE_SIZE);
 }
 
+/* The legacy window below 1 MiB is mapped in 4 KiB pages: its pages may
+ * become read-only (hv/vdev/pc_legacy.h), and hpt_protect never splits a
+ * large page. Where [gpa, gpa + size) crosses 1 MiB, the first mapping
+ * ends there. */
+static uint64_t first_mapping_size(gpa_t gpa, uint64_t size)
+{
+	return gpa < PC_HIGH_RAM_BASE && size > PC_HIGH_RAM_BASE - gpa ? PC_HIGH_RAM_BASE - gpa : size;
+}
+
+/* A physically contiguous run at hpa: all of it mapped, or none. */
+static int map_contiguous(struct vm *vm, gpa_t gpa, hpa_t hpa, uint64_t size)
+{
+	uint64_t first = first_mapping_size(gpa, size);
+
+	if (hpt_map(&vm->npt, gpa, hpa, first, HPT_R | HPT_W | HPT_X) != 0)
+		return -1;
+	if (first < size && hpt_map(&vm->npt, gpa + first, hpa + first, size - first, HPT_R | HPT_W | HPT_X) != 0) {
+		hpt_unmap(&vm->npt, gpa, first, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* A slot in one physically contiguous run when the allocator has one (at
  * boot it nearly always does): then gpa -> hva is an addition, which the
  * exit path's guest-memory reads use, and the NPT gets the largest pages
- * alignment allows. Otherwise 2 MiB runs, and 4 KiB frames at the edges.
+ * alignment allows (4 KiB below 1 MiB: first_mapping_size). Otherwise
+ * 2 MiB runs, and 4 KiB frames at the edges and below 1 MiB.
  * hpt_map is all-or-nothing, so a failure here leaves nothing half-mapped:
  * what was mapped before it is freed through the NPT by vm_destroy. */
 static int map_slot(struct vm *vm, struct mem_slot *slot)
@@ -160,7 +185,7 @@ static int map_slot(struct vm *vm, struct mem_slot *slot)
 	hpa_t hpa;
 
 	if (mm_alloc_frames(frames, frames >= FRAMES_2M ? FRAMES_2M : 1, &hpa)) {
-		if (hpt_map(&vm->npt, slot->gpa, hpa, slot->size, HPT_R | HPT_W | HPT_X) == 0) {
+		if (map_contiguous(vm, slot->gpa, hpa, slot->size) == 0) {
 			slot->hva = phys_to_virt(hpa);
 			return 0;
 		}
@@ -169,7 +194,7 @@ static int map_slot(struct vm *vm, struct mem_slot *slot)
 	for (uint64_t off = 0; off < slot->size;) {
 		gpa_t gpa = slot->gpa + off;
 		uint64_t chunk;
-		if (IS_ALIGNED(gpa, 2 * MiB) && slot->size - off >= 2 * MiB &&
+		if (IS_ALIGNED(gpa, 2 * MiB) && gpa >= PC_HIGH_RAM_BASE && slot->size - off >= 2 * MiB &&
 		    mm_alloc_frames(FRAMES_2M, FRAMES_2M, &hpa)) {
 			chunk = 2 * MiB;
 		} else if (mm_alloc_frames(1, 1, &hpa)) {

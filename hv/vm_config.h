@@ -31,7 +31,7 @@ struct vm_config {
 	 * spaces); "" when there are none. Points into the module's command
 	 * line, which the boot information keeps for the whole boot. */
 	const char *args;
-	bool testdev;            /* testdev=on: the test devices (parsed and kept; not modelled yet) */
+	bool testdev;            /* testdev=on: QEMU's pc-testdev and pci-testdev (hv/vdev/pc.c) */
 };
 
 #define VM_LONG_MODE_PT_BYTES (24 * 1024)   /* page tables the loader puts at the top of RAM below 3 GiB for mode=long */

@@ -363,6 +363,41 @@ int hpt_unmap(struct hpt *h, hva_t va, uint64_t size,
 	return 0;
 }
 
+/* The leaf entry that maps va (present: the caller checked). */
+static uint64_t *leaf_entry(const struct hpt *h, hva_t va)
+{
+	uint64_t *table = h->root;
+
+	for (int level = LEVELS - 1;; level--) {
+		uint64_t *e = &table[level_index(va, level)];
+		if (level == 0 || (*e & PTE_PS))
+			return e;
+		table = h->ps->va(h->ps->ctx, *e & PTE_ADDR);
+	}
+}
+
+int hpt_protect(struct hpt *h, hva_t va, uint64_t size, unsigned perm)
+{
+	/* Check everything first, so that a refusal changes nothing. */
+	if (!va_range_ok(va, size) || !range_is_whole_leaves(h, va, size))
+		return -1;
+	if ((perm & HPT_W) && (perm & HPT_X) && !h->nested)
+		return -1;
+	/* The bits perm_to_pte decides; the address, P, U and PS stay. */
+	const uint64_t perm_bits = PTE_W | PTE_NX | PTE_G;
+	uint64_t bits = perm_to_pte(h, perm) & perm_bits;
+	for (uint64_t off = 0; off < size;) {
+		hpa_t pa;
+		unsigned old;
+		uint64_t page;
+		hpt_lookup(h, va + off, &pa, &old, &page);
+		uint64_t *e = leaf_entry(h, va + off);
+		*e = (*e & ~perm_bits) | bits;
+		off += page;
+	}
+	return 0;
+}
+
 bool hpt_lookup(const struct hpt *h, hva_t va, hpa_t *pa, unsigned *perm, uint64_t *page_size)
 {
 	const uint64_t *table = h->root;

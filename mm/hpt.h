@@ -68,6 +68,16 @@ int hpt_map(struct hpt *h, hva_t va, hpa_t pa, uint64_t size, unsigned perm);
 int hpt_unmap(struct hpt *h, hva_t va, uint64_t size,
 	      void (*leaf)(void *ctx, hpa_t pa, uint64_t size), void *ctx);
 
+/* Changes the permissions of the mappings of [va, va+size) to perm (their
+ * addresses and page sizes stay): the same rule as hpt_unmap, the range
+ * exactly a run of whole mappings (pages are never split), and -1 with
+ * nothing changed for bad arguments, for W together with X in a host
+ * table, or for a hole or a page that starts before va or ends after
+ * va+size; 0 otherwise. No TLB is flushed: as for hpt_unmap, the caller
+ * must (for a nested table, the VM's ASID before its next VMRUN); until
+ * then the old permissions may still apply. */
+int hpt_protect(struct hpt *h, hva_t va, uint64_t size, unsigned perm);
+
 /* Translates va. Returns false if unmapped; else the physical address, the
  * permissions and the size of the page that maps it. */
 bool hpt_lookup(const struct hpt *h, hva_t va, hpa_t *pa, unsigned *perm, uint64_t *page_size);

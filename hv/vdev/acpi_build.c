@@ -89,6 +89,9 @@ void acpi_board_pc(struct acpi_board *b, unsigned vcpus, bool has_i8042)
 	b->pm_tmr_port = PC_PM_TMR;
 	b->gpe0_port = PC_GPE0_BLK;
 	b->gpe0_len = 4;
+	b->smi_cmd_port = PC_SMI_CMD;
+	b->acpi_enable = PC_ACPI_ENABLE;
+	b->acpi_disable = PC_ACPI_DISABLE;
 	b->reset_port = PC_RESET_PORT;
 	b->reset_value = PC_RESET_VALUE;
 	b->cmos_century = PC_CMOS_CENTURY;
@@ -114,6 +117,10 @@ static bool board_valid(const struct acpi_board *b)
 		return false;
 	if (b->pm1a_evt_port == 0 || b->pm1a_cnt_port == 0 || b->pm_tmr_port == 0 ||
 	    b->gpe0_port == 0 || b->reset_port == 0)
+		return false;
+	/* With an SMI_CMD port, the two commands it takes differ (ACPI 6.5,
+	 * 5.2.9: ACPI_ENABLE "must be" a value the port takes). */
+	if (b->smi_cmd_port != 0 && (b->acpi_enable == 0 || b->acpi_enable == b->acpi_disable))
 		return false;
 	/* Two equal halves (status, enable), and a bit width that fits the
 	 * GAS's 8 bits. */
@@ -197,10 +204,11 @@ static struct acpi_gas io_block(uint16_t port, unsigned bytes)
 	return g;
 }
 
-/* ACPI mode from power-on: SMI_CMD, ACPI_ENABLE and ACPI_DISABLE are 0, so
- * the OS does no SMI handshake and expects PM1_CNT.SCI_EN to read 1 already
- * (ACPI 6.5, 5.2.9: "SMI_CMD ... zero on systems that do not support Legacy
- * Mode"; 4.8.2.5). Each 32-bit field has its X_ twin with the same value. */
+/* Legacy mode from power-on, as QEMU's pc with SMM: the OS writes
+ * ACPI_ENABLE to SMI_CMD and waits for PM1_CNT.SCI_EN (ACPI 6.5, 5.2.9,
+ * 4.8.2.5; hv/vdev/vacpi_pm.h). A board without SMI_CMD (0) is in ACPI
+ * mode from power-on instead. Each 32-bit field has its X_ twin with the
+ * same value. */
 static void fadt_write(const struct acpi_board *b, const struct acpi_layout *l, uint8_t *dst)
 {
 	struct acpi_fadt f;
@@ -212,9 +220,9 @@ static void fadt_write(const struct acpi_board *b, const struct acpi_layout *l, 
 	f.reserved0 = 0;                      /* "should be zero" since ACPI 2.0 */
 	f.preferred_pm_profile = 0;           /* unspecified */
 	f.sci_int = b->sci_irq;
-	f.smi_cmd = 0;
-	f.acpi_enable = 0;
-	f.acpi_disable = 0;
+	f.smi_cmd = b->smi_cmd_port;
+	f.acpi_enable = b->smi_cmd_port ? b->acpi_enable : 0;
+	f.acpi_disable = b->smi_cmd_port ? b->acpi_disable : 0;
 	f.pm1a_evt_blk = b->pm1a_evt_port;
 	f.pm1a_cnt_blk = b->pm1a_cnt_port;
 	f.pm_tmr_blk = b->pm_tmr_port;

@@ -69,6 +69,9 @@ struct acpi_board {
 	uint16_t pm_tmr_port;     /* ACPI_PM_TMR_LEN bytes, 24-bit counter (TMR_VAL_EXT clear) */
 	uint16_t gpe0_port;       /* GPE0_STS then GPE0_EN */
 	uint8_t  gpe0_len;        /* bytes: even, 2..254 (ACPI 6.5, 4.8.4.1) */
+	uint16_t smi_cmd_port;    /* FADT SMI_CMD; 0: no legacy mode (SCI_EN set from power-on) */
+	uint8_t  acpi_enable;     /* written to SMI_CMD to enter ACPI mode (with smi_cmd_port) */
+	uint8_t  acpi_disable;
 	uint16_t reset_port;      /* FADT RESET_REG, system I/O, 8 bits wide */
 	uint8_t  reset_value;
 	uint8_t  cmos_century;    /* RTC CMOS index of the century byte; 0 for none */
@@ -78,7 +81,8 @@ struct acpi_board {
 
 /* The virtual PC's values from pc_layout.h: the IOAPIC with ID 0 at
  * PC_IOAPIC_GPA serving GSIs from 0, the SCI on IRQ 9, QEMU's PIIX4 PM
- * blocks (0x600, 0x604, 0x608; GPE0 at 0xAFE0, 4 bytes), reset by writing
+ * blocks (0x600, 0x604, 0x608; GPE0 at 0xAFE0, 4 bytes), SMI_CMD 0xB2
+ * taking ACPI_ENABLE 0xF1 and ACPI_DISABLE 0xF0, reset by writing
  * 6 to 0xCF9, the century at CMOS 0x32. */
 void acpi_board_pc(struct acpi_board *b, unsigned vcpus, bool has_i8042);
 

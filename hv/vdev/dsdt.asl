@@ -254,7 +254,7 @@ DefinitionBlock ("", "DSDT", 2, "SVMHV ", "SVMHVPC ", 1)
                 Name (_STA, 0x0B)                 // present, enabled, functioning (not shown in a UI)
                 Name (_CRS, ResourceTemplate ()
                 {
-                    IO (Decode16, 0x0510, 0x0510, 0x01, 0x02)
+                    IO (Decode16, 0x0510, 0x0510, 0x01, 0x0C)   // selector, data, DMA address (QEMU's 12)
                 })
             }
         }

@@ -65,10 +65,18 @@ static uint32_t size_mask(unsigned size)
 	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
+void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb)
+{
+	bus->fallback = fb ? *fb : (struct iobus_fallback){ 0 };
+}
+
 uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size)
 {
 	const struct iobus_range *r = find(bus, port, size);
+	uint32_t val;
 
+	if (!r && bus->fallback.read && bus->fallback.read(bus->fallback.ctx, port, size, &val))
+		return val & size_mask(size);
 	if (!r || !r->ops->read) {
 		bus->unclaimed_reads++;
 		return size_mask(size);
@@ -80,6 +88,8 @@ void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size
 {
 	const struct iobus_range *r = find(bus, port, size);
 
+	if (!r && bus->fallback.write && bus->fallback.write(bus->fallback.ctx, port, size, val & size_mask(size)))
+		return;
 	if (!r || !r->ops->write) {
 		bus->unclaimed_writes++;
 		return;

@@ -43,12 +43,21 @@ struct iobus_range {
 	void *dev;
 };
 
+/* A second look at an access no range claims (the PCI BARs, whose ports
+ * the guest chooses: vpci_io_read/vpci_io_write): true if it took it. */
+struct iobus_fallback {
+	bool (*read)(void *ctx, uint16_t port, unsigned size, uint32_t *val);
+	bool (*write)(void *ctx, uint16_t port, unsigned size, uint32_t val);
+	void *ctx;
+};
+
 struct iobus {
 	struct iobus_range ranges[IOBUS_MAX_RANGES];
 	unsigned count;
 	uint8_t page_of[IOBUS_PORTS / 256];          /* ports N*256..: index + 1 into pages, 0 none */
 	uint8_t pages[IOBUS_MAP_PAGES][256];         /* per port: range index + 1, 0 unclaimed */
 	unsigned pages_used;
+	struct iobus_fallback fallback;              /* read/write NULL: none */
 	uint64_t unclaimed_reads, unclaimed_writes;
 };
 
@@ -60,6 +69,8 @@ int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct 
  * to size, when unclaimed). */
 uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size);
 void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size, uint32_t val);
+/* Accesses that no range claims go to fb first (NULL: none again). */
+void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb);
 /* Calls every device's reset op once (a device with several ranges too). */
 void iobus_reset(struct iobus *bus);
 

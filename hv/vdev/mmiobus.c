@@ -6,6 +6,18 @@
 void mmiobus_init(struct mmiobus *bus)
 {
 	bus->count = 0;
+	bus->fallback = (struct mmio_fallback){ 0 };
+}
+
+void mmiobus_set_fallback(struct mmiobus *bus, const struct mmio_fallback *fb)
+{
+	bus->fallback = fb ? *fb : (struct mmio_fallback){ 0 };
+}
+
+bool mmiobus_claims(const struct mmiobus *bus, gpa_t gpa)
+{
+	return mmiobus_find(bus, gpa, 1) ||
+	       (bus->fallback.claims && bus->fallback.claims(bus->fallback.ctx, gpa));
 }
 
 int mmiobus_register(struct mmiobus *bus, gpa_t base, uint64_t len, const struct mmio_ops *ops, void *dev)
@@ -50,8 +62,13 @@ bool mmiobus_read(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigned
 {
 	const struct mmio_range *r = mmiobus_find(bus, gpa, size);
 
-	if (!r)
-		return false;
+	if (!r) {
+		uint64_t fv = 0;
+		if (!bus->fallback.read || !bus->fallback.read(bus->fallback.ctx, gpa, size, &fv))
+			return false;
+		*val = fv & size_mask(size);
+		return true;
+	}
 	*val = (r->ops->read ? r->ops->read(r->dev, v, gpa - r->base, size) : UINT64_MAX) & size_mask(size);
 	return true;
 }
@@ -61,7 +78,7 @@ bool mmiobus_write(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigne
 	const struct mmio_range *r = mmiobus_find(bus, gpa, size);
 
 	if (!r)
-		return false;
+		return bus->fallback.write && bus->fallback.write(bus->fallback.ctx, gpa, size, val & size_mask(size));
 	if (r->ops->write)
 		r->ops->write(r->dev, v, gpa - r->base, size, val & size_mask(size));
 	return true;

@@ -33,9 +33,21 @@ struct mmio_range {
 	void *dev;
 };
 
+/* A second look where no range is (the PCI BARs, which the guest places:
+ * vpci_mem_claims/read/write): claims says whether it takes gpa at all
+ * (the fault handler's first question), read/write true if they took the
+ * access. */
+struct mmio_fallback {
+	bool (*claims)(void *ctx, gpa_t gpa);
+	bool (*read)(void *ctx, gpa_t gpa, unsigned size, uint64_t *val);
+	bool (*write)(void *ctx, gpa_t gpa, unsigned size, uint64_t val);
+	void *ctx;
+};
+
 struct mmiobus {
 	struct mmio_range ranges[MMIOBUS_MAX_RANGES];   /* sorted by base, disjoint */
 	unsigned count;
+	struct mmio_fallback fallback;                  /* all NULL: none */
 };
 
 void mmiobus_init(struct mmiobus *bus);
@@ -44,7 +56,11 @@ void mmiobus_init(struct mmiobus *bus);
 int mmiobus_register(struct mmiobus *bus, gpa_t base, uint64_t len, const struct mmio_ops *ops, void *dev);
 /* The range that holds [gpa, gpa + size), or NULL. */
 const struct mmio_range *mmiobus_find(const struct mmiobus *bus, gpa_t gpa, unsigned size);
-/* Read/write through the range that holds the access: true if one did
+/* Accesses that no range holds go to fb (NULL: none again). */
+void mmiobus_set_fallback(struct mmiobus *bus, const struct mmio_fallback *fb);
+/* Whether a range or the fallback takes the byte at gpa. */
+bool mmiobus_claims(const struct mmiobus *bus, gpa_t gpa);
+/* Read/write through the range (or else the fallback) that holds the access: true if one did
  * (a read of an op the model leaves NULL gives all ones; a write to one is
  * dropped), false when no range holds it (the caller stops the VM). */
 bool mmiobus_read(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigned size, uint64_t *val);

@@ -10,15 +10,28 @@
  *   0x60, 0x64     8042 (vi8042), two ranges      IRQ 1 (keyboard), IRQ 12 (aux)
  *   0x70-0x71      MC146818 RTC/CMOS (vrtc)       IRQ 8
  *   0x92           system control A (vsysctl)     fast reset
+ *   0xB2-0xB3      APM control (SMI_CMD), status (vacpi_pm)
  *   0xF4-0xF7      debug exit (QEMU isa-debug-exit, iosize=4)
  *   0x3F8-0x3FF    16550 UART, COM1 (vuart)       IRQ 4
- *   0x510-0x511    QEMU fw_cfg (vfwcfg)
+ *   0x510-0x511    QEMU fw_cfg (vfwcfg); 0x514-0x51B its DMA address
  *   0x600-0x60B    ACPI PM1a event, control, timer (vacpi_pm)   SCI: IRQ 9
  *   0xAFE0-0xAFE3  ACPI GPE0
  *   0xCF8-0xCFB    PCI CONFIG_ADDRESS; 0xCF9 alone: reset control (vsysctl)
  *   0xCFC-0xCFF    PCI CONFIG_DATA (vpci)
  *   MMIO 0xFEC00000  I/O APIC (vioapic), 24 pins = GSIs 0-23
  *   MMIO 0xFEE00000  each vCPU's LAPIC page (not on the bus: hv/exit_npf.c)
+ *   RAM 0xA0000-0xFFFFF  the legacy window: RAM, parts read-only after the
+ *                    firmware state (pc_legacy.h; writes dropped: hv/gmem.c)
+ *
+ * With the VM option testdev=on, QEMU's test devices too (docs/pc.md "The
+ * test devices"):
+ *   0xE0-0xEE      pc-testdev (vtestdev): scratch register 0xE0, flush
+ *                  port 0xE4, byte lanes 0xE8 (0xEC-0xEE: see vtestdev.h)
+ *   0x2000-0x201A  pc-testdev IRQ lines 0-23           line n: ISA IRQ n
+ *                  (16-23 stop the VM: QEMU aborts)
+ *   MMIO 0xFF000000  pc-testdev's 64 KiB window
+ *   PCI 00:02.0    pci-testdev (vpci_testdev): BAR0 4 KiB memory, BAR1
+ *                  256 ports, where the guest (or the firmware state) puts them
  *
  * Port 0x80 (POST codes) is claimed by no one: writes vanish, reads give
  * all ones, as on QEMU's pc. */
@@ -52,11 +65,13 @@ static const struct pc_port {
 	{ 0x092, 1, &vsysctl_port92_ops, DEV(sysctl) },
 	{ 0x0f4, VSYSCTL_DEBUG_EXIT_PORTS, &vsysctl_debug_exit_ops, DEV(sysctl) },
 	{ 0x3f8, VUART_PORTS, &vuart_ops, DEV(uart) },
-	{ 0x510, 2, &vfwcfg_ops, DEV(board.fwcfg) },
+	{ VFWCFG_PORT_SELECTOR, VFWCFG_PORTS, &vfwcfg_ops, DEV(board.fwcfg) },
+	{ VFWCFG_PORT_DMA, VFWCFG_DMA_PORTS, &vfwcfg_dma_ops, DEV(board.fwcfg) },
 	{ PC_PM1A_EVT, 4, &vacpi_pm_evt_ops, DEV(board.pm) },
 	{ PC_PM1A_CNT, 2, &vacpi_pm_cnt_ops, DEV(board.pm) },
 	{ PC_PM_TMR, 4, &vacpi_pm_tmr_ops, DEV(board.pm) },
 	{ PC_GPE0_BLK, 4, &vacpi_pm_gpe_ops, DEV(board.pm) },
+	{ PC_SMI_CMD, VACPI_APM_LEN, &vacpi_pm_apm_ops, DEV(board.pm) },
 	{ 0xcf8, 4, &vpci_config_address_ops, DEV(board.pci) },
 	{ 0xcfc, 4, &vpci_config_data_ops, DEV(board.pci) },
 };
@@ -77,6 +92,32 @@ static void ioapic_write(void *dev, struct vcpu *v, uint64_t off, unsigned size,
 }
 
 static const struct mmio_ops ioapic_mmio_ops = { "ioapic", ioapic_read, ioapic_write };
+
+/* What no fixed range claims may be a PCI BAR's (vpci.h, Decoding). */
+static bool pci_io_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	return vpci_io_read(ctx, port, size, val);
+}
+
+static bool pci_io_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	return vpci_io_write(ctx, port, size, val);
+}
+
+static bool pci_mem_claims(void *ctx, gpa_t gpa)
+{
+	return vpci_mem_claims(ctx, gpa);
+}
+
+static bool pci_mem_read(void *ctx, gpa_t gpa, unsigned size, uint64_t *val)
+{
+	return vpci_mem_read(ctx, gpa, size, val);
+}
+
+static bool pci_mem_write(void *ctx, gpa_t gpa, unsigned size, uint64_t val)
+{
+	return vpci_mem_write(ctx, gpa, size, val);
+}
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -207,11 +248,76 @@ static void sysctl_poweroff(void *ctx)
 	vm_request_stop(ctx, VM_STOP_POWEROFF, "poweroff");
 }
 
+/* pc-testdev's lines 16-23: QEMU 7.2 aborts (isa_get_irq asserts an ISA
+ * IRQ below 16), so the VM stops, with the reason. */
+static void testdev_abort(void *ctx, unsigned line)
+{
+	vm_request_stop(ctx, VM_STOP_ERROR,
+			"error: pc-testdev: IRQ line %u written (port 0x%x): QEMU 7.2 aborts there, ISA IRQs are 0-15",
+			line, VTESTDEV_IRQ_BASE + line);
+}
+
 /* A20 is always on: guest RAM has no 1 MiB wrap (the nested page table
  * maps it once). The 8042's output-port bit is kept for reading back. */
 static void kbc_a20(void *ctx, bool on)
 {
 	((struct vm *)ctx)->board.a20 = on;
+}
+
+/* fw_cfg's DMA reaches the VM's RAM only (hv/gmem.h checks every byte). */
+static bool fwcfg_mem_read(void *ctx, uint64_t gpa, void *buf, uint32_t len)
+{
+	return vm_read_gpa(ctx, gpa, buf, len);
+}
+
+static bool fwcfg_mem_write(void *ctx, uint64_t gpa, const void *buf, uint32_t len)
+{
+	return vm_write_gpa(ctx, gpa, buf, len);
+}
+
+/* ---- the legacy window ------------------------------------------------------------ */
+
+/* The nested page table's entries for the window's pages made what w says:
+ * a read-only page R+X (reads and fetches from RAM, a write exits), a RAM
+ * page R+W+X; only the pages whose class changes are touched, so a VM
+ * that never had firmware (type=flat) never has its table changed. A page
+ * no RAM slot holds (a VM smaller than 1 MiB) stays as it is, RAM in
+ * board.legacy. Every vCPU is parked or not yet run: each gets a fresh
+ * ASID before it runs again (vcpu_reset_state), so no translation with
+ * the old permission survives. */
+static void legacy_window_map(struct vm *vm, const struct pc_legacy_window *w)
+{
+	struct pc_legacy_window *now = &vm->board.legacy;
+
+	for (unsigned i = 0; i < PC_LEGACY_PAGES; i++) {
+		bool ro = pc_legacy_page_read_only(w, i);
+		gpa_t gpa = PC_LEGACY_BASE + (gpa_t)i * PAGE_SIZE;
+		if (ro == pc_legacy_page_read_only(now, i) || !gmem_is_ram(vm, gpa, PAGE_SIZE))
+			continue;
+		/* vm_build maps the first 1 MiB in 4 KiB pages: this cannot fail
+		 * there; if it did, the page stays RAM in both places. */
+		if (hpt_protect(&vm->npt, gpa, PAGE_SIZE, ro ? HPT_R | HPT_X : HPT_R | HPT_W | HPT_X) == 0)
+			pc_legacy_set_page(now, i, ro);
+	}
+}
+
+/* The host bridge's PAM and SMRAM bytes as SeaBIOS leaves them, and the
+ * window they make (with QEMU's kvmvapic pages RAM: pc_legacy.h). */
+static void legacy_firmware_state(struct vm *vm)
+{
+	struct vpci_function *host = vpci_find_function(&vm->board.pci, 0, 0, 0);
+	uint8_t pam[I440FX_PAM_REGS];
+	struct pc_legacy_window w;
+
+	if (!host)
+		return;
+	spin_lock(&vm->board.pci.lock);
+	__builtin_memcpy(host->config + I440FX_PAM0, pc_seabios_pam, sizeof(pc_seabios_pam));
+	host->config[I440FX_SMRAM] = PC_SEABIOS_SMRAM;
+	__builtin_memcpy(pam, host->config + I440FX_PAM0, sizeof(pam));
+	spin_unlock(&vm->board.pci.lock);
+	if (pc_legacy_from_pam(&w, pam, PC_VAPIC_ROM_BASE, PC_VAPIC_ROM_END) == 0)
+		legacy_window_map(vm, &w);
 }
 
 /* ---- set-up ------------------------------------------------------------------------ */
@@ -225,6 +331,25 @@ static void build_e820(struct vm *vm)
 	for (unsigned i = 0; i < vm->slot_count && b->e820_count < PC_E820_MAX; i++)
 		b->e820[b->e820_count++] = (struct vfwcfg_e820_entry){ vm->slots[i].gpa, vm->slots[i].size,
 									VFWCFG_E820_RAM };
+}
+
+/* testdev=on: pc-testdev's ports, lines and window, pci-testdev at 00:02.0. */
+static int add_test_devices(struct vm *vm, char *err, size_t errlen)
+{
+	struct pc_board *b = &vm->board;
+	struct irq_line lines[VTESTDEV_ISA_IRQS];
+
+	for (unsigned i = 0; i < VTESTDEV_ISA_IRQS; i++)
+		lines[i] = isa_irq(vm, i);
+	vtestdev_init(&b->testdev, lines, testdev_abort, vm);
+	if (iobus_register(&vm->iobus, VTESTDEV_PORT_BASE, VTESTDEV_PORTS, &vtestdev_port_ops, &b->testdev) != 0 ||
+	    iobus_register(&vm->iobus, VTESTDEV_IRQ_BASE, VTESTDEV_IRQ_PORTS, &vtestdev_irq_ops, &b->testdev) != 0 ||
+	    mmiobus_register(&b->mmio, VTESTDEV_IOMEM_GPA, VTESTDEV_IOMEM_SIZE, &vtestdev_iomem_ops, &b->testdev) != 0 ||
+	    vpci_testdev_add(&b->pci, &b->pci_testdev, PC_TESTDEV_PCI_DEV) != 0) {
+		hv_snprintf(err, errlen, "its test devices do not fit its buses");
+		return -1;
+	}
+	return 0;
 }
 
 int pc_board_setup(struct vm *vm, char *err, size_t errlen)
@@ -242,6 +367,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	b->clock = (struct vclock){ .now = board_clock, .ctx = vm, .hz = tsc_khz() * 1000 };
 	timer_init(&b->devtimer, devtimer_fired, vm);
 	b->a20 = true;
+	pc_legacy_all_ram(&b->legacy);   /* as vm_build maps the RAM */
 	/* The guest types that start where firmware hands over (multiboot)
 	 * call it after each reset (hv/vm.h firmware_state). */
 	vm->firmware_state = pc_firmware_state;
@@ -262,6 +388,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	vioapic_init(&b->ioapic, ioapic_send, ioapic_extint, vm, &b->clock, hook);
 	vpci_init(&b->pci);
 	vfwcfg_init(&b->fwcfg);
+	vfwcfg_enable_dma(&b->fwcfg, &(struct vfwcfg_guest_memory){ fwcfg_mem_read, fwcfg_mem_write, vm });
 	build_e820(vm);
 
 	if (vpci_pc_board(&b->pci) != 0 ||
@@ -281,6 +408,15 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	if (mmiobus_register(&b->mmio, PC_IOAPIC_GPA, VIOAPIC_MMIO_SIZE, &ioapic_mmio_ops, &b->ioapic) != 0) {
 		hv_snprintf(err, errlen, "its I/O APIC does not fit its MMIO bus");
 		return -1;
+	}
+	if (vm->cfg.testdev && add_test_devices(vm, err, errlen) != 0)
+		return -1;
+	/* Only pci-testdev has BARs: without it an unclaimed port or address
+	 * keeps its short path (no BAR decode on the exit). */
+	if (vm->cfg.testdev) {
+		iobus_set_fallback(&vm->iobus, &(struct iobus_fallback){ pci_io_read, pci_io_write, &b->pci });
+		mmiobus_set_fallback(&b->mmio,
+				     &(struct mmio_fallback){ pci_mem_claims, pci_mem_read, pci_mem_write, &b->pci });
 	}
 	vrtc_set_memory_size(&b->rtc, below_4g, above_4g, vm->vcpu_count);
 	/* The boot order QEMU's pc writes for SeaBIOS (hw/i386/pc.c
@@ -306,7 +442,11 @@ void pc_board_reset(struct vm *vm)
 	 * the PIC, PIT, RTC, 8042, PM, PCI, fw_cfg): their reset ops. */
 	iobus_reset(&vm->iobus);
 	vioapic_reset(&b->ioapic);
+	vpci_testdev_reset(&b->pci_testdev);   /* pc-testdev has no reset: QEMU's keeps its state */
 	b->a20 = true;
+	struct pc_legacy_window all_ram;
+	pc_legacy_all_ram(&all_ram);
+	legacy_window_map(vm, &all_ram);
 	b->firmware = false;   /* until the guest type's boot says firmware ran */
 	/* Their deadlines changed: vCPU 0 re-arms before it runs again. */
 	deadline_moved(vm);
@@ -369,4 +509,22 @@ void pc_firmware_state(struct vm *vm)
 		__builtin_memcpy(isa->config + PC_PIIX3_PIRQ_ROUTE, pirq_route, sizeof(pirq_route));
 		spin_unlock(&vm->board.pci.lock);
 	}
+	/* pci-testdev (testdev=on) as SeaBIOS leaves it (measured: testdev):
+	 * BAR0 0xFEBFF000, BAR1 port 0xC000, command I/O, memory and SERR#. */
+	struct vpci_function *td = vpci_find_function(&vm->board.pci, 0, PC_TESTDEV_PCI_DEV, 0);
+	if (td && td->bar_ops == &vpci_testdev_bar_ops) {
+		static const uint8_t bar0[4] = { PC_TESTDEV_BAR0 & 0xff, (PC_TESTDEV_BAR0 >> 8) & 0xff,
+						 (PC_TESTDEV_BAR0 >> 16) & 0xff, PC_TESTDEV_BAR0 >> 24 };
+		static const uint8_t bar1[4] = { (PC_TESTDEV_BAR1 & 0xff) | VPCI_BAR_IO, PC_TESTDEV_BAR1 >> 8, 0, 0 };
+		spin_lock(&vm->board.pci.lock);
+		__builtin_memcpy(td->config + PCI_BAR0 + 4 * VPCI_TESTDEV_MEM_BAR, bar0, 4);
+		__builtin_memcpy(td->config + PCI_BAR0 + 4 * VPCI_TESTDEV_IO_BAR, bar1, 4);
+		td->config[PCI_COMMAND] = PCI_COMMAND_IO | PCI_COMMAND_MEMORY;
+		td->config[PCI_COMMAND + 1] = PCI_COMMAND_SERR >> 8;
+		spin_unlock(&vm->board.pci.lock);
+	}
+	/* After the ACPI tables: they live in the BIOS segment, which this
+	 * makes read-only (the hypervisor's own writes go round the nested
+	 * page table; a reset makes it RAM again, pc_board_reset). */
+	legacy_firmware_state(vm);
 }

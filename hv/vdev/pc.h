@@ -17,15 +17,18 @@
 
 #include "hv/timerq.h"
 #include "hv/vdev/mmiobus.h"
+#include "hv/vdev/pc_legacy.h"
 #include "hv/vdev/vacpi_pm.h"
 #include "hv/vdev/vfwcfg.h"
 #include "hv/vdev/vi8042.h"
 #include "hv/vdev/vioapic.h"
 #include "hv/vdev/vlapic.h"
 #include "hv/vdev/vpci.h"
+#include "hv/vdev/vpci_testdev.h"
 #include "hv/vdev/vpic.h"
 #include "hv/vdev/vpit.h"
 #include "hv/vdev/vrtc.h"
+#include "hv/vdev/vtestdev.h"
 #include "hv/vm_config.h"
 
 struct vm;
@@ -42,6 +45,9 @@ struct pc_board {
 	struct vioapic ioapic;
 	struct vpci pci;
 	struct vfwcfg fwcfg;
+	/* QEMU's test devices, on the bus only with testdev=on (pc.c). */
+	struct vtestdev testdev;
+	struct vpci_testdev pci_testdev;
 	struct vfwcfg_e820_entry e820[PC_E820_MAX];   /* fw_cfg's etc/e820: the RAM */
 	unsigned e820_count;
 	struct mmiobus mmio;
@@ -50,6 +56,9 @@ struct pc_board {
 	bool a20;                         /* the 8042's A20 line (always on in fact: see pc.c) */
 	bool firmware;                    /* pc_firmware_state ran for this boot */
 	gpa_t rsdp_gpa;                   /* the ACPI tables' RSDP (0: none placed) */
+	/* The legacy window's read-only pages, as the nested page table maps
+	 * them (pc_legacy.h): all RAM but after pc_firmware_state. */
+	struct pc_legacy_window legacy;
 };
 
 /* Once, when the VM is built (vm_build): every model initialised and
@@ -57,7 +66,8 @@ struct pc_board {
  * 0, or -1 with err set (a model could not be placed: a bug). */
 int pc_board_setup(struct vm *vm, char *err, size_t errlen);
 /* Every model to its power-on state (vm_build, vm_reboot; every vCPU is
- * parked). The RTC keeps its time, as a battery-backed one does. */
+ * parked). The RTC keeps its time, as a battery-backed one does. The
+ * legacy window is all RAM again (its nested page table entries too). */
 void pc_board_reset(struct vm *vm);
 
 void pc_set_isa_irq(struct vm *vm, unsigned irq, bool level);
@@ -79,7 +89,11 @@ void pc_set_host_time(uint64_t unix_seconds, uint64_t host_tsc);
  * the BSP's LAPIC software-enabled with LINT0 ExtINT and LINT1 NMI, every
  * I/O APIC entry masked; and the ACPI tables (hv/vdev/acpi_build.h) in
  * the BIOS segment, the RSDP at PC_ACPI_RSDP_GPA (rsdp_gpa, 0 if they
- * could not be placed: the VM has no RAM there). For guest types loaded as
+ * could not be placed: the VM has no RAM there); the i440FX's PAM and
+ * SMRAM bytes as SeaBIOS leaves them, and the legacy window's pages they
+ * make read-only mapped so (hv/vdev/pc_legacy.h), the tables written
+ * first. Called while no vCPU runs: each gets a fresh ASID before it
+ * runs again (vcpu_reset_state). For guest types loaded as
  * QEMU's -kernel does; called by their boot operation after the reset. */
 void pc_firmware_state(struct vm *vm);
 

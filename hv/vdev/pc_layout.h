@@ -36,6 +36,9 @@
 #define PC_PM1A_CNT          (PC_PM_BASE + 0x4)   /* PM1_CNT: 2 bytes */
 #define PC_PM_TMR            (PC_PM_BASE + 0x8)   /* 4 bytes, 24 bits count */
 #define PC_GPE0_BLK          0xafe0u              /* GPE0_STS, GPE0_EN: 4 bytes */
+#define PC_SMI_CMD           0xb2u                /* FADT SMI_CMD: APM control, then APM status */
+#define PC_ACPI_ENABLE       0xf1u                /* FADT ACPI_ENABLE, QEMU's piix4 value */
+#define PC_ACPI_DISABLE      0xf0u                /* FADT ACPI_DISABLE */
 #define PC_RESET_PORT        0xcf9u               /* FADT RESET_REG */
 #define PC_RESET_VALUE       0x06u
 
@@ -52,6 +55,14 @@
 
 /* PIIX3 (00:01.0) PIRQ route control registers 0x60-0x63. */
 #define PC_PIIX3_PIRQ_ROUTE  0x60u
+
+/* pci-testdev (testdev=on) at 00:02.0, the first free slot of QEMU's pc
+ * without default devices, and its BARs as SeaBIOS assigns them there
+ * (the I/O window's first 256 ports, the top page of the 32-bit memory
+ * window below the I/O APIC; measured: tests/guests/mb/testdev.c). */
+#define PC_TESTDEV_PCI_DEV   2u
+#define PC_TESTDEV_BAR0      0xfebff000u
+#define PC_TESTDEV_BAR1      0xc000u
 
 /* CMOS: the century byte the FADT names. */
 #define PC_CMOS_CENTURY      0x32u

@@ -214,7 +214,45 @@ static void gpe_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size,
 	spin_unlock(&pm->lock);
 }
 
-/* One reset op for all four ranges, so that the bus resets the device once. */
+/* APM control (0xB2, SMI_CMD) and status (0xB3): bytes that read back as
+ * written; ACPI_ENABLE written to the control byte sets SCI_EN and
+ * ACPI_DISABLE clears it, the SMI handshake of ACPI 6.5, 4.8.2.5 (QEMU:
+ * hw/isa/apm.c, piix4.c apm_ctrl_changed). Any other command would be an
+ * SMI for firmware's handler; there is none. A wider access is one byte
+ * access per port, as QEMU's byte-only apm_ops. */
+static uint32_t apm_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
+{
+	struct vacpi_pm *pm = dev;
+	(void)vcpu;
+
+	spin_lock(&pm->lock);
+	uint8_t bytes[VACPI_APM_LEN] = { pm->apm_control, pm->apm_status };
+	spin_unlock(&pm->lock);
+	return compose(off, size, VACPI_APM_LEN, bytes);
+}
+
+static void apm_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
+{
+	struct vacpi_pm *pm = dev;
+	(void)vcpu;
+
+	spin_lock(&pm->lock);
+	for (unsigned i = 0; i < MIN(size, 4u); i++) {
+		uint8_t b = (uint8_t)(val >> (8 * i));
+		if ((unsigned)off + i == 1) {
+			pm->apm_status = b;
+		} else if ((unsigned)off + i == 0) {
+			pm->apm_control = b;
+			if (b == PC_ACPI_ENABLE)
+				pm->pm1_cnt |= VACPI_CNT_SCI_EN;
+			else if (b == PC_ACPI_DISABLE)
+				pm->pm1_cnt &= (uint16_t)~VACPI_CNT_SCI_EN;
+		}
+	}
+	spin_unlock(&pm->lock);
+}
+
+/* One reset op for all five ranges, so that the bus resets the device once. */
 static void vacpi_pm_reset_op(void *dev)
 {
 	vacpi_pm_reset(dev);
@@ -227,6 +265,8 @@ const struct pio_ops vacpi_pm_cnt_ops = { .name = "acpi-pm1a-cnt", .read = cnt_r
 const struct pio_ops vacpi_pm_tmr_ops = { .name = "acpi-pm-tmr", .read = tmr_read, .write = tmr_write,
 					  .reset = vacpi_pm_reset_op };
 const struct pio_ops vacpi_pm_gpe_ops = { .name = "acpi-gpe0", .read = gpe_read, .write = gpe_write,
+					  .reset = vacpi_pm_reset_op };
+const struct pio_ops vacpi_pm_apm_ops = { .name = "apm", .read = apm_read, .write = apm_write,
 					  .reset = vacpi_pm_reset_op };
 
 /* ---- the board's side ------------------------------------------------------------- */
@@ -251,7 +291,8 @@ void vacpi_pm_reset(struct vacpi_pm *pm)
 {
 	spin_lock(&pm->lock);
 	pm->pm1_sts = pm->pm1_en = 0;
-	pm->pm1_cnt = VACPI_CNT_SCI_EN;
+	pm->pm1_cnt = 0;   /* legacy mode until ACPI_ENABLE, as QEMU's pc with SMM */
+	pm->apm_control = pm->apm_status = 0;
 	pm->gpe0_sts = pm->gpe0_en = 0;
 	pm->tmr_next_flip = next_flip(timer_count(pm, vclock_now(&pm->clock)));
 	pm->sci_level = false;

@@ -17,6 +17,9 @@
  *                       TMR_VAL_EXT = 0)
  *   0xAFE0 GPE0_STS (2) write 1 to clear; set only by vacpi_pm_set_gpe
  *   0xAFE2 GPE0_EN  (2)
+ *   0xB2  APM_CNT  (1)  SMI_CMD: ACPI_ENABLE (0xF1) sets SCI_EN,
+ *                       ACPI_DISABLE (0xF0) clears it; reads back as written
+ *   0xB3  APM_STS  (1)  a byte that reads back as written
  *
  * Any size at any offset works byte by byte on the bytes it covers (a
  * status byte's 1 bits clear, an enable byte is stored); bytes past a
@@ -42,12 +45,11 @@
  * so an OS that waits for WAK_STS after the write goes on at once instead
  * of spinning.
  *
- * Reset (as QEMU with no SMM, which is our case): everything 0 but SCI_EN,
- * which reads 1: ACPI mode from the start, and the FADT has no SMI_CMD
- * handshake. The SCI is lowered. (QEMU's default pc under TCG has SMM on:
- * its FADT names SMI_CMD 0xb2 and PM1_CNT reads 0 until the OS writes
- * ACPI_ENABLE there; the pmtimer test kernel prints SCI_EN as board
- * identity for that reason.)
+ * Reset: everything 0, SCI_EN too: the machine starts in legacy mode and
+ * the OS switches it to ACPI mode by writing the FADT's ACPI_ENABLE to its
+ * SMI_CMD (0xB2), as on QEMU's pc with SMM (its default under TCG: piix4's
+ * acpi_only is false then, so PM1_CNT resets to 0; measured by the
+ * pmtimer test kernel). The SCI is lowered.
  *
  * Locking: every entry point takes pm->lock; the SCI line and the deadline
  * hook are called with it held (vdev.h). */
@@ -55,6 +57,7 @@
 #define HV_VDEV_VACPI_PM_H
 
 #include "hv/vdev/iobus.h"
+#include "hv/vdev/pc_layout.h"
 #include "hv/vdev/vdev.h"
 #include "lib/spinlock.h"
 
@@ -79,6 +82,7 @@
 #define VACPI_PM_CNT_LEN     2u
 #define VACPI_PM_TMR_LEN     4u
 #define VACPI_GPE0_LEN       4u
+#define VACPI_APM_LEN        2u
 
 struct vacpi_pm {
 	struct spinlock lock;
@@ -89,6 +93,7 @@ struct vacpi_pm {
 	void *ctx;
 	uint16_t pm1_sts, pm1_en, pm1_cnt;   /* pm1_cnt without SLP_EN */
 	uint16_t gpe0_sts, gpe0_en;
+	uint8_t apm_control, apm_status;     /* ports 0xB2, 0xB3 */
 	/* The count (not wrapped to 24 bits) at which bit 23 next changes
 	 * after TMR_STS was last cleared: a multiple of 2^23. */
 	uint64_t tmr_next_flip;
@@ -99,6 +104,7 @@ extern const struct pio_ops vacpi_pm_evt_ops;   /* 4 ports: PC_PM1A_EVT */
 extern const struct pio_ops vacpi_pm_cnt_ops;   /* 2 ports: PC_PM1A_CNT */
 extern const struct pio_ops vacpi_pm_tmr_ops;   /* 4 ports: PC_PM_TMR */
 extern const struct pio_ops vacpi_pm_gpe_ops;   /* 4 ports: PC_GPE0_BLK */
+extern const struct pio_ops vacpi_pm_apm_ops;   /* 2 ports: PC_SMI_CMD */
 
 /* clock, sci and hook are copied (hz 0 is taken as 1; sci/hook NULL:
  * not connected). poweroff_request may be NULL. Then vacpi_pm_reset. */

@@ -141,6 +141,154 @@ const struct pio_ops vfwcfg_ops = {
 	.name = "fw_cfg", .read = vfwcfg_port_read, .write = vfwcfg_port_write, .reset = vfwcfg_reset_op,
 };
 
+/* ---- the DMA interface ------------------------------------------------------------ */
+
+/* The FWCfgDmaAccess a guest points 0x514 at (fw_cfg.rst, "DMA
+ * interface"): big-endian control, length, address. */
+#define DMA_ACCESS_SIZE   16u
+#define DMA_CTL_ERROR     0x01u
+#define DMA_CTL_READ      0x02u
+#define DMA_CTL_SKIP      0x04u
+#define DMA_CTL_SELECT    0x08u
+#define DMA_CTL_WRITE     0x10u
+#define DMA_CHUNK         256u
+static const uint8_t dma_zeros[4096];
+static const uint8_t dma_signature[VFWCFG_DMA_PORTS] = { 'Q', 'E', 'M', 'U', ' ', 'C', 'F', 'G' };
+
+static uint64_t get_be(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static bool dma_store_control(struct vfwcfg *fw, uint64_t access, uint32_t control)
+{
+	uint8_t be[4] = { be_byte(control, 4, 0), be_byte(control, 4, 1), be_byte(control, 4, 2),
+			  be_byte(control, 4, 3) };
+
+	return fw->mem.write(fw->mem.ctx, access, be, sizeof(be));
+}
+
+/* Moves the selected item's offset over n bytes, stopping at its end (a
+ * skip, or the part of a refused write inside the item, as QEMU). */
+static void dma_advance(struct vfwcfg *fw, uint32_t n)
+{
+	struct span sp = selected_span(fw);
+
+	if (fw->offset < sp.len)
+		fw->offset += MIN(n, sp.len - fw->offset);
+}
+
+/* Copies n bytes of the selected item from its offset to guest RAM at
+ * gpa, zeros past its end (QEMU's fw_cfg_dma_transfer: a read beyond the
+ * item fills the rest of the buffer with 0). False when guest memory
+ * refused a write (the copy stops there). Under fw->lock. */
+static bool dma_read_item(struct vfwcfg *fw, uint64_t gpa, uint32_t n)
+{
+	uint8_t chunk[DMA_CHUNK];
+	struct span sp = selected_span(fw);
+
+	while (n) {
+		uint32_t k = MIN(n, DMA_CHUNK);
+		if (fw->offset >= sp.len) {
+			/* the rest is zeros: in page-sized writes */
+			k = MIN(n, (uint32_t)sizeof(dma_zeros));
+			if (!fw->mem.write(fw->mem.ctx, gpa, dma_zeros, k))
+				return false;
+			gpa += k;
+			n -= k;
+			continue;
+		}
+		for (uint32_t i = 0; i < k; i++) {
+			uint8_t b = 0;
+			if (fw->offset < sp.len) {
+				b = sp.dir ? directory_byte(fw, fw->offset) : sp.p[fw->offset];
+				fw->offset++;
+			}
+			chunk[i] = b;
+		}
+		if (!fw->mem.write(fw->mem.ctx, gpa, chunk, k)) {
+			dma_advance(fw, n - k);   /* QEMU's offset covers the item's part whatever */
+			return false;
+		}
+		gpa += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* One transfer, as QEMU's fw_cfg_dma_transfer: the access structure read
+ * from guest memory, an optional select, then read, skip or write of its
+ * length; its control word written back as 0, or with the error bit (an
+ * unreadable structure, guest memory refusing the data, any write: the
+ * board's items are all read-only). */
+static void dma_transfer(struct vfwcfg *fw, uint64_t access)
+{
+	uint8_t raw[DMA_ACCESS_SIZE];
+
+	if (!fw->mem.read(fw->mem.ctx, access, raw, sizeof(raw))) {
+		dma_store_control(fw, access, DMA_CTL_ERROR);
+		return;
+	}
+	uint32_t control = (uint32_t)get_be(raw, 4), length = (uint32_t)get_be(raw + 4, 4);
+	uint64_t address = get_be(raw + 8, 8);
+	if (control & DMA_CTL_SELECT)
+		select_item(fw, (uint16_t)(control >> 16));
+	uint32_t result = 0;
+	if (length && (control & DMA_CTL_READ)) {
+		if (!dma_read_item(fw, address, length))
+			result = DMA_CTL_ERROR;
+	} else if (length && (control & DMA_CTL_WRITE)) {
+		dma_advance(fw, length);
+		result = DMA_CTL_ERROR;
+	} else if (length && (control & DMA_CTL_SKIP)) {
+		dma_advance(fw, length);
+	}
+	dma_store_control(fw, access, result);
+}
+
+/* Reads give the signature "QEMU CFG", byte i at port 0x514 + i (QEMU's
+ * big-endian fw_cfg_dma_mem_read). */
+static uint32_t vfwcfg_dma_read(void *dev, struct vcpu *v, uint16_t off, unsigned size)
+{
+	uint32_t val = 0;
+
+	(void)dev;
+	(void)v;
+	for (unsigned i = 0; i < size && i < 4; i++)
+		val |= (uint32_t)(off + i < VFWCFG_DMA_PORTS ? dma_signature[off + i] : 0xff) << (8 * i);
+	return val;
+}
+
+/* The access structure's address, big-endian: the high half at 0x514,
+ * the low half at 0x518, which starts the transfer. Only dword writes at
+ * those two ports count (QEMU's fw_cfg_dma_mem_valid refuses others). */
+static void vfwcfg_dma_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	struct vfwcfg *fw = dev;
+	uint32_t half = __builtin_bswap32(val);
+
+	(void)v;
+	if (size != 4 || (off != 0 && off != 4) || !fw->mem.read)
+		return;
+	spin_lock(&fw->lock);
+	if (off == 0) {
+		fw->dma_address = (uint64_t)half << 32;
+	} else {
+		uint64_t access = fw->dma_address | half;
+		fw->dma_address = 0;   /* QEMU clears it for the next transfer */
+		dma_transfer(fw, access);
+	}
+	spin_unlock(&fw->lock);
+}
+
+const struct pio_ops vfwcfg_dma_ops = {
+	.name = "fw_cfg-dma", .read = vfwcfg_dma_read, .write = vfwcfg_dma_write, .reset = NULL,
+};
+
 /* ---- items ------------------------------------------------------------------- */
 
 /* The numbered item key stores, or NULL (files, the directory, bit 14, or
@@ -313,7 +461,18 @@ void vfwcfg_reset(struct vfwcfg *fw)
 {
 	spin_lock(&fw->lock);
 	select_item(fw, FW_CFG_SIGNATURE);
+	fw->dma_address = 0;
 	spin_unlock(&fw->lock);
+}
+
+void vfwcfg_enable_dma(struct vfwcfg *fw, const struct vfwcfg_guest_memory *mem)
+{
+	if (!mem || !mem->read || !mem->write)
+		return;
+	spin_lock(&fw->lock);
+	fw->mem = *mem;
+	spin_unlock(&fw->lock);
+	set_number(fw, FW_CFG_ID, FW_CFG_ID_TRADITIONAL | FW_CFG_ID_DMA, 4);
 }
 
 /* QEMU's fw_cfg_arch_create for the items our board has. */

@@ -14,8 +14,21 @@
  *   32-bit                       never delivered by the bus (it leaves the
  *                                range): all ones / dropped. If one came,
  *                                it would read 0 and write nothing.
- * No DMA: FW_CFG_ID reads 1 (bit 0 traditional interface, bit 1 DMA
- * clear) and port 0x514 is left unclaimed (all ones, as no device).
+ * DMA (vfwcfg_dma_ops on the 8 ports 0x514-0x51B, once vfwcfg_enable_dma
+ * gave the device the VM's memory; FW_CFG_ID then reads 3: bit 1 DMA), as
+ * QEMU's fw_cfg_dma_mem_ops: reads give "QEMU CFG", byte i at 0x514 + i;
+ * a dword write at 0x514 is the high half of a FWCfgDmaAccess's address,
+ * big-endian (the guest's outl of the swapped value), one at 0x518 the low
+ * half, which runs the transfer: the 16-byte structure (BE32 control,
+ * BE32 length, BE64 address) read from guest RAM; control bit 3 (SELECT)
+ * selects the item in bits 31:16; bit 1 (READ) copies length bytes from
+ * the item's offset to the address, zeros past the item's end; bit 2
+ * (SKIP) moves the offset; bit 4 (WRITE) is an error (no item is
+ * writable); none of them: nothing. The control word is then written back
+ * 0, or 1 (ERROR) when the structure or the buffer is not guest RAM or it
+ * was a write. Other sizes and ports are ignored, as QEMU refuses them.
+ * The transfer runs in the vCPU's exit, under the device's lock; its work
+ * is bounded by the VM's RAM (a copy stops at the first byte outside it).
  *
  * Selector: bit 15 picks the architecture-specific items (0x8000+); bit
  * 14 (the old "write" channel) is ignored as QEMU ignores it: 0x4000 reads
@@ -64,7 +77,7 @@
  *   under genroms/ and vgaroms/: SeaBIOS's inputs (our ACPI tables are
  *   placed in guest memory directly, pc_layout.h); vfwcfg_add_file can
  *   add any of them.
- * What a test kernel reads: the signature and ID (is it there, no DMA),
+ * What a test kernel reads: the signature and ID (is it there, DMA),
  * RAM size, CPU counts, the directory and "etc/e820".
  *
  * Data: numbers set with vfwcfg_set_u16/u32/u64 and the e820 tables are
@@ -119,7 +132,10 @@
 #define FW_CFG_E820_TABLE     (FW_CFG_ARCH_LOCAL + 3)
 #define FW_CFG_HPET           (FW_CFG_ARCH_LOCAL + 4)
 
-#define FW_CFG_ID_TRADITIONAL 0x1u    /* FW_CFG_ID bit 0; bit 1 (DMA) we leave clear */
+#define FW_CFG_ID_TRADITIONAL 0x1u    /* FW_CFG_ID bit 0 */
+#define FW_CFG_ID_DMA         0x2u    /* bit 1: the DMA interface (vfwcfg_enable_dma) */
+#define VFWCFG_PORT_DMA       0x514u
+#define VFWCFG_DMA_PORTS      8u
 
 #define VFWCFG_MAX_FILES      32      /* QEMU's default file slots: selectors 0x20-0x3f */
 #define VFWCFG_FILE_NAME_SIZE 56      /* with its NUL: names of 1-55 characters */
@@ -170,8 +186,18 @@ struct vfwcfg_file {
 	struct vfwcfg_item item;
 };
 
+/* Guest RAM, for DMA: copy len bytes between gpa and buf; false when any
+ * byte is not the VM's RAM (part may have been copied). */
+struct vfwcfg_guest_memory {
+	bool (*read)(void *ctx, uint64_t gpa, void *buf, uint32_t len);
+	bool (*write)(void *ctx, uint64_t gpa, const void *buf, uint32_t len);
+	void *ctx;
+};
+
 struct vfwcfg {
 	struct spinlock lock;
+	struct vfwcfg_guest_memory mem;   /* read NULL: no DMA */
+	uint64_t dma_address;     /* the high half written so far */
 	uint16_t selector;        /* as the guest wrote it */
 	uint32_t offset;          /* into the selected item; stops at its end */
 	struct vfwcfg_item generic[VFWCFG_NUMBERED];   /* 0x0000-0x001f */
@@ -183,13 +209,17 @@ struct vfwcfg {
 	uint8_t e820_reserve[4 + VFWCFG_E820_MAX * sizeof(struct vfwcfg_e820_entry)];
 };
 
-extern const struct pio_ops vfwcfg_ops;   /* 2 ports: 0x510-0x511 */
+extern const struct pio_ops vfwcfg_ops;       /* 2 ports: 0x510-0x511 */
+extern const struct pio_ops vfwcfg_dma_ops;   /* 8 ports: 0x514-0x51B */
 
 /* The items every fw_cfg has (QEMU's fw_cfg_common_realize): signature,
  * ID 1, UUID 0, NOGRAPHIC 0, BOOT_MENU 0; no files; the signature selected. */
 void vfwcfg_init(struct vfwcfg *fw);
-/* Selects FW_CFG_SIGNATURE, offset 0. Items stay. */
+/* Selects FW_CFG_SIGNATURE, offset 0, no DMA address half. Items stay. */
 void vfwcfg_reset(struct vfwcfg *fw);
+/* The DMA interface on, through mem (copied; both functions needed):
+ * FW_CFG_ID gets bit 1. */
+void vfwcfg_enable_dma(struct vfwcfg *fw, const struct vfwcfg_guest_memory *mem);
 
 /* A numbered item (0x0000-0x001f but not FW_CFG_FILE_DIR, or
  * 0x8000-0x801f; bit 14 clear), set or replaced: a little-endian number

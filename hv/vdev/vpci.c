@@ -290,16 +290,138 @@ const struct pio_ops vpci_config_data_ops = {
 	.name = "pci-config-data", .read = config_data_read, .write = config_data_write, .reset = vpci_reset_op,
 };
 
+/* ---- the regions behind BARs ------------------------------------------------- */
+
+/* Where BAR bar of f decodes now, QEMU's pci_bar_address: its space
+ * enabled in the command register, an address that is not 0 and whose
+ * last byte neither wraps nor (32-bit BARs) reaches 0xFFFFFFFF. Under the
+ * bus lock. */
+static bool bar_mapped(const struct vpci_function *f, unsigned bar, bool io, uint64_t *base)
+{
+	uint64_t size = f->bar_size[bar];
+	if (!size)
+		return false;
+	uint32_t low = get_le32(f->config + PCI_BAR0 + 4 * bar);
+	if (!!(low & VPCI_BAR_IO) != io)
+		return false;
+	uint16_t cmd = (uint16_t)(f->config[PCI_COMMAND] | f->config[PCI_COMMAND + 1] << 8);
+	if (!(cmd & (io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)))
+		return false;
+	uint64_t addr = vpci_function_bar_address(f, bar) & ~(size - 1), last = addr + size - 1;
+	bool mem64 = !io && (low & 0x6u) == VPCI_BAR_MEM64;
+	if (addr == 0 || last <= addr || (!mem64 && last >= 0xffffffffu))
+		return false;
+	*base = addr;
+	return true;
+}
+
+/* The function and BAR whose region holds [addr, addr + size), or NULL.
+ * Under the bus lock. */
+static struct vpci_function *bar_at(struct vpci *pci, bool io, uint64_t addr, unsigned size, unsigned *bar,
+				    uint64_t *off)
+{
+	if (size != 1 && size != 2 && size != 4 && (io || size != 8))
+		return NULL;
+	for (unsigned i = 0; i < pci->count; i++) {
+		struct vpci_function *f = &pci->functions[i];
+		if (!f->bar_ops)
+			continue;
+		for (unsigned b = 0; b < VPCI_NUM_BARS; b++) {
+			uint64_t base;
+			if (!bar_mapped(f, b, io, &base) || addr < base || addr - base >= f->bar_size[b] ||
+			    size > f->bar_size[b] - (addr - base))
+				continue;
+			*bar = b;
+			*off = addr - base;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static bool bar_read(struct vpci *pci, bool io, uint64_t addr, unsigned size, uint64_t *val)
+{
+	unsigned bar = 0;
+	uint64_t off = 0;
+
+	spin_lock(&pci->lock);
+	struct vpci_function *f = bar_at(pci, io, addr, size, &bar, &off);
+	if (f)
+		*val = f->bar_ops->read ? f->bar_ops->read(f->bar_ctx, bar, off, size) : ~0ull;
+	spin_unlock(&pci->lock);
+	return f != NULL;
+}
+
+static bool bar_write(struct vpci *pci, bool io, uint64_t addr, unsigned size, uint64_t val)
+{
+	unsigned bar = 0;
+	uint64_t off = 0;
+
+	spin_lock(&pci->lock);
+	struct vpci_function *f = bar_at(pci, io, addr, size, &bar, &off);
+	if (f && f->bar_ops->write)
+		f->bar_ops->write(f->bar_ctx, bar, off, size, val);
+	spin_unlock(&pci->lock);
+	return f != NULL;
+}
+
+/* A BAR read cut to its size (io: I/O space, else memory). */
+static bool bar_read_sized(struct vpci *pci, bool io, uint64_t addr, unsigned size, uint64_t *val)
+{
+	uint64_t v = 0;
+	if (!bar_read(pci, io, addr, size, &v))
+		return false;
+	*val = size >= 8 ? v : v & (((uint64_t)1 << (8 * size)) - 1);
+	return true;
+}
+
+bool vpci_io_read(struct vpci *pci, uint16_t port, unsigned size, uint32_t *val)
+{
+	uint64_t v = 0;
+	if (!bar_read_sized(pci, true, port, size, &v))
+		return false;
+	*val = (uint32_t)v;
+	return true;
+}
+
+bool vpci_io_write(struct vpci *pci, uint16_t port, unsigned size, uint32_t val)
+{
+	return bar_write(pci, true, port, size, val & size_mask(size));
+}
+
+bool vpci_mem_claims(struct vpci *pci, uint64_t gpa)
+{
+	unsigned bar = 0;
+	uint64_t off = 0;
+
+	spin_lock(&pci->lock);
+	bool hit = bar_at(pci, false, gpa, 1, &bar, &off) != NULL;
+	spin_unlock(&pci->lock);
+	return hit;
+}
+
+bool vpci_mem_read(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t *val)
+{
+	return bar_read_sized(pci, false, gpa, size, val);
+}
+
+bool vpci_mem_write(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t val)
+{
+	return bar_write(pci, false, gpa, size, val);
+}
+
 /* ---- the board's functions ---------------------------------------------------- */
 
 #define INTEL 0x8086
 
 /* 00:00.0, Intel 82441FX PMC (i440FX): the host bridge. QEMU sets SMRAM to
- * 0x02 (C_BASE_SEG = 010b, compatible SMRAM at 0xA0000, closed). Its PAM
- * registers 0x59-0x5F (which of 0xC0000-0xFFFFF reads DRAM) and SMRAM 0x72
- * are plain read/write bytes here, with no effect: our guests' memory below
- * 1 MiB is RAM whatever they say, and there is no SMM. Not modelled: the
- * byte 0x57 QEMU fills with the RAM size for old coreboot (reads 0). */
+ * 0x02 (C_BASE_SEG = 010b, compatible SMRAM at 0xA0000, closed); the PAM
+ * registers 0x59-0x5F read 0 here until the board's firmware state writes
+ * what SeaBIOS leaves in them and in SMRAM, and maps the legacy window as
+ * those PAM bytes say (hv/vdev/pc.c, pc_legacy.h). A guest's later writes
+ * to them are plain read/write bytes with no effect (the window stays as
+ * the firmware left it), and there is no SMM. Not modelled: the byte 0x57
+ * QEMU fills with the RAM size for old coreboot (reads 0). */
 static int add_host_bridge(struct vpci *pci)
 {
 	struct vpci_function f;

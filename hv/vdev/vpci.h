@@ -55,6 +55,16 @@
  * the spec says (3.6.5.1 / 6.2.5.1): write all ones, read back the size
  * mask with the type bits; an undeclared BAR reads 0.
  *
+ * Decoding. A function that gives bar_ops has regions behind its BARs:
+ * where the guest placed them, and while its command register enables
+ * their space (I/O, memory), an access there reaches bar_ops (vpci_io_*,
+ * vpci_mem_*: the port and MMIO buses ask vpci about what no fixed range
+ * of theirs claims, iobus_set_fallback / mmiobus_set_fallback). Which
+ * addresses are mapped is QEMU's rule (hw/pci/pci.c pci_bar_address): a
+ * BAR at address 0, or whose last byte wraps or reaches 0xFFFFFFFF (a
+ * 32-bit BAR), maps nothing. Not QEMU's: a BAR over a board device or RAM
+ * is behind it (QEMU maps BARs above the ISA devices, priority 1).
+ *
  * Reset. vpci_reset() (the ops' reset) clears CONFIG_ADDRESS and puts
  * every function's configuration space back as it was when added.
  *
@@ -126,6 +136,15 @@ struct vpci_function;
  * or 4, val the value the guest wrote (before the masks). */
 typedef void (*vpci_write_hook)(void *ctx, struct vpci_function *f, unsigned reg, unsigned size, uint32_t val);
 
+/* A function's regions behind its BARs (Decoding above): off from the
+ * BAR's address, size 1, 2, 4 or 8 (8: memory only), the access wholly
+ * inside the BAR. Called under vpci's lock: the same rules as a write
+ * hook. */
+struct vpci_bar_ops {
+	uint64_t (*read)(void *ctx, unsigned bar, uint64_t off, unsigned size);
+	void (*write)(void *ctx, unsigned bar, uint64_t off, unsigned size, uint64_t val);
+};
+
 struct vpci_function {
 	uint8_t bus, dev, fn;              /* bus 0, device 0-31, function 0-7 */
 	uint8_t config[VPCI_CONFIG_SIZE];  /* what the guest reads */
@@ -134,6 +153,8 @@ struct vpci_function {
 	uint64_t bar_size[VPCI_NUM_BARS];  /* 0 = no BAR (the upper half of a 64-bit one: 0) */
 	vpci_write_hook write_hook;        /* may be NULL */
 	void *hook_ctx;
+	const struct vpci_bar_ops *bar_ops;   /* NULL: its BARs decode nothing */
+	void *bar_ctx;
 };
 
 struct vpci {
@@ -184,6 +205,16 @@ int vpci_add_function(struct vpci *pci, const struct vpci_function *f);
 /* The function on the bus at bus/dev/fn, or NULL. The pointer is stable;
  * touch its config only under pci->lock or before the VM runs. */
 struct vpci_function *vpci_find_function(struct vpci *pci, uint8_t bus, uint8_t dev, uint8_t fn);
+
+/* An access to port/gpa where a function's enabled BAR has placed its
+ * region: done (the read's value in *val) and true, or false when no BAR
+ * holds the whole access (the bus then treats it as unclaimed).
+ * vpci_mem_claims: whether a BAR's region holds gpa (one byte). */
+bool vpci_io_read(struct vpci *pci, uint16_t port, unsigned size, uint32_t *val);
+bool vpci_io_write(struct vpci *pci, uint16_t port, unsigned size, uint32_t val);
+bool vpci_mem_claims(struct vpci *pci, uint64_t gpa);
+bool vpci_mem_read(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t *val);
+bool vpci_mem_write(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t val);
 
 /* The functions of QEMU 7.2's `-M pc` that the board has (PCI IDs and reset
  * values from hw/pci-host/i440fx.c, hw/isa/piix3.c, hw/acpi/piix4.c, with

@@ -287,7 +287,10 @@ static void catch_up(struct vrtc *rtc, uint64_t t)
 	rtc->accounted_tsc = t;
 	if (!rtc->divider_running)
 		return;
-	uint32_t period = periodic_cycles(rtc->cmos[VRTC_REG_A]);
+	/* PF only while PIE is set: QEMU 7.2 runs its periodic timer only
+	 * then (mc146818rtc.c rtc_periodic_clock_ticks), where the MC146818A
+	 * sets PF whatever PIE says. QEMU is the board's oracle. */
+	uint32_t period = (rtc->cmos[VRTC_REG_B] & VRTC_B_PIE) ? periodic_cycles(rtc->cmos[VRTC_REG_A]) : 0;
 	if (period && divider_cycles(rtc, t) / period != divider_cycles(rtc, from) / period)
 		flags |= VRTC_C_PF;
 	if (clock_running(rtc)) {

@@ -41,10 +41,10 @@
  *          bit 7 of the hour = PM. DSE (0): kept, not acted on (as QEMU).
  *          A clock byte written while the clock runs sets the time at once.
  *   reg C  IRQF (7) = any of PF (6), AF (5), UF (4) with its enable. The
- *          flags are set by their events whether or not enabled; a read
- *          returns them and clears them all. (The datasheet: "PF is active
- *          independent of the state of PIE". QEMU 7.2 sets PF only while
- *          PIE is set, its periodic timer running only then: a departure.)
+ *          flags are set by their events whether or not enabled, except
+ *          PF, set only while PIE is set, as QEMU 7.2 does (its periodic
+ *          timer runs only then; the datasheet has PF "independent of the
+ *          state of PIE"); a read returns them and clears them all.
  *   reg D  VRT (7): always 1 (the battery is good).
  *   Alarm  bytes 0x01/0x03/0x05 compared with the time at each update; a
  *          byte of 0xC0-0xFF matches any value ("don't care"); a byte no

@@ -20,6 +20,12 @@
 # lacks (so it prints no warnings).
 DIFF_CPU=EPYC-Rome,-rdseed,-sha-ni,-rdpid,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext,-perfctr-core,-clzero,-xsaveerptr,-wbnoinvd,-ibpb,-amd-stibp,-nrip-save,-xsavec,-xsaves
 DIFF_TIMEOUT=60
+# Extra words for one test, set around its difftest call (empty for the
+# rest): DIFF_QEMU_ARGS goes on QEMU's command line (e.g. "-device
+# pc-testdev"), DIFF_VM_OPTS on the VM's line before "--" (e.g.
+# "testdev=on").
+DIFF_QEMU_ARGS=""
+DIFF_VM_OPTS=""
 
 # qemu_kernel_reference DIR KERNEL_FILE MEM CPUS ARGS INITRD LOG: runs QEMU's
 # -kernel in DIR (file names relative to it); sets REF_EXIT to the guest's
@@ -28,12 +34,13 @@ DIFF_TIMEOUT=60
 # "timeout"/"status S" when QEMU ended otherwise.
 qemu_kernel_reference() {
 	local dir=$1 kernel=$2 mem=$3 cpus=$4 args=$5 initrd=$6 log=$7 status
-	local initrd_opt=()
+	local initrd_opt=() extra=()
 	[[ -n $initrd ]] && initrd_opt=(-initrd "$initrd")
+	read -r -a extra <<<"$DIFF_QEMU_ARGS"
 	rm -f "$log.trace"
 	(cd "$dir" && timeout "$DIFF_TIMEOUT" qemu-system-x86_64 -accel tcg -M pc,hpet=off -nodefaults \
 		-cpu "$DIFF_CPU" -m "$mem" -smp "$cpus" -device isa-debug-exit,iobase=0xf4,iosize=4 \
-		-serial "file:$log" -display none -no-reboot -kernel "$kernel" -append "$args" "${initrd_opt[@]}" \
+		-serial "file:$log" -display none -no-reboot -kernel "$kernel" -append "$args" "${initrd_opt[@]}" "${extra[@]}" \
 		-trace qemu_system_shutdown_request -D "$log.trace" </dev/null >"$log.qemu.out" 2>&1)
 	status=$?
 	if ((status == 124)); then
@@ -97,7 +104,7 @@ difftest() {
 hv_kernel_report() {
 	local name=$1 elf=$2 vm=$3 mem=$4 cpus=$5 args=$6 got=$7
 	shift 7
-	make_iso "$name" "on_idle=poweroff" "$elf vm=$vm type=multiboot mem=$mem cpus=$cpus -- $args" "$@"
+	make_iso "$name" "on_idle=poweroff" "$elf vm=$vm type=multiboot mem=$mem cpus=$cpus${DIFF_VM_OPTS:+ $DIFF_VM_OPTS} -- $args" "$@"
 	qemu_boot "$name" "$ISO" 120 --mem "$(host_mem_for "$mem")" --smp "$((cpus > 2 ? cpus : 2))" \
 		--until "\\] vm $vm stopped: "
 	{
@@ -172,6 +179,17 @@ test_diff_fwstate() {
 
 test_diff_fwstate_four_cpus() {
 	difftest diff_fwstate_smp fwstate 128M 4 ""
+}
+
+# The legacy window 0xA0000-0xFFFFF (docs/pc.md): which pages are RAM and
+# which read-only, stores of each shape there, the PAM and SMRAM bytes.
+test_diff_legacy_window() {
+	difftest diff_legacy legacy 128M 1 ""
+}
+
+# The same at the smallest sensible RAM and with application processors.
+test_diff_legacy_window_16m_two_cpus() {
+	difftest diff_legacy_16m legacy 16M 2 ""
 }
 
 # ACPI discovery and S5: QEMU powers off, the VM stops with "poweroff".
@@ -265,6 +283,34 @@ exit: exit code 0
 EOF
 }
 
+# QEMU's test devices (testdev.c): -device pc-testdev -device pci-testdev
+# against testdev=on.
+test_diff_testdev() {
+	DIFF_QEMU_ARGS="-device pc-testdev -device pci-testdev" DIFF_VM_OPTS="testdev=on" \
+		difftest diff_testdev testdev 16M 1 ""
+}
+
+# Without them (no option, no -device): the ports read all ones, no PCI
+# function is pci-testdev. Then the window at 0xFF000000, which nothing
+# claims: QEMU reads 0 (unassigned memory), the hypervisor stops the VM
+# (docs/pc.md: a missing model is never silent), each side checked alone.
+test_diff_testdev_absent() {
+	difftest diff_testdev_absent testdev 16M 1 "absent"
+	local dir=$OUT/testdev_absent_mmio.ref
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	ln -s "$PWD/build/testkernels/testdev.elf" "$dir/testdev"
+	qemu_kernel_reference "$dir" testdev 16M 1 "absent mmio" "" "$PWD/$dir/serial.log"
+	grep -q '^absent: 0xff000000 reads 0x00000000$' "$dir/serial.log" ||
+		fail "QEMU: no line 'absent: 0xff000000 reads 0x00000000' in $dir/serial.log"
+	[[ $REF_EXIT == 0 ]] || fail "QEMU's run ended with $REF_EXIT, not exit code 0"
+	hv_kernel_report testdev_absent_mmio build/testkernels/testdev.elf testdev 16M 1 "absent mmio" \
+		"$OUT/testdev_absent_mmio.hv.txt"
+	expect_line '^testdev\| absent: reading 0xff000000$'
+	expect_no_line '^testdev\| absent: 0xff000000 reads'
+	expect_line '\] vm testdev stopped: error: read of guest-physical 0xff000000, outside its RAM'
+}
+
 # A copy of a test kernel with bytes changed: patch_kernel OUT KERNEL PYTHON
 # (PYTHON edits the bytearray `b`).
 patch_kernel() {
@@ -322,8 +368,9 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
-	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_pic test_diff_pit
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_legacy_window test_diff_legacy_window_16m_two_cpus
+	test_diff_pic test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
-	test_x2apic_tscdl
+	test_x2apic_tscdl test_diff_testdev test_diff_testdev_absent
 )

@@ -95,9 +95,9 @@ static void expect_fadt(const struct acpi_board *b, const uint8_t *t)
 		want |= (uint32_t)BIT(18);     /* FORCE_APIC_CLUSTER_MODEL, as QEMU above 8 CPUs */
 	EXPECT_EQ(f.flags, want);          /* TMR_VAL_EXT (bit 8) clear: 24-bit PM timer */
 	EXPECT_EQ(f.sci_int, b->sci_irq);
-	EXPECT_EQ(f.smi_cmd, 0);
-	EXPECT_EQ(f.acpi_enable, 0);
-	EXPECT_EQ(f.acpi_disable, 0);
+	EXPECT_EQ(f.smi_cmd, b->smi_cmd_port);
+	EXPECT_EQ(f.acpi_enable, b->smi_cmd_port ? b->acpi_enable : 0);
+	EXPECT_EQ(f.acpi_disable, b->smi_cmd_port ? b->acpi_disable : 0);
 	EXPECT_EQ(f.pm1a_evt_blk, b->pm1a_evt_port);
 	EXPECT_EQ(f.pm1b_evt_blk, 0);
 	EXPECT_EQ(f.pm1a_cnt_blk, b->pm1a_cnt_port);
@@ -373,7 +373,8 @@ static void expect_tables(const struct acpi_board *b)
 	EXPECT_EQ(power.pm1a_cnt.space_id, ACPI_GAS_IO);
 	EXPECT_EQ(power.pm1a_cnt.address, b->pm1a_cnt_port);
 	EXPECT_EQ(power.pm1b_cnt.address, 0);
-	EXPECT_EQ(power.smi_cmd, 0);
+	EXPECT_EQ(power.smi_cmd, 0xb2);            /* QEMU's SMI handshake: ACPI_ENABLE 0xf1 */
+	EXPECT_EQ(power.acpi_enable, 0xf1);
 	EXPECT_TRUE(power.reset_reg_supported);
 	EXPECT_EQ(power.reset_reg.address, b->reset_port);
 	EXPECT_EQ(power.reset_value, b->reset_value);

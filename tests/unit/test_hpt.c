@@ -616,6 +616,69 @@ static void check_destroy_after_failures(bool nested)
 static void test_destroy_after_failed_maps_host(void) { check_destroy_after_failures(false); }
 static void test_destroy_after_failed_maps_nested(void) { check_destroy_after_failures(true); }
 
+/* Permissions change on whole leaves, addresses and sizes stay; the
+ * refusals are unmap's (no split, no hole, bad arguments) plus W+X in a
+ * host table, and each changes nothing. */
+static void test_protect_nested(void)
+{
+	struct hpt h;
+	unsigned rwx = HPT_R | HPT_W | HPT_X, rx = HPT_R | HPT_X;
+	reset_pool();
+	EXPECT_EQ(make_hpt(&h, true, true), 0);
+	EXPECT_EQ(hpt_map(&h, 0, 0x40000000, MiB, rwx), 0);                   /* 4 KiB pages */
+	EXPECT_EQ(hpt_map(&h, MiB, 0x40000000 + MiB, 3 * MiB, rwx), 0);        /* 4 KiB, then 2 MiB */
+	EXPECT_EQ(hpt_protect(&h, 0xc3000, 0x25000, rx), 0);
+	EXPECT_EQ(hpt_protect(&h, 0xf0000, 0x10000, rx), 0);
+	EXPECT_TRUE(range_maps(&h, 0, 0x40000000, 0xc3000, rwx));
+	EXPECT_TRUE(range_maps(&h, 0xc3000, 0x400c3000, 0x25000, rx));
+	EXPECT_TRUE(range_maps(&h, 0xe8000, 0x400e8000, 0x8000, rwx));
+	EXPECT_TRUE(range_maps(&h, 0xf0000, 0x400f0000, 0x10000, rx));
+	EXPECT_TRUE(range_maps(&h, MiB, 0x40000000 + MiB, 3 * MiB, rwx));
+	/* a whole 2 MiB page may change, to read-only without execute too */
+	EXPECT_EQ(hpt_protect(&h, 2 * MiB, 2 * MiB, HPT_R), 0);
+	EXPECT_TRUE(range_maps(&h, 2 * MiB, 0x40000000 + 2 * MiB, 2 * MiB, HPT_R));
+	static const struct { hva_t va; uint64_t size; } bad[] = {
+		{ 2 * MiB, 4 * KiB },            /* head of the 2 MiB page */
+		{ 3 * MiB, MiB + 4 * KiB },      /* its tail, and a hole after */
+		{ 4 * MiB, 4 * KiB },            /* nothing there */
+		{ 0xff000, 0 },                  /* bad arguments */
+		{ 0xff001, 4 * KiB },
+		{ 0x0000800000000000ull, 4 * KiB },
+		{ UINT64_MAX & ~0xfffull, 8 * KiB },   /* wraps */
+	};
+	uint64_t used = h.pages_used;
+	snap_take();
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(hpt_protect(&h, bad[i].va, bad[i].size, rwx), -1);
+		EXPECT_TRUE(snap_same());
+	}
+	EXPECT_EQ(h.pages_used, used);
+	/* back as they were: every page of the first 4 MiB read-write again */
+	EXPECT_EQ(hpt_protect(&h, 0, 2 * MiB, rwx), 0);
+	EXPECT_EQ(hpt_protect(&h, 2 * MiB, 2 * MiB, rwx), 0);
+	EXPECT_TRUE(range_maps(&h, 0, 0x40000000, 4 * MiB, rwx));
+	EXPECT_EQ(h.pages_used, used);
+	hpt_destroy(&h, NULL, NULL);
+	EXPECT_EQ(pool_nlive, 0);
+}
+
+static void test_protect_host_refuses_wx(void)
+{
+	struct hpt h;
+	reset_pool();
+	EXPECT_EQ(make_hpt(&h, false, true), 0);
+	EXPECT_EQ(hpt_map(&h, 0x200000, 0x200000, 0x3000, HPT_R | HPT_W), 0);
+	snap_take();
+	EXPECT_EQ(hpt_protect(&h, 0x200000, 0x3000, HPT_R | HPT_W | HPT_X), -1);
+	EXPECT_TRUE(snap_same());
+	EXPECT_EQ(hpt_protect(&h, 0x201000, 0x1000, HPT_R | HPT_X | HPT_GLOBAL), 0);
+	EXPECT_TRUE(range_maps(&h, 0x200000, 0x200000, 0x1000, HPT_R | HPT_W));
+	EXPECT_TRUE(range_maps(&h, 0x201000, 0x201000, 0x1000, HPT_R | HPT_X | HPT_GLOBAL));
+	EXPECT_TRUE(range_maps(&h, 0x202000, 0x202000, 0x1000, HPT_R | HPT_W));
+	hpt_destroy(&h, NULL, NULL);
+	EXPECT_EQ(pool_nlive, 0);
+}
+
 int main(void)
 {
 	RUN(test_walk_reports_each_level);
@@ -640,6 +703,8 @@ int main(void)
 	RUN(test_unmap_refuses_split_nested);
 	RUN(test_destroy_after_failed_maps_host);
 	RUN(test_destroy_after_failed_maps_nested);
+	RUN(test_protect_nested);
+	RUN(test_protect_host_refuses_wx);
 	free(pool);
 	TEST_MAIN_END();
 }

@@ -48,6 +48,9 @@ static uint32_t tmr_rd(struct vacpi_pm *pm, uint16_t off, unsigned size) { retur
 static uint32_t gpe_rd(struct vacpi_pm *pm, uint16_t off, unsigned size) { return vacpi_pm_gpe_ops.read(pm, NULL, off, size); }
 static void gpe_wr(struct vacpi_pm *pm, uint16_t off, unsigned size, uint32_t v) { vacpi_pm_gpe_ops.write(pm, NULL, off, size, v); }
 
+static uint32_t apm_rd(struct vacpi_pm *pm, uint16_t off, unsigned size) { return vacpi_pm_apm_ops.read(pm, NULL, off, size); }
+static void apm_wr(struct vacpi_pm *pm, uint16_t off, unsigned size, uint32_t v) { vacpi_pm_apm_ops.write(pm, NULL, off, size, v); }
+
 static uint64_t count_at(uint64_t t, uint64_t hz)
 {
 	return (uint64_t)((unsigned __int128)t * F / hz);
@@ -58,7 +61,8 @@ static void test_reset_values(void)
 	struct vacpi_pm pm;
 	setup(&pm, EXACT_HZ, 0);
 	EXPECT_EQ(evt_rd(&pm, 0, 4), 0);
-	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);   /* ACPI mode from the start (no SMM) */
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), 0);                  /* legacy mode until ACPI_ENABLE (QEMU with SMM) */
+	EXPECT_EQ(apm_rd(&pm, 0, 2), 0);
 	EXPECT_EQ(gpe_rd(&pm, 0, 4), 0);
 	EXPECT_EQ(tmr_rd(&pm, 0, 4), 0);
 	EXPECT_TRUE(!sci);
@@ -70,11 +74,47 @@ static void test_reset_values(void)
 	vacpi_pm_set_gpe(&pm, 1);
 	vacpi_pm_power_button(&pm);
 	EXPECT_TRUE(sci);
+	apm_wr(&pm, 0, 2, 0x55f1);
 	vacpi_pm_tmr_ops.reset(&pm);
 	EXPECT_TRUE(!sci);
 	EXPECT_EQ(evt_rd(&pm, 0, 4), 0);
-	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), 0);
+	EXPECT_EQ(apm_rd(&pm, 0, 2), 0);
 	EXPECT_EQ(gpe_rd(&pm, 0, 4), 0);
+}
+
+/* The SMI handshake (ACPI 6.5, 4.8.2.5) as QEMU's piix4 answers it:
+ * ACPI_ENABLE on APM_CNT sets SCI_EN, ACPI_DISABLE clears it, anything
+ * else leaves it; both bytes read back; SCI_EN is also writable directly
+ * (QEMU keeps the bit as written). */
+static void test_apm_smi_handshake(void)
+{
+	struct vacpi_pm pm;
+	setup(&pm, EXACT_HZ, 0);
+	apm_wr(&pm, 0, 1, 0x12);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2) & VACPI_CNT_SCI_EN, 0);
+	EXPECT_EQ(apm_rd(&pm, 0, 1), 0x12);
+	apm_wr(&pm, 0, 1, PC_ACPI_ENABLE);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);
+	apm_wr(&pm, 0, 1, 0x00);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);
+	apm_wr(&pm, 1, 1, 0xa5);                          /* status: a byte, no effect */
+	EXPECT_EQ(apm_rd(&pm, 0, 2), 0xa500);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);
+	apm_wr(&pm, 0, 1, PC_ACPI_DISABLE);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), 0);
+	/* a word write is two byte writes, control first */
+	apm_wr(&pm, 0, 2, 0x3cf1);
+	EXPECT_EQ(cnt_rd(&pm, 0, 2), VACPI_CNT_SCI_EN);
+	EXPECT_EQ(apm_rd(&pm, 0, 2), 0x3cf1);
+	/* malformed: past the two ports, any size */
+	for (unsigned off = 0; off < 8; off++)
+		for (unsigned size = 0; size <= 8; size++) {
+			apm_wr(&pm, (uint16_t)off, size, 0xffffffffu);
+			(void)apm_rd(&pm, (uint16_t)off, size);
+		}
+	EXPECT_EQ(apm_rd(&pm, 2, 1), 0xff);
+	EXPECT_EQ(apm_rd(&pm, 1, 2), 0xffff);             /* status 0xff, then past the end */
 }
 
 static void test_timer_rate(void)
@@ -347,6 +387,7 @@ static void test_out_of_range_accesses(void)
 int main(void)
 {
 	RUN(test_reset_values);
+	RUN(test_apm_smi_handshake);
 	RUN(test_timer_rate);
 	RUN(test_timer_monotonic_across_wraps);
 	RUN(test_timer_byte_and_word_reads);

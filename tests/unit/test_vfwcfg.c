@@ -97,6 +97,199 @@ static void test_id_without_dma(void)
 	free(b);
 }
 
+/* ---- DMA ---------------------------------------------------------------------- */
+
+/* Guest RAM for DMA: 64 KiB at gpa 0; anything else is not RAM. */
+#define RAM_BYTES 0x10000u
+static uint8_t ram[RAM_BYTES];
+static unsigned mem_reads, mem_writes;
+
+static bool ram_read(void *ctx, uint64_t gpa, void *buf, uint32_t len)
+{
+	(void)ctx;
+	mem_reads++;
+	if (gpa >= RAM_BYTES || len > RAM_BYTES - gpa)
+		return false;
+	memcpy(buf, ram + gpa, len);
+	return true;
+}
+
+static bool ram_write(void *ctx, uint64_t gpa, const void *buf, uint32_t len)
+{
+	(void)ctx;
+	mem_writes++;
+	if (gpa >= RAM_BYTES || len > RAM_BYTES - gpa)
+		return false;
+	memcpy(ram + gpa, buf, len);
+	return true;
+}
+
+static struct board *dma_board_new(void)
+{
+	struct board *b = board_new();
+	vfwcfg_enable_dma(&b->fw, &(struct vfwcfg_guest_memory){ ram_read, ram_write, NULL });
+	EXPECT_EQ(iobus_register(&b->bus, VFWCFG_PORT_DMA, VFWCFG_DMA_PORTS, &vfwcfg_dma_ops, &b->fw), 0);
+	memset(ram, 0xaa, sizeof(ram));
+	mem_reads = mem_writes = 0;
+	return b;
+}
+
+static void put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+/* A FWCfgDmaAccess at gpa access, then its address written as a driver
+ * does (iowrite32be of each half: the outl of the byte-swapped value). */
+static uint32_t dma(struct board *b, uint32_t access, uint32_t control, uint32_t length, uint64_t address)
+{
+	put_be(ram + access, control, 4);
+	put_be(ram + access + 4, length, 4);
+	put_be(ram + access + 8, address, 8);
+	iobus_write(&b->bus, NULL, 0x514, 4, 0);
+	iobus_write(&b->bus, NULL, 0x518, 4, __builtin_bswap32(access));
+	return be32(ram + access);
+}
+
+#define SEL(key) ((uint32_t)(key) << 16 | 0x08u)
+#define DREAD  0x02u
+#define DSKIP  0x04u
+#define DWRITE 0x10u
+
+/* ID 3 and "QEMU CFG" at 0x514, byte by byte, at every size (QEMU's
+ * fw_cfg_dma_mem_read). */
+static void test_dma_signature_and_id(void)
+{
+	struct board *b = dma_board_new();
+	EXPECT_EQ(fw_le(b, FW_CFG_ID, 4), FW_CFG_ID_TRADITIONAL | FW_CFG_ID_DMA);
+	const char *sig = "QEMU CFG";
+	for (unsigned i = 0; i < 8; i++)
+		EXPECT_EQ(iobus_read(&b->bus, NULL, (uint16_t)(0x514 + i), 1), (uint8_t)sig[i]);
+	EXPECT_EQ(iobus_read(&b->bus, NULL, 0x514, 4), le32((const uint8_t *)"QEMU"));
+	EXPECT_EQ(iobus_read(&b->bus, NULL, 0x518, 4), le32((const uint8_t *)" CFG"));
+	EXPECT_EQ(iobus_read(&b->bus, NULL, 0x516, 2), 'M' | 'U' << 8);
+	EXPECT_EQ(iobus_read(&b->bus, NULL, 0x51c, 1), 0xff);     /* past the device */
+	free(b);
+}
+
+/* Select and read in one transfer; the control word comes back 0; a read
+ * past the item's end gives zeros; the offset carries on for the next
+ * transfer and for the port. */
+static void test_dma_read(void)
+{
+	struct board *b = dma_board_new();
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DREAD, 4, 0x200), 0);
+	EXPECT_TRUE(memcmp(ram + 0x200, "QEMU", 4) == 0);
+	EXPECT_EQ(ram[0x204], 0xaa);                        /* not a byte more */
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_NB_CPUS) | DREAD, 8, 0x300), 0);
+	EXPECT_EQ(ram[0x300], 2);
+	for (unsigned i = 1; i < 8; i++)
+		EXPECT_EQ(ram[0x300 + i], 0);                   /* 0 past the item */
+	EXPECT_EQ(ram[0x308], 0xaa);
+	/* offset carries on: two halves of RAM_SIZE, then the port */
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_RAM_SIZE) | DREAD, 2, 0x400), 0);
+	EXPECT_EQ(dma(b, 0x100, DREAD, 3, 0x402), 0);
+	EXPECT_EQ(le64(ram + 0x400) & 0xffffffffffull, 128 * MiB);
+	EXPECT_EQ(fw_byte(b), (uint8_t)((128 * MiB) >> 40));
+	/* the file directory, whole, as the port gives it */
+	uint8_t port_dir[4 + 64];
+	fw_read(b, FW_CFG_FILE_DIR, port_dir, sizeof(port_dir));
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_FILE_DIR) | DREAD, sizeof(port_dir), 0x500), 0);
+	EXPECT_TRUE(memcmp(ram + 0x500, port_dir, sizeof(port_dir)) == 0);
+	/* a big read (bigger than one chunk) past the end: all zeros after the item */
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_UUID) | DREAD, 1000, 0x1000), 0);
+	for (unsigned i = 0; i < 1000; i++)
+		EXPECT_EQ(ram[0x1000 + i], 0);
+	free(b);
+}
+
+/* Skip moves the offset (not past the end); a write is an error that
+ * moves it over the item's part; no operation bit: nothing moves, control
+ * 0; length 0: nothing. */
+static void test_dma_skip_write_and_nothing(void)
+{
+	struct board *b = dma_board_new();
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DSKIP, 2, 0x200), 0);
+	EXPECT_EQ(ram[0x200], 0xaa);                        /* a skip writes nothing */
+	EXPECT_EQ(fw_byte(b), 'M');
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DSKIP, 100, 0), 0);
+	EXPECT_EQ(fw_byte(b), 0);                           /* at the end */
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DWRITE, 1, 0x200), 1);   /* read-only: ERROR */
+	EXPECT_EQ(fw_byte(b), 'E');
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | 0, 4, 0x200), 0);
+	EXPECT_EQ(fw_byte(b), 'Q');
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DREAD, 0, 0x200), 0);
+	EXPECT_EQ(ram[0x200], 0xaa);
+	/* READ wins over WRITE and SKIP, as QEMU tests it first */
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DREAD | DWRITE | DSKIP, 1, 0x200), 0);
+	EXPECT_EQ(ram[0x200], 'Q');
+	free(b);
+}
+
+/* Guest memory that is not RAM: the buffer gives ERROR; a structure that
+ * is not RAM cannot be read or answered (nothing is written); a copy that
+ * runs off RAM writes what fits in RAM's chunks, then ERROR. */
+static void test_dma_outside_ram(void)
+{
+	struct board *b = dma_board_new();
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DREAD, 4, 0xfee00000), 1);
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_SIGNATURE) | DREAD, 4, RAM_BYTES - 2), 1);
+	EXPECT_EQ(dma(b, 0x100, SEL(FW_CFG_UUID) | DREAD, 0xffffffffu, 0), 1);   /* 4 GiB: stops at RAM's end */
+	/* the structure itself out of RAM: high half 1 (4 GiB up) */
+	unsigned writes = mem_writes;
+	iobus_write(&b->bus, NULL, 0x514, 4, __builtin_bswap32(1));
+	iobus_write(&b->bus, NULL, 0x518, 4, 0);
+	EXPECT_EQ(mem_writes, writes + 1);                  /* the ERROR store, refused too */
+	/* the structure straddling RAM's end */
+	iobus_write(&b->bus, NULL, 0x514, 4, 0);
+	iobus_write(&b->bus, NULL, 0x518, 4, __builtin_bswap32(RAM_BYTES - 8));
+	free(b);
+}
+
+/* Only dword writes at 0x514 and 0x518 count; the high half is cleared by
+ * each transfer and by reset; without enable_dma nothing happens. */
+static void test_dma_malformed_accesses(void)
+{
+	struct board *b = dma_board_new();
+	put_be(ram + 0x100, SEL(FW_CFG_SIGNATURE) | DREAD, 4);
+	put_be(ram + 0x104, 4, 4);
+	put_be(ram + 0x108, 0x200, 8);
+	for (unsigned off = 0; off < 8; off++)
+		for (unsigned size = 1; size <= 2; size++)
+			iobus_write(&b->bus, NULL, (uint16_t)(0x514 + off), size, 0x01000000);
+	iobus_write(&b->bus, NULL, 0x516, 4, __builtin_bswap32(0x100));
+	EXPECT_EQ(mem_reads, 0);
+	EXPECT_EQ(ram[0x200], 0xaa);
+	/* a high half, then reset: the next low half alone is a transfer at 0x100 */
+	iobus_write(&b->bus, NULL, 0x514, 4, __builtin_bswap32(7));
+	vfwcfg_reset(&b->fw);
+	iobus_write(&b->bus, NULL, 0x518, 4, __builtin_bswap32(0x100));
+	EXPECT_EQ(be32(ram + 0x100), 0);
+	EXPECT_TRUE(memcmp(ram + 0x200, "QEMU", 4) == 0);
+	/* the ops straight, at any offset and size */
+	for (unsigned off = 0; off < 16; off++)
+		for (unsigned size = 0; size <= 8; size++) {
+			(void)vfwcfg_dma_ops.read(&b->fw, NULL, (uint16_t)off, size);
+			vfwcfg_dma_ops.write(&b->fw, NULL, (uint16_t)off, size, 0xffffffffu);
+		}
+	/* random structures: never a write outside the buffer's range */
+	srand(7);
+	for (int i = 0; i < 2000; i++) {
+		uint32_t control = (uint32_t)rand() << 16 ^ (uint32_t)rand();
+		uint32_t length = (uint32_t)rand() % 3 ? (uint32_t)rand() % 300 : (uint32_t)rand() << 8;
+		uint64_t address = (uint32_t)rand() % (2 * RAM_BYTES);
+		(void)dma(b, 0x100 + (uint32_t)(rand() % 16) * 16, control, length, address);
+	}
+	free(b);
+	/* a device without DMA: the ops do nothing */
+	b = board_new();
+	vfwcfg_dma_ops.write(&b->fw, NULL, 4, 4, 0);
+	vfwcfg_enable_dma(&b->fw, &(struct vfwcfg_guest_memory){ ram_read, NULL, NULL });
+	EXPECT_EQ(fw_le(b, FW_CFG_ID, 4), FW_CFG_ID_TRADITIONAL);
+	free(b);
+}
+
 /* The board's numbers, little-endian, at their sizes. */
 static void test_board_items(void)
 {
@@ -456,6 +649,11 @@ int main(void)
 {
 	RUN(test_signature_byte_by_byte);
 	RUN(test_id_without_dma);
+	RUN(test_dma_signature_and_id);
+	RUN(test_dma_read);
+	RUN(test_dma_skip_write_and_nothing);
+	RUN(test_dma_outside_ram);
+	RUN(test_dma_malformed_accesses);
 	RUN(test_board_items);
 	RUN(test_file_directory);
 	RUN(test_reads_past_the_end);

@@ -4,12 +4,15 @@
  * reads, counted modulo 2^24; its rate against the PIT (channel 2 timing
  * 100 ms) is within 2 % of 3.579545 MHz; it wraps to 0 after 0xffffff. Also the PM1 registers
  * as the firmware leaves them (PM1_STS without the timer bit, PM1_EN,
- * PM1_CNT; SCI_EN only as "~": board identity). Everything is printed as pass/fail or exact values; the counts
- * themselves only in "~" lines. Exit code: the number of failed checks. */
+ * PM1_CNT in legacy mode) and the SMI handshake on APM control 0xB2 that
+ * switches to ACPI mode and back. Everything is printed as pass/fail or
+ * exact values; the counts themselves only in "~" lines. Exit code: the number of failed checks. */
 #include "tkdev.h"
 
 #define PM1_STS     0x600
 #define PM1_EN      0x602
+#define APM_CNT     0xb2
+#define APM_STS     0xb3
 #define PM_TMR_HZ   3579545u
 #define PM_TMR_MASK 0x00ffffffu
 #define READS       20000u
@@ -77,12 +80,18 @@ int tk_main(const struct tk_entry *e)
 	(void)e;
 	tk_printf("pmtimer: ACPI PM timer\n");
 	tk_cli();
-	tk_printf("pm1: sts 0x%04x without TMR_STS, en 0x%04x, cnt 0x%04x without SCI_EN\n", inw(PM1_STS) & 0xfffe,
-		  inw(PM1_EN), inw(PM1A_CNT) & 0xfffe);
-	/* Board identity: QEMU's pc (SMM on, the FADT's SMI_CMD 0xb2) starts
-	 * in legacy mode until the OS asks for ACPI; the board has no SMI_CMD
-	 * and is in ACPI mode from the start (hv/vdev/vacpi_pm.h). */
-	tk_vary("pm1: SCI_EN %u (QEMU's pc with SMM: 0 until ACPI_ENABLE; the board: 1)", inw(PM1A_CNT) & 1);
+	tk_printf("pm1: sts 0x%04x without TMR_STS, en 0x%04x, cnt 0x%04x\n", inw(PM1_STS) & 0xfffe, inw(PM1_EN),
+		  inw(PM1A_CNT));
+	/* QEMU's pc with SMM starts in legacy mode: ACPI_ENABLE (0xf1) on
+	 * SMI_CMD (APM control, 0xb2) sets SCI_EN, ACPI_DISABLE (0xf0) clears
+	 * it, and both APM bytes read back. */
+	outb(APM_CNT, 0xf1);
+	tk_printf("apm: after ACPI_ENABLE pm1_cnt 0x%04x, apm control 0x%02x\n", inw(PM1A_CNT), inb(APM_CNT));
+	outb(APM_STS, 0x5a);
+	tk_printf("apm: status reads 0x%02x, pm1_cnt 0x%04x\n", inb(APM_STS), inw(PM1A_CNT));
+	outb(APM_CNT, 0xf0);
+	tk_printf("apm: after ACPI_DISABLE pm1_cnt 0x%04x\n", inw(PM1A_CNT));
+	outb(APM_CNT, 0xf1);
 	monotonic();
 	rate();
 	wrap();
