@@ -363,15 +363,18 @@ int hpt_unmap(struct hpt *h, hva_t va, uint64_t size,
 	return 0;
 }
 
-/* The leaf entry that maps va (present: the caller checked). */
-static uint64_t *leaf_entry(const struct hpt *h, hva_t va)
+/* The leaf entry that maps va (present: the caller checked), and the size
+ * of the page it maps. */
+static uint64_t *leaf_entry(const struct hpt *h, hva_t va, uint64_t *page_size)
 {
 	uint64_t *table = h->root;
 
 	for (int level = LEVELS - 1;; level--) {
 		uint64_t *e = &table[level_index(va, level)];
-		if (level == 0 || (*e & PTE_PS))
+		if (level == 0 || (*e & PTE_PS)) {
+			*page_size = level_size(level);
 			return e;
+		}
 		table = h->ps->va(h->ps->ctx, *e & PTE_ADDR);
 	}
 }
@@ -387,11 +390,8 @@ int hpt_protect(struct hpt *h, hva_t va, uint64_t size, unsigned perm)
 	const uint64_t perm_bits = PTE_W | PTE_NX | PTE_G;
 	uint64_t bits = perm_to_pte(h, perm) & perm_bits;
 	for (uint64_t off = 0; off < size;) {
-		hpa_t pa;
-		unsigned old;
 		uint64_t page;
-		hpt_lookup(h, va + off, &pa, &old, &page);
-		uint64_t *e = leaf_entry(h, va + off);
+		uint64_t *e = leaf_entry(h, va + off, &page);
 		*e = (*e & ~perm_bits) | bits;
 		off += page;
 	}

@@ -1,6 +1,7 @@
 /* hv/vdev/iobus.c - Dispatch of guest port I/O to device models (the
  * contract is in iobus.h). */
 #include "hv/vdev/iobus.h"
+#include "hv/vdev/vdev.h"
 #include "lib/string.h"
 
 _Static_assert(IOBUS_MAX_RANGES < 256, "a port map byte holds a range index + 1");
@@ -60,11 +61,6 @@ static inline __attribute__((always_inline)) const struct iobus_range *find(cons
 	return (uint32_t)port + size <= (uint32_t)r->base + r->len ? r : NULL;
 }
 
-static uint32_t size_mask(unsigned size)
-{
-	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-}
-
 void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb)
 {
 	bus->fallback = fb ? *fb : (struct iobus_fallback){ 0 };
@@ -76,25 +72,25 @@ uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned s
 	uint32_t val;
 
 	if (!r && bus->fallback.read && bus->fallback.read(bus->fallback.ctx, port, size, &val))
-		return val & size_mask(size);
+		return val & (uint32_t)vdev_size_mask(size);
 	if (!r || !r->ops->read) {
 		bus->unclaimed_reads++;
-		return size_mask(size);
+		return (uint32_t)vdev_size_mask(size);
 	}
-	return r->ops->read(r->dev, v, (uint16_t)(port - r->base), size) & size_mask(size);
+	return r->ops->read(r->dev, v, (uint16_t)(port - r->base), size) & (uint32_t)vdev_size_mask(size);
 }
 
 void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
 	const struct iobus_range *r = find(bus, port, size);
 
-	if (!r && bus->fallback.write && bus->fallback.write(bus->fallback.ctx, port, size, val & size_mask(size)))
+	if (!r && bus->fallback.write && bus->fallback.write(bus->fallback.ctx, port, size, val & (uint32_t)vdev_size_mask(size)))
 		return;
 	if (!r || !r->ops->write) {
 		bus->unclaimed_writes++;
 		return;
 	}
-	r->ops->write(r->dev, v, (uint16_t)(port - r->base), size, val & size_mask(size));
+	r->ops->write(r->dev, v, (uint16_t)(port - r->base), size, val & (uint32_t)vdev_size_mask(size));
 }
 
 void iobus_reset(struct iobus *bus)

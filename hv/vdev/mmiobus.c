@@ -2,6 +2,7 @@
  * A PC has two or three MMIO models (the IOAPIC, test devices, later virtio
  * BARs), so a linear walk beats anything cleverer. */
 #include "hv/vdev/mmiobus.h"
+#include "hv/vdev/vdev.h"
 
 void mmiobus_init(struct mmiobus *bus)
 {
@@ -53,11 +54,6 @@ const struct mmio_range *mmiobus_find(const struct mmiobus *bus, gpa_t gpa, unsi
 	return NULL;
 }
 
-static uint64_t size_mask(unsigned size)
-{
-	return size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
-}
-
 bool mmiobus_read(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigned size, uint64_t *val)
 {
 	const struct mmio_range *r = mmiobus_find(bus, gpa, size);
@@ -66,10 +62,10 @@ bool mmiobus_read(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigned
 		uint64_t fv = 0;
 		if (!bus->fallback.read || !bus->fallback.read(bus->fallback.ctx, gpa, size, &fv))
 			return false;
-		*val = fv & size_mask(size);
+		*val = fv & vdev_size_mask(size);
 		return true;
 	}
-	*val = (r->ops->read ? r->ops->read(r->dev, v, gpa - r->base, size) : UINT64_MAX) & size_mask(size);
+	*val = (r->ops->read ? r->ops->read(r->dev, v, gpa - r->base, size) : UINT64_MAX) & vdev_size_mask(size);
 	return true;
 }
 
@@ -78,8 +74,8 @@ bool mmiobus_write(const struct mmiobus *bus, struct vcpu *v, gpa_t gpa, unsigne
 	const struct mmio_range *r = mmiobus_find(bus, gpa, size);
 
 	if (!r)
-		return bus->fallback.write && bus->fallback.write(bus->fallback.ctx, gpa, size, val & size_mask(size));
+		return bus->fallback.write && bus->fallback.write(bus->fallback.ctx, gpa, size, val & vdev_size_mask(size));
 	if (r->ops->write)
-		r->ops->write(r->dev, v, gpa - r->base, size, val & size_mask(size));
+		r->ops->write(r->dev, v, gpa - r->base, size, val & vdev_size_mask(size));
 	return true;
 }

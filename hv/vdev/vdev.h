@@ -75,4 +75,11 @@ static inline void vdev_deadline_changed(const struct vdev_deadline_hook *h)
 
 #define VDEV_NO_DEADLINE UINT64_MAX
 
+/* The bits an access of size bytes (1-8) carries: buses and models cut
+ * values to it both ways. */
+static inline uint64_t vdev_size_mask(unsigned size)
+{
+	return size >= 8 ? UINT64_MAX : ((uint64_t)1 << (8 * size)) - 1;
+}
+
 #endif

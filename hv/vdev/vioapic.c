@@ -285,7 +285,7 @@ void vioapic_mmio_read(struct vioapic *s, uint32_t off, unsigned size, uint64_t 
 	if (size == 8)
 		*val = access_read(s, off, 4) | (uint64_t)access_read(s, off + 4, 4) << 32;
 	else
-		*val = access_read(s, off, size) & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+		*val = access_read(s, off, size) & (uint32_t)vdev_size_mask(size);
 	spin_unlock(&s->lock);
 }
 
@@ -298,7 +298,7 @@ void vioapic_mmio_write(struct vioapic *s, uint32_t off, unsigned size, uint64_t
 		access_write(s, off, 4, (uint32_t)val);
 		access_write(s, off + 4, 4, (uint32_t)(val >> 32));
 	} else {
-		access_write(s, off, size, (uint32_t)val & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1));
+		access_write(s, off, size, (uint32_t)val & (uint32_t)vdev_size_mask(size));
 	}
 	spin_unlock(&s->lock);
 }

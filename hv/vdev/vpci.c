@@ -1,6 +1,7 @@
 /* hv/vdev/vpci.c - PCI configuration mechanism #1 and the functions of bus 0
  * (the contract is in vpci.h). */
 #include "hv/vdev/vpci.h"
+#include "hv/vdev/vdev.h"
 #include "hv/vdev/pc_layout.h"
 #include "lib/string.h"
 
@@ -9,11 +10,6 @@ _Static_assert(PCI_BAR0 + 4 * VPCI_NUM_BARS == 0x28, "six BARs end where CardBus
 _Static_assert((VPCI_CONFIG_ADDRESS_MASK & VPCI_CONFIG_ENABLE) != 0, "the enable bit reads back");
 
 #define ALL_ONES 0xffffffffu
-
-static uint32_t size_mask(unsigned size)
-{
-	return size >= 4 ? ALL_ONES : (1u << (8 * size)) - 1;
-}
 
 static void put_le16(uint8_t *p, uint16_t v)
 {
@@ -198,7 +194,7 @@ static uint32_t config_address_read(void *dev, struct vcpu *v, uint16_t off, uns
 		return cf9->read ? cf9->read(cf9_dev, v, 0, size) : ALL_ONES;
 	/* Any other read: the register, unshifted, cut to size by the bus
 	 * (QEMU's pci_host_config_read returns it whatever the offset). */
-	return val & size_mask(size);
+	return val & (uint32_t)vdev_size_mask(size);
 }
 
 static void config_address_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
@@ -273,7 +269,7 @@ static void config_data_write(void *dev, struct vcpu *v, uint16_t off, unsigned 
 			f->config[r] = (uint8_t)(now & ~(b & f->w1cmask[r]));
 		}
 		if (f->write_hook)
-			f->write_hook(f->hook_ctx, f, reg, size, val & size_mask(size));
+			f->write_hook(f->hook_ctx, f, reg, size, val & (uint32_t)vdev_size_mask(size));
 	}
 	spin_unlock(&pci->lock);
 }
@@ -365,20 +361,11 @@ static bool bar_write(struct vpci *pci, bool io, uint64_t addr, unsigned size, u
 	return f != NULL;
 }
 
-/* A BAR read cut to its size (io: I/O space, else memory). */
-static bool bar_read_sized(struct vpci *pci, bool io, uint64_t addr, unsigned size, uint64_t *val)
-{
-	uint64_t v = 0;
-	if (!bar_read(pci, io, addr, size, &v))
-		return false;
-	*val = size >= 8 ? v : v & (((uint64_t)1 << (8 * size)) - 1);
-	return true;
-}
-
+/* The buses cut values to the access's size, both ways (vpci.h). */
 bool vpci_io_read(struct vpci *pci, uint16_t port, unsigned size, uint32_t *val)
 {
 	uint64_t v = 0;
-	if (!bar_read_sized(pci, true, port, size, &v))
+	if (!bar_read(pci, true, port, size, &v))
 		return false;
 	*val = (uint32_t)v;
 	return true;
@@ -386,7 +373,7 @@ bool vpci_io_read(struct vpci *pci, uint16_t port, unsigned size, uint32_t *val)
 
 bool vpci_io_write(struct vpci *pci, uint16_t port, unsigned size, uint32_t val)
 {
-	return bar_write(pci, true, port, size, val & size_mask(size));
+	return bar_write(pci, true, port, size, val);
 }
 
 bool vpci_mem_claims(struct vpci *pci, uint64_t gpa)
@@ -402,7 +389,7 @@ bool vpci_mem_claims(struct vpci *pci, uint64_t gpa)
 
 bool vpci_mem_read(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t *val)
 {
-	return bar_read_sized(pci, false, gpa, size, val);
+	return bar_read(pci, false, gpa, size, val);
 }
 
 bool vpci_mem_write(struct vpci *pci, uint64_t gpa, unsigned size, uint64_t val)

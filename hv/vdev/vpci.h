@@ -208,7 +208,9 @@ struct vpci_function *vpci_find_function(struct vpci *pci, uint8_t bus, uint8_t 
 
 /* An access to port/gpa where a function's enabled BAR has placed its
  * region: done (the read's value in *val) and true, or false when no BAR
- * holds the whole access (the bus then treats it as unclaimed).
+ * holds the whole access (the bus then treats it as unclaimed). Values
+ * are not cut to size: the port and MMIO buses, the callers, mask the
+ * value written before and the value read after.
  * vpci_mem_claims: whether a BAR's region holds gpa (one byte). */
 bool vpci_io_read(struct vpci *pci, uint16_t port, unsigned size, uint32_t *val);
 bool vpci_io_write(struct vpci *pci, uint16_t port, unsigned size, uint32_t val);

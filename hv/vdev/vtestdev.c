@@ -1,5 +1,6 @@
 /* hv/vdev/vtestdev.c - QEMU's pc-testdev (the contract is in vtestdev.h). */
 #include "hv/vdev/vtestdev.h"
+#include "hv/vdev/vdev.h"
 #include "lib/string.h"
 
 #define OFF_IOPORT      0u
@@ -10,11 +11,6 @@
 _Static_assert(OFF_IOPORT_BYTE + REGION_PORTS == VTESTDEV_DEVICE_PORTS, "three 4-port regions");
 _Static_assert(VTESTDEV_PORTS == VTESTDEV_DEVICE_PORTS + 3, "a dword at the last port fits");
 _Static_assert(VTESTDEV_IRQ_PORTS == VTESTDEV_IRQ_LINES + 3, "a dword at the last line fits");
-
-static uint32_t size_mask(unsigned size)
-{
-	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-}
 
 static bool port_size_ok(unsigned size)
 {
@@ -49,11 +45,11 @@ static uint32_t port_read(void *dev, struct vcpu *v, uint16_t off, unsigned size
 	if (!port_size_ok(size))
 		return 0;
 	if (off >= VTESTDEV_DEVICE_PORTS)
-		return size_mask(size);   /* not the device's: an unclaimed port */
+		return (uint32_t)vdev_size_mask(size);   /* not the device's: an unclaimed port */
 	spin_lock(&d->lock);
 	unsigned lane = off % REGION_PORTS;
 	if (off / REGION_PORTS != OFF_FLUSH / REGION_PORTS && scratch_access(lane, size))
-		val = (d->scratch >> (8 * lane)) & size_mask(size);
+		val = (d->scratch >> (8 * lane)) & (uint32_t)vdev_size_mask(size);
 	spin_unlock(&d->lock);
 	return val;
 }
@@ -70,7 +66,7 @@ static void port_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, u
 	unsigned lane = off % REGION_PORTS;
 	if (!scratch_access(lane, size))
 		return;
-	uint32_t mask = size_mask(size) << (8 * lane);
+	uint32_t mask = (uint32_t)vdev_size_mask(size) << (8 * lane);
 	spin_lock(&d->lock);
 	d->scratch = (d->scratch & ~mask) | ((val << (8 * lane)) & mask);
 	spin_unlock(&d->lock);
@@ -86,7 +82,7 @@ static uint32_t irq_read(void *dev, struct vcpu *v, uint16_t off, unsigned size)
 	(void)v;
 	if (!port_size_ok(size))
 		return 0;
-	return off < VTESTDEV_IRQ_LINES ? 0 : size_mask(size);
+	return off < VTESTDEV_IRQ_LINES ? 0 : (uint32_t)vdev_size_mask(size);
 }
 
 static void irq_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
@@ -94,15 +90,15 @@ static void irq_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, ui
 	struct vtestdev *d = dev;
 	(void)v;
 
-	/* QEMU's test_irq_ops take bytes only: a wider access is refused. */
+	/* QEMU's test_irq_ops take bytes only: a wider access is refused. The
+	 * lines are set at init only and their receivers lock themselves: no
+	 * lock of ours here. */
 	if (size != 1 || off >= VTESTDEV_IRQ_LINES)
 		return;
-	spin_lock(&d->lock);
 	if (off < VTESTDEV_ISA_IRQS)
 		irq_line_set(&d->lines[off], (val & 0xff) != 0);
 	else if (d->abort)
 		d->abort(d->abort_ctx, off);
-	spin_unlock(&d->lock);
 }
 
 const struct pio_ops vtestdev_irq_ops = { .name = "pc-testdev-irq", .read = irq_read, .write = irq_write };
