@@ -210,8 +210,9 @@ int vpic_ack(struct vpic *p)
 	spin_lock(&p->lock);
 	int ir = chip_request(m, master_cascades(p));
 	if (ir < 0) {
+		vector = m->vector_base + SPURIOUS_IR;   /* spurious IRQ 7: ISR unchanged */
 		spin_unlock(&p->lock);
-		return -1;
+		return vector;
 	}
 	if ((unsigned)ir == VPIC_CASCADE_IR && master_cascades(p)) {
 		int slave_ir = chip_request(s, false);

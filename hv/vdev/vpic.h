@@ -37,11 +37,13 @@
  * which is edge triggered), the slave's spurious vector, its base + 7 (IRQ
  * 15), is returned: the slave's ISR is unchanged, the master's IR2 is
  * acknowledged (ISR bit 2 set, as the real part and QEMU do: the guest
- * sends the master an EOI). vpic_ack returns -1 when INTR is not asserted;
- * the master's spurious IRQ 7 of the real part (a request withdrawn
- * between INTR and INTA) is that case here: the INTA is one step under the
- * lock with the state INTR comes from, so a withdrawn request has already
- * lowered INTR and the caller injects nothing.
+ * sends the master an EOI). An INTA that finds no request on the master
+ * (INTR seen asserted by the core, the request withdrawn before the INTA:
+ * masked, or its level line lowered, from another vCPU; or an I/O APIC pin
+ * in ExtINT mode, which reads the PIC whatever it holds) returns the
+ * master's spurious vector, its base + 7 (IRQ 7), and changes nothing: no
+ * ISR bit, so the guest's handler sees ISR bit 7 clear and sends no EOI,
+ * as on the real part and in QEMU's pic_read_irq.
  *
  * INTR (the master's INT) is p->intr: driven with irq_line_set() on every
  * change of its level, from whichever entry point changed it.
@@ -126,7 +128,9 @@ void vpic_reset(struct vpic *p);
 
 /* ISA IRQ line `irq` (0-15) is now at `level`. Out of range, or 2: ignored. */
 void vpic_set_irq(struct vpic *p, unsigned irq, bool level);
-/* The INTA cycle: the vector, or -1 when INTR is not asserted (see above). */
+/* The INTA cycle: the vector; the master's base + 7 (spurious IRQ 7, no
+ * state changed) when it has no request (see above). Callers ask only when
+ * they saw INTR asserted, or for an I/O APIC ExtINT pin. */
 int vpic_ack(struct vpic *p);
 /* The INTR level now. */
 bool vpic_output(struct vpic *p);

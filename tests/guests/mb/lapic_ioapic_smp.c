@@ -7,7 +7,9 @@
  *     periodic mode, its rate against the PIT;
  *   - the I/O APIC: version, then the PIT's IRQ 0 routed at the GSI the
  *     MADT's interrupt source override names (2) to a vector, and the
- *     UART's THR-empty interrupt (ISA IRQ 4, its own GSI) to another;
+ *     UART's THR-empty interrupt (ISA IRQ 4, its own GSI) to another; the
+ *     PIT's pin in ExtINT mode with the 8259s quiet, which delivers the
+ *     master 8259's spurious IRQ 7;
  *   - every application processor the MADT lists started by INIT-SIPI-SIPI
  *     with a real-mode trampoline below 1 MiB (lib/tksmp.h), one after the
  *     other, each printing its APIC ID; the count checked against fw_cfg;
@@ -23,6 +25,8 @@
 #define VEC_TIMER_PERIODIC 0x31
 #define VEC_PIT            0x40
 #define VEC_UART           0x41
+#define VEC_SPURIOUS_IRQ7  (TK_PIC_BASE1 + 7)
+#define RTE_EXTINT         0x700u        /* delivery mode 7 */
 #define VEC_PING           0x50
 #define VEC_PONG           0x51
 #define BUS_TICKS_PER_MS_DIV16 62500u     /* a 1 GHz APIC bus, divided by 16 */
@@ -35,7 +39,7 @@
 #define AP_STACK_BYTES 4096
 #define WAIT_US 500000u
 
-static volatile uint32_t timer_count, pit_count, uart_count, pong_count;
+static volatile uint32_t timer_count, pit_count, uart_count, pong_count, spurious_count;
 static volatile uint32_t ping_count[TK_MADT_MAX_CPUS];
 static volatile uint32_t ap_started, aps_done;
 
@@ -51,6 +55,13 @@ static void on_pit(struct tk_trap_frame *f)
 	(void)f;
 	pit_count = pit_count + 1;
 	lapic_eoi();
+}
+
+static void on_spurious_irq7(struct tk_trap_frame *f)
+{
+	(void)f;
+	spurious_count = spurious_count + 1;
+	lapic_eoi();                    /* it came through the LAPIC as a fixed vector */
 }
 
 static void on_uart(struct tk_trap_frame *f)
@@ -165,6 +176,20 @@ static void ioapic(uint32_t madt)
 	tk_check(tk_wait_count(&pit_count, 5, WAIT_US), "ioapic: pit irq 0 through gsi %u at vector 0x%02x", pit_gsi,
 		 VEC_PIT);
 	tk_ioapic_write((uint8_t)(0x10 + 2 * pit_gsi), LVT_MASKED);
+
+	/* ExtINT: the pin's vector is the 8259s' INTA answer (82093AA
+	 * datasheet; QEMU's ioapic_entry_parse reads pic_read_irq). IRQ 0 is
+	 * masked at the 8259, so the INTA finds no request and answers the
+	 * master's spurious IRQ 7, base + 7, setting no ISR bit. */
+	tk_pic_init(0);
+	tk_pic_mask(0xffff);
+	tk_set_vector(VEC_SPURIOUS_IRQ7, on_spurious_irq7);
+	spurious_count = 0;
+	tk_ioapic_route(pit_gsi, RTE_EXTINT, lapic_id());
+	tk_check(tk_wait_count(&spurious_count, 3, WAIT_US),
+		 "ioapic: the pit's pin in ExtINT mode, 8259 masked: spurious IRQ 7 at vector 0x%02x", VEC_SPURIOUS_IRQ7);
+	tk_ioapic_write((uint8_t)(0x10 + 2 * pit_gsi), LVT_MASKED);
+	tk_printf("ioapic: after the spurious IRQ 7s the 8259's ISR 0x%02x\n", tk_pic_isr(PIC1));
 
 	tk_set_vector(VEC_UART, on_uart);
 	uart_count = 0;
