@@ -192,6 +192,23 @@ test_diff_legacy_window_16m_two_cpus() {
 	difftest diff_legacy_16m legacy 16M 2 ""
 }
 
+# The legacy window again after a reset through 0xCF9 (on_reset=restart):
+# the second boot's report is the first's (the board's firmware state,
+# PAM and SMRAM included, is placed afresh at every boot). The hypervisor
+# only: QEMU's reference runs with -no-reboot. A CMOS byte, kept across
+# the reset as the RTC's RAM is, tells the kernel which boot it is in.
+test_legacy_window_after_reset() {
+	local got=$OUT/legacy_reset.hv.txt first=$OUT/legacy_reset.first.txt second=$OUT/legacy_reset.second.txt
+	DIFF_VM_OPTS="on_reset=restart" hv_kernel_report legacy_reset build/testkernels/legacy.elf legacy 128M 1 "reset" "$got"
+	expect_line "vm legacy reset \(.*\); restarting"
+	sed -n '1,/^legacy: resetting$/p' "$got" | sed '$d' >"$first"
+	sed -n '/^legacy: booted again after the reset$/,$p' "$got" | sed '1d' | grep -v '^legacy: done$\|^exit: ' >"$second"
+	grep -qx 'legacy: resetting' "$got" || fail "the first boot did not reset"
+	grep -qx 'exit: exit code 0' "$got" || fail "the second boot did not end with exit code 0"
+	[[ -s $first ]] || fail "no report before the reset"
+	compare_reports "$first" "$second" "before the reset"
+}
+
 # ACPI discovery and S5: QEMU powers off, the VM stops with "poweroff".
 test_diff_acpi() {
 	difftest diff_acpi acpi 128M 1 ""
@@ -368,7 +385,7 @@ struct.pack_into('<I', b, phoff + 12, 0xc0100000)"
 INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
-	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_legacy_window test_diff_legacy_window_16m_two_cpus
+	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_legacy_window test_diff_legacy_window_16m_two_cpus test_legacy_window_after_reset
 	test_diff_pic test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus

@@ -37,36 +37,6 @@ _Static_assert(sizeof(struct mb_mmap) == 24, "an mmap entry with its size field"
 
 extern char tk_image_start[], tk_image_end[];
 
-/* Whether the argument string has the word w. */
-static bool has_word(const char *args, const char *w)
-{
-	size_t n = tk_strlen(w);
-
-	for (const char *p = args; *p;) {
-		size_t len = 0;
-		while (p[len] && p[len] != ' ')
-			len++;
-		if (len == n) {
-			size_t i = 0;
-			while (i < n && p[i] == w[i])
-				i++;
-			if (i == n)
-				return true;
-		}
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return false;
-}
-
-static const char *args_of(const char *s)
-{
-	while (*s && *s != ' ')
-		s++;
-	return *s ? s + 1 : s;
-}
-
 static void print_info_fields(const struct mb_info *mi)
 {
 	tk_printf("flags 0x%08x\n", mi->flags);
@@ -94,7 +64,7 @@ static void print_strings(const struct mb_info *mi)
 	if (mi->flags & (1u << 2)) {
 		const char *c = (const char *)phys(mi->cmdline);
 		tk_printf("cmdline \"%s\" (%u bytes)\n", c, (unsigned)tk_strlen(c));
-		tk_printf("cmdline args \"%s\"\n", args_of(c));
+		tk_printf("cmdline args \"%s\"\n", tk_args_of(c));
 	}
 	if (mi->flags & (1u << 9))
 		tk_vary("boot loader name \"%s\"", (const char *)phys(mi->boot_loader_name));
@@ -244,7 +214,7 @@ int tk_main(const struct tk_entry *e)
 	check_a20(top, ONE_MIB + mi->mem_upper * 1024u);
 	check_page0();
 	tk_printf("mbinfo: done, %u failed\n", tk_failures());
-	if ((mi->flags & (1u << 2)) && has_word(args_of((const char *)phys(mi->cmdline)), "hold")) {
+	if ((mi->flags & (1u << 2)) && tk_has_word(tk_args_of((const char *)phys(mi->cmdline)), "hold")) {
 		/* The 8259s masked first: the firmware left the PIT's IRQ 0
 		 * open at vector 8, which the IDT would report as a #DF. */
 		outb(0x21, 0xff);

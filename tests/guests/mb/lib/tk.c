@@ -35,6 +35,36 @@ size_t tk_strlen(const char *s)
 	return n;
 }
 
+/* Whether the argument string has the word w. */
+bool tk_has_word(const char *args, const char *w)
+{
+	size_t n = tk_strlen(w);
+
+	for (const char *p = args; *p;) {
+		size_t len = 0;
+		while (p[len] && p[len] != ' ')
+			len++;
+		if (len == n) {
+			size_t i = 0;
+			while (i < n && p[i] == w[i])
+				i++;
+			if (i == n)
+				return true;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+const char *tk_args_of(const char *s)
+{
+	while (*s && *s != ' ')
+		s++;
+	return *s ? s + 1 : s;
+}
+
 void *memcpy(void *d, const void *s, size_t n)
 {
 	uint8_t *dp = d;
