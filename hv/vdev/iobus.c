@@ -4,12 +4,28 @@
 #include "hv/vdev/vdev.h"
 #include "lib/string.h"
 
-_Static_assert(IOBUS_MAX_RANGES < 256, "a port map byte holds a range index + 1");
-_Static_assert(IOBUS_MAP_PAGES < 256, "a page_of byte holds a page index + 1");
+_Static_assert(IOBUS_MAX_RANGES + 1 < 256, "a port map byte holds a range index + 1, the fallback's too");
+_Static_assert(IOBUS_MAP_PAGES + 1 < 256, "a page_of byte holds a page index + 1, the shared page's too");
+
+/* The map bytes that name the fallback: its range (after the devices')
+ * and the page shared by every 256 ports without a device. */
+#define FALLBACK_ENTRY ((uint8_t)(IOBUS_MAX_RANGES + 1))
+#define FALLBACK_PAGE  ((uint8_t)(IOBUS_MAP_PAGES + 1))
 
 void iobus_init(struct iobus *bus)
 {
 	memset(bus, 0, sizeof(*bus));
+}
+
+static bool has_fallback(const struct iobus *bus)
+{
+	return bus->ranges[IOBUS_MAX_RANGES].ops != NULL;
+}
+
+/* Whether 256-port page pg has a map page of its own. */
+static bool page_owned(const struct iobus *bus, unsigned pg)
+{
+	return bus->page_of[pg] && bus->page_of[pg] != FALLBACK_PAGE;
 }
 
 /* The map pages [base, end) needs that the bus has not got yet. */
@@ -18,7 +34,7 @@ static unsigned pages_missing(const struct iobus *bus, uint32_t base, uint32_t e
 	unsigned missing = 0;
 
 	for (uint32_t pg = base >> 8; pg <= (end - 1) >> 8; pg++)
-		missing += !bus->page_of[pg];
+		missing += !page_owned(bus, pg);
 	return missing;
 }
 
@@ -38,10 +54,13 @@ int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct 
 	bus->ranges[bus->count] = (struct iobus_range){ .base = base, .len = len, .ops = ops, .dev = dev };
 	bus->count++;
 	for (uint32_t port = base; port < end; port++) {
-		uint8_t *pg = &bus->page_of[port >> 8];
-		if (!*pg)
-			*pg = (uint8_t)++bus->pages_used;
-		bus->pages[*pg - 1][port & 0xff] = (uint8_t)bus->count;
+		unsigned pg = port >> 8;
+		if (!page_owned(bus, pg)) {
+			/* a fresh page: its other ports stay where they went */
+			memset(bus->pages[bus->pages_used], has_fallback(bus) ? FALLBACK_ENTRY : 0, 256);
+			bus->page_of[pg] = (uint8_t)++bus->pages_used;
+		}
+		bus->pages[bus->page_of[pg] - 1][port & 0xff] = (uint8_t)bus->count;
 	}
 	return 0;
 }
@@ -61,57 +80,81 @@ static inline __attribute__((always_inline)) const struct iobus_range *find(cons
 	return (uint32_t)port + size <= (uint32_t)r->base + r->len ? r : NULL;
 }
 
-void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb)
+/* The fallback's range (base 0: off is the port): its answer, or the
+ * unclaimed port's when it declines. */
+static uint32_t fallback_read(void *dev, struct vcpu *v, uint16_t port, unsigned size)
 {
-	bus->fallback = fb ? *fb : (struct iobus_fallback){ 0 };
-}
-
-/* A port no range holds, with a fallback installed (only a board with
- * BAR-decoded devices has one): out of line, so that the plain paths
- * below keep their short prologue-free form (an unclaimed port is a hot
- * path: port 0x80). */
-static __attribute__((noinline)) uint32_t read_fallback(struct iobus *bus, uint16_t port, unsigned size)
-{
+	struct iobus *bus = dev;
 	uint32_t val;
 
-	if (bus->fallback.read(bus->fallback.ctx, port, size, &val))
-		return val & (uint32_t)vdev_size_mask(size);
+	(void)v;
+	if (bus->fallback.read && bus->fallback.read(bus->fallback.ctx, port, size, &val))
+		return val;
 	bus->unclaimed_reads++;
-	return (uint32_t)vdev_size_mask(size);
+	return UINT32_MAX;
 }
 
-static __attribute__((noinline)) void write_fallback(struct iobus *bus, uint16_t port, unsigned size, uint32_t val)
+static void fallback_write(void *dev, struct vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
-	if (!bus->fallback.write(bus->fallback.ctx, port, size, val & (uint32_t)vdev_size_mask(size)))
+	struct iobus *bus = dev;
+
+	(void)v;
+	if (!bus->fallback.write || !bus->fallback.write(bus->fallback.ctx, port, size, val))
 		bus->unclaimed_writes++;
+}
+
+static const struct pio_ops fallback_ops = { .name = "fallback", .read = fallback_read, .write = fallback_write };
+
+void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb)
+{
+	bool on = fb && (fb->read || fb->write);
+	uint8_t from = on ? 0 : FALLBACK_ENTRY, to = on ? FALLBACK_ENTRY : 0;
+
+	bus->fallback = on ? *fb : (struct iobus_fallback){ 0 };
+	bus->ranges[IOBUS_MAX_RANGES] = on ? (struct iobus_range){ .base = 0, .len = IOBUS_PORTS, .ops = &fallback_ops, .dev = bus }
+					   : (struct iobus_range){ 0 };
+	memset(bus->pages[IOBUS_MAP_PAGES], on ? FALLBACK_ENTRY : 0, 256);
+	for (unsigned p = 0; p < bus->pages_used; p++)
+		for (unsigned i = 0; i < 256; i++)
+			if (bus->pages[p][i] == from)
+				bus->pages[p][i] = to;
+	for (unsigned pg = 0; pg < IOBUS_PORTS / 256; pg++)
+		if (!page_owned(bus, pg))
+			bus->page_of[pg] = on ? FALLBACK_PAGE : 0;
+}
+
+/* vdev_size_mask for a port access, by table: one AND on the exit path
+ * instead of a compare and a shift (sizes are 1, 2 or 4; the index is
+ * bounded whatever a caller passes). */
+static const uint32_t port_size_masks[8] = {
+	0, 0xffu, 0xffffu, 0xffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu,
+};
+
+static inline uint32_t port_size_mask(unsigned size)
+{
+	return port_size_masks[size & 7];
 }
 
 uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size)
 {
 	const struct iobus_range *r = find(bus, port, size);
 
-	if (!r && bus->fallback.read)
-		return read_fallback(bus, port, size);
 	if (!r || !r->ops->read) {
 		bus->unclaimed_reads++;
-		return (uint32_t)vdev_size_mask(size);
+		return port_size_mask(size);
 	}
-	return r->ops->read(r->dev, v, (uint16_t)(port - r->base), size) & (uint32_t)vdev_size_mask(size);
+	return r->ops->read(r->dev, v, (uint16_t)(port - r->base), size) & port_size_mask(size);
 }
 
 void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
 	const struct iobus_range *r = find(bus, port, size);
 
-	if (!r && bus->fallback.write) {
-		write_fallback(bus, port, size, val);
-		return;
-	}
 	if (!r || !r->ops->write) {
 		bus->unclaimed_writes++;
 		return;
 	}
-	r->ops->write(r->dev, v, (uint16_t)(port - r->base), size, val & (uint32_t)vdev_size_mask(size));
+	r->ops->write(r->dev, v, (uint16_t)(port - r->base), size, val & port_size_mask(size));
 }
 
 void iobus_reset(struct iobus *bus)

@@ -4,7 +4,11 @@
  *
  * Lookup is on every IN/OUT exit: a two-level port map (256-port pages,
  * allocated only where a device is: a PC uses a handful) names each port's
- * range in two loads, whatever the number of ranges.
+ * range in two loads, whatever the number of ranges. A fallback (below)
+ * costs nothing where none is installed: installing one points every
+ * unclaimed map entry, and every page without a device (through one shared
+ * page), at a range of its own that spans the port space, so the lookup
+ * stays the same two loads.
  *
  * Contract for device models:
  *   - read/write are called on the host CPU of the vCPU that made the
@@ -38,13 +42,16 @@ struct pio_ops {
 #define IOBUS_MAP_PAGES  32     /* 256-port pages that hold a device */
 
 struct iobus_range {
-	uint16_t base, len;
+	uint16_t base;
+	uint32_t len;                                /* the fallback's: IOBUS_PORTS */
 	const struct pio_ops *ops;
 	void *dev;
 };
 
-/* A second look at an access no range claims (the PCI BARs, whose ports
- * the guest chooses: vpci_io_read/vpci_io_write): true if it took it. */
+/* A second look at an access whose first port no range claims (the PCI
+ * BARs, whose ports the guest chooses: vpci_io_read/vpci_io_write): true
+ * if it took it; an access that starts in a range but runs past its end
+ * stays unclaimed. */
 struct iobus_fallback {
 	bool (*read)(void *ctx, uint16_t port, unsigned size, uint32_t *val);
 	bool (*write)(void *ctx, uint16_t port, unsigned size, uint32_t val);
@@ -52,10 +59,11 @@ struct iobus_fallback {
 };
 
 struct iobus {
-	struct iobus_range ranges[IOBUS_MAX_RANGES];
+	struct iobus_range ranges[IOBUS_MAX_RANGES + 1];   /* + the fallback's, last */
 	unsigned count;
 	uint8_t page_of[IOBUS_PORTS / 256];          /* ports N*256..: index + 1 into pages, 0 none */
-	uint8_t pages[IOBUS_MAP_PAGES][256];         /* per port: range index + 1, 0 unclaimed */
+	uint8_t pages[IOBUS_MAP_PAGES + 1][256];     /* per port: range index + 1, 0 unclaimed;
+	                                              * + the shared page of a fallback, last */
 	unsigned pages_used;
 	struct iobus_fallback fallback;              /* read/write NULL: none */
 	uint64_t unclaimed_reads, unclaimed_writes;

@@ -132,8 +132,128 @@ static void test_reset_once_per_device(void)
 	EXPECT_EQ(b.resets, 1);
 }
 
+/* A fallback that takes the ports [lo, hi) and records what it saw. */
+struct fakebars { uint16_t lo, hi; uint32_t reads, writes, last_port, last_val; unsigned last_size; };
+
+static bool bars_take(const struct fakebars *f, uint16_t port, unsigned size)
+{
+	return port >= f->lo && (uint32_t)port + size <= f->hi;
+}
+
+static bool bars_read(void *ctx, uint16_t port, unsigned size, uint32_t *val)
+{
+	struct fakebars *f = ctx;
+	if (!bars_take(f, port, size))
+		return false;
+	f->reads++;
+	*val = 0xb0b0b000u | (port & 0xff);     /* more bits than the size: the bus masks */
+	return true;
+}
+
+static bool bars_write(void *ctx, uint16_t port, unsigned size, uint32_t val)
+{
+	struct fakebars *f = ctx;
+	if (!bars_take(f, port, size))
+		return false;
+	f->writes++;
+	f->last_port = port;
+	f->last_val = val;
+	f->last_size = size;
+	return true;
+}
+
+/* The fallback sees the accesses whose first port no range has, in pages
+ * with devices and in pages without; what it declines is unclaimed; the
+ * devices keep theirs; it can be installed before or after they are, and
+ * removed. */
+static void test_fallback(void)
+{
+	static struct iobus bus;
+	struct tagdev a = { .tag = 1 }, b = { .tag = 2 };
+	struct fakebars bars = { .lo = 0x68, .hi = 0x70 };
+	struct fakebars far = { .lo = 0xc000, .hi = 0xc040 };
+	const struct iobus_fallback fb = { .read = bars_read, .write = bars_write, .ctx = &bars };
+	const struct iobus_fallback fb_far = { .read = bars_read, .write = bars_write, .ctx = &far };
+
+	iobus_init(&bus);
+	EXPECT_EQ(iobus_register(&bus, 0x60, 4, &tag_ops, &a), 0);
+	unsigned pages = bus.pages_used;
+	iobus_set_fallback(&bus, &fb);
+	EXPECT_EQ(bus.pages_used, pages);                       /* no page of its own */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x60, 2), 0x0000);     /* the device's */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x6a, 1), 0x6a);       /* the fallback's, masked */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x6c, 4), 0xb0b0b06cu);
+	EXPECT_EQ(bars.reads, 2);
+	EXPECT_EQ(bus.unclaimed_reads, 0);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x70, 1), 0xff);       /* declined: unclaimed */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x9000, 2), 0xffff);   /* a page without devices */
+	EXPECT_EQ(bus.unclaimed_reads, 2);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x63, 2), 0xffff);     /* runs off the device: unclaimed */
+	EXPECT_EQ(bars.reads, 2);
+	iobus_write(&bus, NULL, 0x6e, 2, 0x12345678u);
+	EXPECT_EQ(bars.writes, 1);
+	EXPECT_EQ(bars.last_port, 0x6e);
+	EXPECT_EQ(bars.last_size, 2);
+	EXPECT_EQ(bars.last_val, 0x5678);                       /* masked before it */
+	iobus_write(&bus, NULL, 0x80, 1, 0);                   /* declined */
+	EXPECT_EQ(bus.unclaimed_writes, 1);
+	EXPECT_EQ(a.writes, 0);
+
+	/* a device registered afterwards, in a page that had none */
+	EXPECT_EQ(iobus_register(&bus, 0xc010, 8, &tag_ops, &b), 0);
+	EXPECT_EQ(bus.pages_used, pages + 1);
+	iobus_set_fallback(&bus, &fb_far);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc012, 1), 0x02);     /* the device's */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc008, 1), 0x08);     /* its page's other ports: the fallback's */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc030, 1), 0x30);
+	EXPECT_EQ(far.reads, 2);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x6a, 1), 0xff);       /* the new one declines the old ports */
+
+	/* removed: unclaimed again everywhere, the devices unchanged */
+	iobus_set_fallback(&bus, NULL);
+	unsigned unclaimed = bus.unclaimed_reads;
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc008, 1), 0xff);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x9000, 4), 0xffffffffu);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x6a, 1), 0xff);
+	EXPECT_EQ(bus.unclaimed_reads, unclaimed + 3);
+	EXPECT_EQ(far.reads, 2);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc012, 1), 0x02);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x61, 1), 0x01);
+	/* and every port agrees with the scan again */
+	for (uint32_t port = 0; port < IOBUS_PORTS; port++)
+		if (iobus_read(&bus, NULL, (uint16_t)port, 1) != model_read(&bus, port, 1)) {
+			EXPECT_TRUE(!"the map after the fallback's removal disagrees with the scan");
+			return;
+		}
+}
+
+/* With a fallback that declines everything the bus answers as without one,
+ * at every port and size (the map and the scan agree). */
+static void test_fallback_declining_is_transparent(void)
+{
+	static struct iobus bus;
+	struct fakebars none = { .lo = 0, .hi = 0 };
+	const struct iobus_fallback fb = { .read = bars_read, .write = bars_write, .ctx = &none };
+	static const uint16_t at[][2] = { { 0x20, 2 }, { 0x3f8, 8 }, { 0xcf8, 8 }, { 0xfffc, 4 } };
+
+	iobus_init(&bus);
+	iobus_set_fallback(&bus, &fb);
+	for (unsigned i = 0; i < ARRAY_SIZE(at); i++) {
+		devs[i].tag = i + 1;
+		EXPECT_EQ(iobus_register(&bus, at[i][0], at[i][1], &tag_ops, &devs[i]), 0);
+	}
+	for (uint32_t port = 0; port < IOBUS_PORTS; port++)
+		for (unsigned size = 1; size <= 4; size <<= 1)
+			if (iobus_read(&bus, NULL, (uint16_t)port, size) != model_read(&bus, port, size)) {
+				EXPECT_TRUE(!"a declining fallback changed an answer");
+				return;
+			}
+}
+
 int main(void)
 {
+	RUN(test_fallback);
+	RUN(test_fallback_declining_is_transparent);
 	RUN(test_reset_once_per_device);
 	RUN(test_pc_ports_use_few_pages);
 	RUN(test_map_matches_scan);
