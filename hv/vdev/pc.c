@@ -497,6 +497,9 @@ void pc_firmware_state(struct vm *vm)
 		/* the 8042's last write was a command (status bit 3), as SeaBIOS
 		 * leaves it: enable the keyboard interface */
 		{ 0x64, 0xae },
+		/* port 0x92 with A20 on: SeaBIOS sets bit 1 on every switch to
+		 * 32-bit mode (romlayout.S transition32) */
+		{ 0x92, 0x02 },
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(firmware_ports); i++)
 		port_out(vm, firmware_ports[i].port, firmware_ports[i].val);

@@ -146,8 +146,8 @@ static void write_output_port(struct vi8042 *c, uint8_t val, struct deferred *d)
 
 static void write_command(struct vi8042 *c, uint8_t cmd, struct deferred *d)
 {
-	c->status |= VI8042_STR_CMD;
-	c->pending_command = 0;
+	/* A command that takes no data byte leaves one waiting for its byte
+	 * in place (QEMU's write_cmd). */
 	if ((cmd & CMD_PULSE_MASK) == CMD_PULSE_MASK) {
 		if (!(cmd & VI8042_OUT_RESET))
 			d->reset = true;   /* bit 0 pulsed: FE, the classic reset */
@@ -206,12 +206,10 @@ static void write_data(struct vi8042 *c, uint8_t val, struct deferred *d)
 {
 	uint8_t cmd = c->pending_command;
 
-	c->status &= (uint8_t)~VI8042_STR_CMD;
 	c->pending_command = 0;
 	switch (cmd) {
 	case CMD_WRITE_COMMAND_BYTE:
-		c->command_byte = val;
-		c->status = (uint8_t)((c->status & ~VI8042_STR_SYS) | (val & VI8042_CTR_SYS));
+		c->command_byte = val;   /* its SYS bit stays out of the status, as QEMU */
 		break;
 	case CMD_WRITE_OUTPUT_PORT:
 		write_output_port(c, val, d);
@@ -335,7 +333,7 @@ void vi8042_reset(struct vi8042 *c)
 {
 	spin_lock(&c->lock);
 	c->command_byte = COMMAND_BYTE_RESET;
-	c->status = VI8042_STR_SYS;
+	c->status = VI8042_STR_SYS | VI8042_STR_CMD;   /* QEMU's reset CMD, SeaBIOS's self-test SYS */
 	c->output_port = OUTPUT_PORT_RESET;
 	c->pending_command = 0;
 	c->obf = false;

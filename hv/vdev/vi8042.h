@@ -7,10 +7,10 @@
  * Status (read 0x64):
  *   bit 0 OBF      a byte waits in the output buffer (read it from 0x60)
  *   bit 1 IBF      always 0: a byte written is processed at once
- *   bit 2 SYS      set by the self-test (AA) and copied from bit 2 of a
- *                  command byte written (60)
- *   bit 3 CMD      the last write went to 0x64 (1) or 0x60 (0); QEMU leaves
- *                  it at 1
+ *   bit 2 SYS      set by the self-test (AA); the command byte's bit 2 does
+ *                  not reach it (QEMU's pckbd)
+ *   bit 3 CMD      "the last write went to 0x64": 1 for good, as QEMU
+ *                  sets it at reset and never clears it
  *   bit 4          keyboard not inhibited (the key lock is open): always 1
  *   bit 5 AUX_OBF  the waiting byte is the mouse's
  *   bits 6-7       no timeout, no parity error
@@ -30,8 +30,9 @@
  *   D4 next byte to the mouse        DD/DF A20 off/on (HP; QEMU has them)
  *   F0-FF pulse output-port bits 0-3 low for those whose command bit is 0:
  *         bit 0 is the CPU reset line, so FE (and every even one) resets
- *   A new command cancels one still waiting for its data byte (QEMU keeps
- *   it). Other commands (A1 version, 21-3F/61-7F controller RAM) are not
+ *   A command that takes no data byte leaves one still waiting for its
+ *   byte in place, as QEMU's write_cmd (the byte then goes to that one).
+ *   Other commands (A1 version, 21-3F/61-7F controller RAM) are not
  *   modelled: ignored, no answer, as on QEMU.
  * A byte written to 0x60 with no command waiting goes to the keyboard, and
  * turns the keyboard interface back on, as QEMU does (D4 does so for the
@@ -54,7 +55,8 @@
  * per byte for the PIC's edge-triggered inputs).
  *
  * Reset state: what a PC's firmware (SeaBIOS on QEMU's pc machine) leaves
- * for the OS, since our VMs boot without one: self-test passed (SYS),
+ * for the OS, since our VMs boot without one: status 0x1c (SYS from the
+ * self-test, CMD as QEMU's reset sets it, unlocked),
  * command byte 0x61 (IRQ 1, mouse interface off, translation), keyboard
  * scanning in set 2, mouse disabled, output port 0xCF, buffer empty.
  *

@@ -11,13 +11,17 @@ void vsysctl_init(struct vsysctl *s, void (*exit_request)(void *ctx, uint8_t cod
 	s->exit_request = exit_request;
 	s->reset_request = reset_request;
 	s->ctx = ctx;
+	s->p92 = 0;
 	vsysctl_reset(s);
 }
 
+/* As QEMU's resets: the PIIX3's reset control register cleared, port 0x92
+ * losing only its fast-reset bit (QEMU 7.2 hw/i386/port92.c, port92_reset), so the A20
+ * bit written before a reset reads back after it. */
 void vsysctl_reset(struct vsysctl *s)
 {
 	s->cf9 = 0;
-	s->p92 = 0;
+	s->p92 &= (uint8_t)~P92_FAST_RESET;
 }
 
 /* QEMU's isa-debug-exit (hw/misc/debugexit.c) with iosize=4: a write of
@@ -50,8 +54,9 @@ static uint32_t cf9_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned si
 	return ((struct vsysctl *)dev)->cf9;
 }
 
-/* Intel ICH "Reset Control Register": a reset happens when RST_CPU goes
- * from 0 to 1; SYS_RST picks hard over soft, both reset this VM whole. */
+/* The PIIX3's reset control register as QEMU's rcr_write has it: any write
+ * with RST_CPU set resets (SYS_RST picks hard over soft on hardware; both
+ * reset this VM whole); otherwise only SYS_RST is kept, and read back. */
 static void cf9_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size, uint32_t val)
 {
 	(void)vcpu;
@@ -59,10 +64,11 @@ static void cf9_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size,
 	uint8_t v = (uint8_t)val;
 	(void)off;
 	(void)size;
-	bool rising = (v & CF9_RST_CPU) && !(s->cf9 & CF9_RST_CPU);
-	s->cf9 = v & (CF9_SYS_RST | 0x08);
-	if (rising)
+	if (v & CF9_RST_CPU) {
 		s->reset_request(s->ctx, "port 0xCF9");
+		return;
+	}
+	s->cf9 = v & CF9_SYS_RST;
 }
 
 static uint32_t port92_read(void *dev, struct vcpu *vcpu, uint16_t off, unsigned size)
@@ -81,7 +87,7 @@ static void port92_write(void *dev, struct vcpu *vcpu, uint16_t off, unsigned si
 	(void)off;
 	(void)size;
 	bool rising = (v & P92_FAST_RESET) && !(s->p92 & P92_FAST_RESET);
-	s->p92 = v & ~P92_FAST_RESET;
+	s->p92 = v;   /* every bit reads back, as QEMU's port92 */
 	if (rising)
 		s->reset_request(s->ctx, "port 0x92");
 }

@@ -14,8 +14,8 @@ struct vsysctl {
 	void (*exit_request)(void *ctx, uint8_t code);
 	void (*reset_request)(void *ctx, const char *how);
 	void *ctx;
-	uint8_t cf9;    /* last value written to 0xCF9 */
-	uint8_t p92;    /* system control port A */
+	uint8_t cf9;    /* 0xCF9: SYS_RST (bit 1) as last written */
+	uint8_t p92;    /* system control port A, as written (bit 0 cleared by a reset) */
 };
 
 #define VSYSCTL_DEBUG_EXIT_PORTS 4

@@ -222,6 +222,11 @@ test_diff_pic() {
 	difftest diff_pic pic 16M 1 ""
 }
 
+# The 8042 and its PS/2 devices as an OS's probe sees them (kbc.c).
+test_diff_kbc() {
+	difftest diff_kbc kbc 16M 1 ""
+}
+
 test_diff_pit() {
 	difftest diff_pit pit 16M 1 ""
 }
@@ -386,7 +391,7 @@ INTEGRATION_TESTS+=(
 	test_diff_mbinfo_16m_two_modules test_diff_mbinfo_128m_one_cpu test_diff_mbinfo_128m_four_cpus
 	test_diff_mbinfo_5g test_multiboot_refusals test_multiboot_aps_wait_for_sipi
 	test_diff_fwstate test_diff_fwstate_four_cpus test_diff_legacy_window test_diff_legacy_window_16m_two_cpus test_legacy_window_after_reset
-	test_diff_pic test_diff_pit
+	test_diff_pic test_diff_kbc test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
 	test_x2apic_tscdl test_diff_testdev test_diff_testdev_absent

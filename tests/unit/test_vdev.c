@@ -578,12 +578,20 @@ static void test_sysctl_ports(void)
 	iobus_write(&bus, NULL, 0xcf9, 1, 0x0e);
 	EXPECT_EQ(resets, 2);
 	EXPECT_STREQ(last_how, "port 0xCF9");
+	iobus_write(&bus, NULL, 0xcf9, 1, 0xfa);               /* no RST_CPU: SYS_RST kept, alone */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xcf9, 1), 0x02);
+	EXPECT_EQ(resets, 2);
 
 	iobus_write(&bus, NULL, 0x92, 1, 0x02);                /* A20 only */
 	EXPECT_EQ(resets, 2);
 	iobus_write(&bus, NULL, 0x92, 1, 0x03);
 	EXPECT_EQ(resets, 3);
-	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x03);      /* as written, until the reset */
+	iobus_write(&bus, NULL, 0x92, 1, 0x03);                /* bit 0 already set: no new reset */
+	EXPECT_EQ(resets, 3);
+	vsysctl_reset(&s);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);      /* the reset keeps A20 */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xcf9, 1), 0x00);
 }
 
 int main(void)

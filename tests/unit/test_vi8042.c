@@ -110,7 +110,7 @@ static void test_reset_state(void)
 {
 	struct vi8042 c;
 	setup(&c);
-	EXPECT_EQ(inb(&c, 0x64), VI8042_STR_SYS | VI8042_STR_UNLOCKED);   /* 0x14, as firmware leaves it */
+	EXPECT_EQ(inb(&c, 0x64), VI8042_STR_SYS | VI8042_STR_CMD | VI8042_STR_UNLOCKED);   /* 0x1c, as SeaBIOS leaves QEMU's */
 	EXPECT_EQ(command(&c, 0x20), 0x61);
 	EXPECT_EQ(inb(&c, 0x64), VI8042_STR_SYS | VI8042_STR_CMD | VI8042_STR_UNLOCKED);
 	EXPECT_EQ(command(&c, 0xd0), 0xcf);
@@ -431,13 +431,13 @@ static void test_interrupts_follow_the_command_byte(void)
 	outb(&c, 0x64, 0xae);
 	EXPECT_TRUE(level[PC_IRQ_KBD]);
 	EXPECT_KBD(&c, 0x10);
-	/* the SYS flag follows the command byte */
+	/* the command byte's SYS bit does not reach the status, and a data
+	 * write leaves CMD set (QEMU's pckbd) */
 	command_arg(&c, 0x60, 0x00);
-	EXPECT_EQ(inb(&c, 0x64) & VI8042_STR_SYS, 0);
+	EXPECT_EQ(inb(&c, 0x64) & (VI8042_STR_SYS | VI8042_STR_CMD), VI8042_STR_SYS | VI8042_STR_CMD);
 	EXPECT_EQ(command(&c, 0xaa), 0x55);
 	EXPECT_EQ(inb(&c, 0x64) & VI8042_STR_SYS, VI8042_STR_SYS);
-	command_arg(&c, 0x60, VI8042_CTR_SYS);
-	EXPECT_EQ(inb(&c, 0x64) & (VI8042_STR_SYS | VI8042_STR_CMD), VI8042_STR_SYS);
+	command_arg(&c, 0x60, 0x61);
 	/* a byte for the keyboard turns its interface back on (QEMU) */
 	outb(&c, 0x64, 0xad);
 	outb(&c, 0x60, 0xee);
@@ -480,18 +480,23 @@ static void test_garbage_and_command_abort(void)
 {
 	struct vi8042 c;
 	setup(&c);
-	/* a command waiting for data is cancelled by the next command */
+	/* a command waiting for data keeps waiting across one that takes
+	 * none (QEMU's write_cmd) */
 	outb(&c, 0x64, 0xd1);
 	outb(&c, 0x64, 0xa8);
-	outb(&c, 0x60, 0x00);                   /* to the keyboard now, not the output port */
+	outb(&c, 0x60, 0xcd);                   /* still the output port's: A20 off, no reset */
 	EXPECT_EQ(resets, 0);
-	EXPECT_KBD(&c, 0xfa);
+	EXPECT_EQ(command(&c, 0xd0), 0xcd);
+	command_arg(&c, 0xd1, 0xcf);
 	outb(&c, 0x64, 0x60);
 	outb(&c, 0x64, 0xa1);                   /* not modelled: ignored, no answer */
 	EXPECT_EQ(inb(&c, 0x64) & VI8042_STR_OBF, 0);
-	outb(&c, 0x60, 0x00);                   /* so this went to the keyboard too */
+	outb(&c, 0x60, 0x41);                   /* so this is the command byte */
+	EXPECT_EQ(inb(&c, 0x64) & VI8042_STR_OBF, 0);
+	EXPECT_EQ(command(&c, 0x20), 0x41);
+	command_arg(&c, 0x60, 0x61 & ~VI8042_CTR_AUX_OFF);
+	outb(&c, 0x60, 0x00);                   /* no command waiting: to the keyboard */
 	EXPECT_KBD(&c, 0xfa);
-	EXPECT_EQ(command(&c, 0x20), 0x61 & ~VI8042_CTR_AUX_OFF);   /* unchanged */
 	flush(&c);
 
 	srand(42);
@@ -522,7 +527,7 @@ static void test_garbage_and_command_abort(void)
 	EXPECT_TRUE(resets > 0);                /* FE and friends came up */
 	/* after all that, a reset gives the same controller back */
 	vi8042_reset(&c);
-	EXPECT_EQ(inb(&c, 0x64), 0x14);
+	EXPECT_EQ(inb(&c, 0x64), 0x1c);
 	EXPECT_EQ(command(&c, 0x20), 0x61);
 }
 
@@ -532,7 +537,7 @@ static void test_every_port_size(void)
 	setup(&c);
 	for (unsigned size = 1; size <= 4; size *= 2) {
 		uint32_t st = vi8042_status_ops.read(&c, NULL, 0, size);
-		EXPECT_EQ(st & 0xff, 0x14);
+		EXPECT_EQ(st & 0xff, 0x1c);
 		if (size > 1)
 			EXPECT_EQ(st >> 8, 0xffffffu);      /* nothing beside answers */
 	}
@@ -548,7 +553,7 @@ static void test_every_port_size(void)
 	EXPECT_EQ(vi8042_data_ops.read(&c, NULL, 1, 2), 0xffffffffu);
 	EXPECT_EQ(vi8042_data_ops.read(&c, NULL, 0, 0), 0);
 	EXPECT_EQ(resets, 0);
-	EXPECT_EQ(inb(&c, 0x64), 0x14 | VI8042_STR_CMD);
+	EXPECT_EQ(inb(&c, 0x64), 0x1c);
 	/* no interrupt lines connected: still works */
 	struct vi8042 bare;
 	vi8042_init(&bare, NULL, NULL, on_reset, NULL, NULL);

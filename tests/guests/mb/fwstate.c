@@ -2,7 +2,7 @@
  * devices in when a Multiboot kernel starts: the 8259 pair (IMR, IRR, ISR,
  * ELCR), the 8254 (channel 0's mode and count, channel 2's gate), the
  * MC146818 (registers A-D and the CMOS bytes firmware writes), the 8042
- * (status, command byte), the local APIC (base MSR, ID, version, TPR, SVR,
+ * (status, command byte), port 0x92, the local APIC (base MSR, ID, version, TPR, SVR,
  * the LVT) and the I/O APIC (ID, version, every redirection entry). Last,
  * the 8259s' vector bases, which cannot be read back: the vector an RTC
  * periodic interrupt (IRQ 8, slave) and a PIT tick (IRQ 0, master) arrive
@@ -74,6 +74,7 @@ static void kbc(void)
 			break;
 		}
 	tk_printf("i8042: status 0x%02x command byte 0x%02x\n", st, cmd);
+	tk_printf("port 0x92: 0x%02x\n", inb(0x92));
 }
 
 static void lapic(void)
