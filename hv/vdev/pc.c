@@ -411,8 +411,9 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	}
 	if (vm->cfg.testdev && add_test_devices(vm, err, errlen) != 0)
 		return -1;
-	/* Only pci-testdev has BARs: without it an unclaimed port or address
-	 * keeps its short path (no BAR decode on the exit). */
+	/* Only pci-testdev has BARs: without it an unclaimed address keeps its
+	 * short path (no BAR decode on the exit; the port bus's fallback costs
+	 * nothing either way, iobus.h). */
 	if (vm->cfg.testdev) {
 		iobus_set_fallback(&vm->iobus, &(struct iobus_fallback){ pci_io_read, pci_io_write, &b->pci });
 		mmiobus_set_fallback(&b->mmio,
