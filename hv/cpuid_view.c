@@ -251,7 +251,7 @@ struct cpuid_regs cpuid_view(const struct cpuid_view_env *env, uint32_t leaf, ui
 			r.ecx |= L1_ECX_XSAVE | ((env->guest_cr4 & CR4_OSXSAVE) ? L1_ECX_OSXSAVE : 0);
 		r.ecx |= L1_ECX_HYPERVISOR | (env->lapic ? L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE : 0);
 		r.edx = (r.edx & ~(L1_EDX_APIC | L1_EDX_HTT | L1_EDX_MCE_MCA)) | (n > 1 ? L1_EDX_HTT : 0) |
-			(env->lapic ? L1_EDX_APIC : 0);
+			(env->lapic && !env->apic_disabled ? L1_EDX_APIC : 0);
 		break;
 	case 4:
 		r.eax &= ~L4_EAX_COUNTS_MASK;

@@ -26,6 +26,9 @@ struct cpuid_view_env {
 	uint32_t vcpu_count;                 /* vCPUs in its VM (>= 1) */
 	uint64_t guest_cr4;                  /* the vCPU's CR4: OSXSAVE, OSPKE show it */
 	bool lapic;                          /* the VM has local APICs (xAPIC, x2APIC, TSC-deadline) */
+	bool apic_disabled;                  /* the vCPU's IA32_APIC_BASE.EN is clear: CPUID.1:EDX.APIC
+	                                      * reads 0 (Intel SDM Vol. 3 10.4.3; QEMU's
+	                                      * cpu_clear_apic_feature) */
 	bool tsc_aux;                        /* TSC_AUX is the vCPU's own: RDTSCP, RDPID offered */
 };
 

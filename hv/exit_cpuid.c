@@ -27,6 +27,7 @@ static __attribute__((noinline)) struct cpuid_regs viewed_leaf(const struct vcpu
 		.host_cpuid = real_cpuid, .guest_xcr0 = live_xcr0, .ctx = NULL,
 		.vcpu_id = v->id, .vcpu_count = v->vm->vcpu_count, .guest_cr4 = v->vmcb->save.cr4,
 		.tsc_aux = fpu_has_tsc_aux(), .lapic = true,
+		.apic_disabled = !(vlapic_apic_base(&v->lapic) & APIC_BASE_EN),
 	};
 	return cpuid_view(&env, leaf, subleaf);
 }

@@ -127,7 +127,7 @@ static struct fake_host sse_only(void)
 /* The view for vCPU id of n, with guest CR4 cr4. */
 /* The VM's board: local APICs, and TSC_AUX switched per vCPU (the default
  * of every VM); the tests of a VM without them clear these. */
-static bool env_lapic = true, env_tsc_aux = true;
+static bool env_lapic = true, env_tsc_aux = true, env_apic_disabled;
 
 static struct cpuid_regs view(struct fake_host *h, uint32_t id, uint32_t n, uint64_t cr4, uint32_t leaf,
 			      uint32_t subleaf)
@@ -135,7 +135,7 @@ static struct cpuid_regs view(struct fake_host *h, uint32_t id, uint32_t n, uint
 	const struct cpuid_view_env env = {
 		.host_cpuid = fake_cpuid, .guest_xcr0 = fake_xcr0, .ctx = h,
 		.vcpu_id = id, .vcpu_count = n, .guest_cr4 = cr4,
-		.lapic = env_lapic, .tsc_aux = env_tsc_aux,
+		.lapic = env_lapic, .tsc_aux = env_tsc_aux, .apic_disabled = env_apic_disabled,
 	};
 	return cpuid_view(&env, leaf, subleaf);
 }
@@ -207,6 +207,16 @@ static void test_leaf1_apic_is_the_vms(void)
 	env_lapic = true;
 	EXPECT_EQ(r.ecx & (BIT(21) | BIT(24)), 0);
 	EXPECT_EQ(r.edx & BIT(9), 0);
+	/* the vCPU's APIC disabled in IA32_APIC_BASE: APIC (EDX 9) reads 0,
+	 * the rest of the leaf as before */
+	h = big();
+	struct cpuid_regs on = view1(&h, 1, 0);
+	env_apic_disabled = true;
+	r = view1(&h, 1, 0);
+	env_apic_disabled = false;
+	EXPECT_EQ(r.edx, on.edx & ~BIT(9));
+	EXPECT_EQ(r.ecx, on.ecx);
+	EXPECT_TRUE(on.edx & BIT(9));
 }
 
 /* RDTSCP and RDPID need TSC_AUX to be the vCPU's own. */
