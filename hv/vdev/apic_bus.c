@@ -43,30 +43,20 @@ static bool is_target(const struct vlapic *l, const struct vlapic_bus_view *t, c
 	}
 }
 
-/* Lowest priority (apic_bus.h): the software-enabled, then lowest-PPR,
- * then first of the targets. */
+/* Lowest priority (apic_bus.h): the first of the targets, as QEMU. */
 static unsigned deliver_lowest(struct vlapic *const *lapics, unsigned count, const struct apic_msg *msg)
 {
-	struct vlapic *best = NULL;
-	struct vlapic_bus_view best_view = { 0 };
-
 	for (unsigned i = 0; i < count; i++) {
 		struct vlapic_bus_view t;
 		if (!lapics[i])
 			continue;
 		vlapic_bus_view(lapics[i], &t);
-		if (!is_target(lapics[i], &t, msg))
-			continue;
-		if (!best || (t.sw_enabled && !best_view.sw_enabled) ||
-		    (t.sw_enabled == best_view.sw_enabled && t.ppr < best_view.ppr)) {
-			best = lapics[i];
-			best_view = t;
+		if (is_target(lapics[i], &t, msg)) {
+			vlapic_accept(lapics[i], msg->vector, msg->level_triggered);
+			return 1;
 		}
 	}
-	if (!best)
-		return 0;
-	vlapic_accept(best, msg->vector, msg->level_triggered);
-	return 1;
+	return 0;
 }
 
 unsigned apic_bus_deliver(struct vlapic *const *lapics, unsigned count, const struct apic_msg *msg)

@@ -32,13 +32,14 @@
  * Delivery, per mode:
  *   fixed         vlapic_accept on every target (a software-disabled one
  *                 holds it in IRR, as QEMU's apic_set_irq does)
- *   lowest prio.  vlapic_accept on one target: software-enabled before
- *                 software-disabled, then the lowest PPR, then the lowest
- *                 index in the array. QEMU takes the first target by index
- *                 whatever the priorities; ours gives the same target when
- *                 PPRs are equal. The focus-processor rule (SDM 10.6.2.4,
- *                 P6) is not modelled: the Pentium 4 chipset way, by
- *                 priority, is.
+ *   lowest prio.  vlapic_accept on one target: the first in the array
+ *                 (the lowest APIC ID), whatever the priorities, as QEMU
+ *                 7.2's apic_bus_deliver ("XXX: search for focus
+ *                 processor, arbitration"), the oracle a guest's report is
+ *                 compared with; a software-disabled first target holds
+ *                 it in IRR, as for fixed. The SDM's arbitration by
+ *                 priority (10.6.2.4) is implementation-specific, and no
+ *                 OS depends on which target wins.
  *   SMI           dropped (no SMM in the virtual PC)
  *   NMI           ops->nmi of every target
  *   INIT          ops->init of every target; the level de-assert form

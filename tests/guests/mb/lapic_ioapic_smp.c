@@ -13,7 +13,9 @@
  *   - every application processor the MADT lists started by INIT-SIPI-SIPI
  *     with a real-mode trampoline below 1 MiB (lib/tksmp.h), one after the
  *     other, each printing its APIC ID; the count checked against fw_cfg;
- *   - a fixed-IPI ping-pong between the BSP and each AP.
+ *   - a fixed-IPI ping-pong between the BSP and each AP;
+ *   - a lowest-priority IPI to all with the BSP's TPR raised: QEMU's
+ *     choice of target (the first APIC), not the SDM's arbitration.
  * The 8259s stay masked throughout. Rates are "~/REGEX/" lines with a
  * tolerance. Run with 1 and 4 vCPUs. Exit code (port 0xF4): the number of
  * failed checks. */
@@ -29,6 +31,10 @@
 #define RTE_EXTINT         0x700u        /* delivery mode 7 */
 #define VEC_PING           0x50
 #define VEC_PONG           0x51
+#define VEC_LOWEST         0x52          /* class 5 */
+#define ICR_LOWEST         0x00004100u   /* lowest priority, assert */
+#define TPR_ABOVE_LOWEST   0x60
+#define NOBODY             0xffffffffu
 #define BUS_TICKS_PER_MS_DIV16 62500u     /* a 1 GHz APIC bus, divided by 16 */
 #define COM1_IER   (COM1 + 1)
 #define COM1_IIR   (COM1 + 2)
@@ -42,6 +48,7 @@
 static volatile uint32_t timer_count, pit_count, uart_count, pong_count, spurious_count;
 static volatile uint32_t ping_count[TK_MADT_MAX_CPUS];
 static volatile uint32_t ap_started, aps_done;
+static volatile uint32_t lowest_count, lowest_taker = NOBODY;
 
 static void on_lapic_timer(struct tk_trap_frame *f)
 {
@@ -82,6 +89,14 @@ static void on_ping(struct tk_trap_frame *f)
 		ping_count[id] = ping_count[id] + 1;
 	lapic_eoi();
 	tk_lapic_ipi(0, ICR_FIXED | VEC_PONG);
+}
+
+static void on_lowest(struct tk_trap_frame *f)
+{
+	(void)f;
+	lowest_taker = lapic_id();
+	lowest_count = lowest_count + 1;
+	lapic_eoi();
 }
 
 static void on_pong(struct tk_trap_frame *f)
@@ -247,6 +262,19 @@ static void smp(const struct tk_madt *m)
 		tk_check(rounds == PING_ROUNDS && ping_count[id] == PING_ROUNDS,
 			 "ipi: %u ping-pongs with apic id %u", PING_ROUNDS, id);
 	}
+	/* Lowest priority to every APIC (physical 0xff) with the BSP's TPR
+	 * above the vector's class: QEMU gives it to the first APIC of the
+	 * set, the BSP, whatever the priorities (its IRR holds it until the
+	 * TPR comes down), where the SDM's arbitration would pick an AP. */
+	tk_set_vector(VEC_LOWEST, on_lowest);
+	lapic_write(LAPIC_TPR, TPR_ABOVE_LOWEST);
+	tk_lapic_ipi(0xff, ICR_LOWEST | VEC_LOWEST);
+	tk_wait_count(&lowest_count, 1, 20000);
+	lapic_write(LAPIC_TPR, 0);
+	tk_wait_count(&lowest_count, 1, WAIT_US);
+	tk_wait_count(&lowest_count, 2, 20000);
+	tk_printf("ipi: lowest priority to all, the bsp's tpr 0x%02x: %u taken, by apic id %d\n", TPR_ABOVE_LOWEST,
+		  lowest_count, (int)lowest_taker);
 	aps_done = 1;
 }
 
