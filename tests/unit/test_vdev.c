@@ -592,6 +592,16 @@ static void test_sysctl_ports(void)
 	vsysctl_reset(&s);
 	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);      /* the reset keeps A20 */
 	EXPECT_EQ(iobus_read(&bus, NULL, 0xcf9, 1), 0x00);
+	/* wider than their one port: the bus refuses them, nothing resets */
+	iobus_write(&bus, NULL, 0x92, 2, 0x0101);
+	iobus_write(&bus, NULL, 0x92, 4, 0xffffffff);
+	iobus_write(&bus, NULL, 0xcf9, 2, 0x0606);
+	iobus_write(&bus, NULL, 0xcf9, 4, 0xffffffff);
+	EXPECT_EQ(resets, 3);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 2), 0xffff);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xcf9, 4), 0xffffffffu);
+	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);
+	EXPECT_EQ(exits, 4);
 }
 
 int main(void)
