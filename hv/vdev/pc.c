@@ -501,6 +501,11 @@ void pc_firmware_state(struct vm *vm)
 		/* port 0x92 with A20 on: SeaBIOS sets bit 1 on every switch to
 		 * 32-bit mode (romlayout.S transition32) */
 		{ 0x92, 0x02 },
+		/* SeaBIOS's serial detection (serial.c detect_serial): IER's
+		 * THRE enable set and cleared with THR empty, a pulse on IRQ 4
+		 * that the 8259 latches behind its mask (IRR 0x10; the I/O
+		 * APIC's masked pin ignores the edge) */
+		{ 0x3f9, 0x02 }, { 0x3f9, 0x00 },
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(firmware_ports); i++)
 		port_out(vm, firmware_ports[i].port, firmware_ports[i].val);

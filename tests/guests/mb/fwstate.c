@@ -27,6 +27,8 @@ static void pic(const char *name, uint16_t base)
 	uint8_t isr = inb(base);
 	outb(base, OCW3_READ_IRR);
 	tk_printf("pic %s: imr 0x%02x isr 0x%02x\n", name, imr, isr);
+	/* IRQ 0 (the PIT's 18.2 Hz) may or may not have ticked yet */
+	tk_printf("pic %s: irr 0x%02x but IRQ 0\n", name, irr & (base == PIC1 ? 0xfe : 0xff));
 	tk_vary("pic %s: irr 0x%02x", name, irr);
 }
 
