@@ -24,6 +24,8 @@ const struct shell_cmd shell_cmds[] = {
 	{ "resume", "NAME", "run a paused VM again", 1, 1, SH_ARG_LIVE_VM, cmd_resume },
 	{ "reset", "NAME", "restart a VM from its initial state", 1, 1, SH_ARG_LIVE_VM, cmd_reset },
 	{ "stop", "NAME", "end a VM: \"vm NAME stopped: stopped by the operator\"", 1, 1, SH_ARG_LIVE_VM, cmd_stop },
+	{ "powerbtn", "NAME", "press a VM's ACPI power button (its OS decides: an orderly shutdown)", 1, 1, SH_ARG_LIVE_VM,
+	  cmd_powerbtn },
 	{ "console", "[NAME]", "give the console's input to a VM; Ctrl-A s comes back", 0, 1, SH_ARG_LIVE_VM, cmd_console },
 	{ "log", "NAME", "replay a VM's last 16 KiB of serial output", 1, 1, SH_ARG_VM, cmd_log },
 	{ "loglevel", "[LEVEL]", "show or set the log level: error, warn, info, debug", 0, 1, SH_ARG_LOGLEVEL, cmd_loglevel },

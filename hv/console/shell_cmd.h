@@ -54,6 +54,7 @@ void cmd_pause(int argc, char **argv);
 void cmd_resume(int argc, char **argv);
 void cmd_reset(int argc, char **argv);
 void cmd_stop(int argc, char **argv);
+void cmd_powerbtn(int argc, char **argv);
 void cmd_console(int argc, char **argv);
 void cmd_log(int argc, char **argv);
 

@@ -599,6 +599,20 @@ void cmd_stop(int argc, char **argv)
 	sh_print("vm %s: stop requested\n", vm->cfg.name);
 }
 
+/* The board's power button (hv/vdev/vacpi_pm.h): PWRBTN_STS, an SCI if the
+ * guest enabled it; the guest decides what follows. The model locks
+ * itself; the shell runs with host interrupts off, as an exit handler. */
+void cmd_powerbtn(int argc, char **argv)
+{
+	(void)argc;
+	struct vm *vm = running_vm(argv[1]);
+
+	if (!vm)
+		return;
+	vacpi_pm_power_button(&vm->board.pm);
+	sh_print("vm %s: power button pressed\n", vm->cfg.name);
+}
+
 /* ---- console ------------------------------------------------------------------- */
 
 void cmd_console(int argc, char **argv)

@@ -544,6 +544,25 @@ def scenario_mbsipi(c):
     print("vCPU 0 halted, vCPU 1 waiting for SIPI")
 
 
+def scenario_powerbtn(c):
+    """`powerbtn NAME`: a Multiboot kernel in ACPI mode with PWRBTN_EN set
+    sees PWRBTN_STS and the SCI, then powers itself off (S5), as an OS's
+    orderly shutdown does."""
+    seen(c, r"(?m)^acpi\| acpi: waiting for the power button\r?$", 120)
+    c.send("\r")
+    c.expect_exact(PROMPT, 10)
+    field(run(c, "powerbtn acpi"), r"^vm acpi: power button pressed$", "powerbtn acpi")
+    seen(c, r"(?m)^acpi\| ok power button: PM1a_STS\.PWRBTN_STS set\r?$", 60)
+    seen(c, r"(?m)^acpi\| ok power button: the SCI \(IRQ 9\) asserted while the status is set, not after\r?$", 10)
+    c.expect(r"vm acpi stopped: poweroff", 30)
+    c.expect_exact(PROMPT, 10)
+    one_line_error(c, "powerbtn acpi", r"vm acpi has stopped")
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+    print("the power button reached the guest: PWRBTN_STS, SCI, then its S5")
+
+
 def scenario_asid24(c):
     """24 VMs on cpu0 (16 ASIDs): once all have stopped, `cpus` shows the
     ASID generation roll-overs cpu0 went through."""
@@ -634,7 +653,7 @@ def scenario_flood(c):
           f"(alone: about 1907 + printing)")
 
 
-SCENARIOS = {"mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"powerbtn": scenario_powerbtn, "mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

@@ -621,6 +621,12 @@ test_shell_commands() {
 	shell_scenario commands "$ISO"
 }
 
+# The shell's powerbtn reaches a guest waiting for it in ACPI mode.
+test_shell_power_button() {
+	make_iso shell_powerbtn "on_idle=halt" "build/testkernels/acpi.elf vm=acpi type=multiboot mem=16M -- button"
+	shell_scenario powerbtn "$ISO"
+}
+
 test_shell_focus_at_boot() {
 	make_iso shell_focus "on_idle=halt focus=quiet" \
 		"listener vm=quiet type=flat mode=long mem=2M cpu=0"
@@ -660,7 +666,7 @@ INTEGRATION_TESTS=(
 	test_no_state_leaks_between_vms test_smp_bring_up_4_cpus test_smp_pinned_guests_run_at_once
 	test_scheduler_fair_on_one_core test_spinning_and_faulting_guests_contained
 	test_unpinned_guests_spread_over_cpus test_smp_under_uefi test_x2apic_request_without_x2apic test_bench_smoke
-	test_shell_commands test_shell_focus_at_boot test_shell_under_uefi test_shell_without_svm
+	test_shell_commands test_shell_power_button test_shell_focus_at_boot test_shell_under_uefi test_shell_without_svm
 	test_shell_polling_for_input test_shell_survives_garbage
 	test_hostile_guest_contained
 )

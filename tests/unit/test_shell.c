@@ -54,7 +54,7 @@ static void record(const char *name, int argc, char **argv)
 #define STAND_IN(n) void cmd_##n(int argc, char **argv) { record(#n, argc, argv); }
 STAND_IN(help) STAND_IN(version) STAND_IN(cpus) STAND_IN(vms) STAND_IN(loglevel) STAND_IN(reboot) STAND_IN(poweroff)
 STAND_IN(vcpu) STAND_IN(vmcb) STAND_IN(mem) STAND_IN(npt) STAND_IN(exits) STAND_IN(pause) STAND_IN(resume) STAND_IN(reset)
-STAND_IN(stop) STAND_IN(console) STAND_IN(log)
+STAND_IN(stop) STAND_IN(powerbtn) STAND_IN(console) STAND_IN(log)
 void cmd_host_mem(void) { record("host_mem", 0, NULL); }
 
 static void setup(void)
@@ -102,7 +102,7 @@ static void test_every_command_dispatches(void)
 	static const char *const args[] = { "chatty", "0x10", "16" };
 	char line[128];
 
-	EXPECT_EQ(shell_cmd_count, 18);
+	EXPECT_EQ(shell_cmd_count, 19);
 	for (unsigned i = 0; i < shell_cmd_count; i++) {
 		const struct shell_cmd *c = &shell_cmds[i];
 		for (int nargs = c->min_args; nargs <= c->max_args; nargs++) {
@@ -293,8 +293,9 @@ static void test_complete_commands(void)
 	setup();
 	EXPECT_STREQ(comp("v", 0, 32), "version vms vcpu vmcb");
 	EXPECT_STREQ(comp("", 0, 32), "help version cpus vms vcpu vmcb mem npt exits pause resume reset stop "
-		     "console log loglevel reboot poweroff");
-	EXPECT_EQ(comp_n, 18);
+		     "powerbtn console log loglevel reboot poweroff");
+	EXPECT_EQ(comp_n, 19);
+	EXPECT_STREQ(comp("pow", 0, 32), "powerbtn poweroff");
 	EXPECT_STREQ(comp("zz", 0, 32), "");
 	EXPECT_EQ(comp_n, 0);
 	EXPECT_STREQ(comp("  re", 0, 32), "resume reset reboot");

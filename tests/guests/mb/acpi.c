@@ -12,11 +12,20 @@
  * which optional tables there are) is the board's, printed as "~" lines;
  * what an OS acts on (the PM blocks, the CPUs, the I/O APIC, the
  * overrides, S5) is compared. Run at 1 and 4 vCPUs. Exit code, if the
- * machine does not power off: 1 + the number of failed checks. */
+ * machine does not power off: 1 + the number of failed checks.
+ *
+ * With the word "button" in its arguments it waits, in ACPI mode with
+ * PWRBTN_EN set, for the power button (the shell's `powerbtn NAME` under
+ * the hypervisor) before S5, as an OS's orderly shutdown does: PWRBTN_STS
+ * in PM1a_STS, the SCI (ISA IRQ 9, level: the slave 8259's IRR bit 1)
+ * while it is set, both cleared by writing the status bit back. */
 #include "tkacpi.h"
 #include "tkdev.h"
 
 #define PM1_SCI_EN 0x0001u
+#define PM1_PWRBTN 0x0100u                /* PM1_STS and PM1_EN bit 8 */
+#define PIC2_SCI_IRR 0x02u                /* IRQ 9 on the slave */
+#define BUTTON_WAIT_S 120u
 #define PM1_SLP_EN 0x2000u
 #define PM1_SLP_TYP_SHIFT 10
 
@@ -157,9 +166,37 @@ static int s5_slp_typ(uint32_t dsdt)
 	return -1;
 }
 
+static uint8_t slave_irr(void)
+{
+	outb(0xa0, 0x0a);                     /* OCW3: read IRR */
+	return inb(0xa0);
+}
+
+/* PM1a_EVT: the status register, then the enable register (ACPI 6.5,
+ * 4.8.3.1). */
+static void power_button(uint16_t pm1a_evt)
+{
+	uint16_t sts = pm1a_evt, en = (uint16_t)(pm1a_evt + 2);
+
+	outb(0x4d1, (uint8_t)(inb(0x4d1) | PIC2_SCI_IRR));   /* the SCI is level-triggered, as an OS sets it */
+	outw(sts, PM1_PWRBTN);                /* a stale press cleared */
+	outw(en, (uint16_t)(inw(en) | PM1_PWRBTN));
+	tk_printf("acpi: waiting for the power button\n");
+	unsigned ms = 0;
+	while (!(inw(sts) & PM1_PWRBTN) && ms < BUTTON_WAIT_S * 1000u) {
+		tk_delay_us(1000);
+		ms++;
+	}
+	uint16_t seen = inw(sts) & PM1_PWRBTN;
+	bool sci = slave_irr() & PIC2_SCI_IRR;
+	outw(sts, PM1_PWRBTN);                /* write 1 to clear */
+	bool sci_after = slave_irr() & PIC2_SCI_IRR;
+	tk_check(seen, "power button: PM1a_STS.PWRBTN_STS set");
+	tk_check(sci && !sci_after, "power button: the SCI (IRQ 9) asserted while the status is set, not after");
+}
+
 int tk_main(const struct tk_entry *e)
 {
-	(void)e;
 	tk_printf("acpi: table discovery and S5\n");
 	tk_cli();
 	uint32_t rp = tk_acpi_find_rsdp();
@@ -214,6 +251,8 @@ int tk_main(const struct tk_entry *e)
 			tk_delay_us(1000);
 	}
 	tk_check(inw(pm1a_cnt) & PM1_SCI_EN, "acpi mode: PM1a_CNT.SCI_EN set");
+	if (tk_has_arg(e, "button"))
+		power_button((uint16_t)rd32(fadt + FADT_PM1A_EVT));
 
 	tk_printf("acpi: S5, %u failed\n", tk_failures() + identity_failures);
 	uint16_t cnt = inw(pm1a_cnt) & (uint16_t)~(7u << PM1_SLP_TYP_SHIFT);

@@ -172,15 +172,6 @@ static void boundary_string(uint32_t addr)
 #define RESET_CONTROL    0xcf9
 #define RESET_HARD       0x06     /* full reset, reset CPU (PIIX3 RCR) */
 
-struct mb_info_head { uint32_t flags, mem_lower, mem_upper, boot_device, cmdline; };
-#define MB_INFO_CMDLINE  (1u << 2)
-
-static bool reset_asked(const struct tk_entry *e)
-{
-	const volatile struct mb_info_head *mi = phys(e->ebx);
-
-	return (mi->flags & MB_INFO_CMDLINE) && tk_has_word(tk_args_of((const char *)phys(mi->cmdline)), "reset");
-}
 
 static uint8_t host_bridge_config(uint8_t reg)
 {
@@ -202,7 +193,7 @@ static void host_bridge(void)
 
 int tk_main(const struct tk_entry *e)
 {
-	bool reset = reset_asked(e);
+	bool reset = tk_has_arg(e, "reset");
 	bool second_boot = reset && tk_cmos_read(CMOS_BOOT_MARK) == BOOTED_ONCE;
 
 	if (second_boot)

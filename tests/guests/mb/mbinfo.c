@@ -214,7 +214,7 @@ int tk_main(const struct tk_entry *e)
 	check_a20(top, ONE_MIB + mi->mem_upper * 1024u);
 	check_page0();
 	tk_printf("mbinfo: done, %u failed\n", tk_failures());
-	if ((mi->flags & (1u << 2)) && tk_has_word(tk_args_of((const char *)phys(mi->cmdline)), "hold")) {
+	if (tk_has_arg(e, "hold")) {
 		/* The 8259s masked first: the firmware left the PIT's IRQ 0
 		 * open at vector 8, which the IDT would report as a #DF. */
 		outb(0x21, 0xff);

@@ -65,6 +65,16 @@ const char *tk_args_of(const char *s)
 	return *s ? s + 1 : s;
 }
 
+#define MB_INFO_CMDLINE (1u << 2)
+
+bool tk_has_arg(const struct tk_entry *e, const char *w)
+{
+	/* Multiboot 0.6.96, 3.3: flags at 0, cmdline at 16 */
+	uint32_t flags = rd32(e->ebx), cmdline = rd32(e->ebx + 16);
+
+	return (flags & MB_INFO_CMDLINE) && tk_has_word(tk_args_of((const char *)phys(cmdline)), w);
+}
+
 void *memcpy(void *d, const void *s, size_t n)
 {
 	uint8_t *dp = d;

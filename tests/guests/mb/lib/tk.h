@@ -104,6 +104,9 @@ bool tk_has_word(const char *args, const char *w);
 /* A Multiboot command line's arguments: what follows its first word (the
  * kernel's name). */
 const char *tk_args_of(const char *s);
+/* Whether the Multiboot command line this kernel was entered with (EBX's
+ * info block, flag bit 2) has the word w among its arguments. */
+bool tk_has_arg(const struct tk_entry *e, const char *w);
 /* FNV-1a over len bytes at addr: a module's bytes in one number. */
 uint32_t tk_fnv1a(uint32_t addr, uint32_t len);
 void *memcpy(void *d, const void *s, size_t n);
