@@ -3,7 +3,8 @@
  * all four formats (BCD or binary, 24- or 12-hour) says the same time;
  * UIP rises before an update and the seconds change after it; the
  * update-ended interrupt arrives on IRQ 8 through the slave 8259 with UF
- * and IRQF in register C; the periodic interrupt's rate (256 Hz) measured
+ * and IRQF in register C; the alarm interrupt two seconds on, hours and
+ * minutes "don't care" (0xC0), with AF; the periodic interrupt's rate (256 Hz) measured
  * against the PIT; the firmware's registers A, B and D given back.
  *
  * The time itself is the host's (both runs take it from the host's clock)
@@ -18,7 +19,13 @@
 #define A_UIP 0x80
 #define A_RS  0x0f
 #define B_PIE 0x40
+#define B_AIE 0x20
 #define B_UIE 0x10
+#define C_AF  0x20
+#define ALARM_SEC 1
+#define ALARM_MIN 3
+#define ALARM_HOUR 5
+#define ALARM_DONT_CARE 0xc0
 #define B_BINARY 0x04
 #define B_24H 0x02
 #define C_IRQF 0x80
@@ -135,6 +142,39 @@ static void update_interrupt(uint8_t b_fw)
 	tk_printf("register C after it was read: 0x%02x\n", tk_cmos_read(REG_C));
 }
 
+static uint8_t to_bcd(unsigned v)
+{
+	return (uint8_t)((v / 10) << 4 | (v % 10));
+}
+
+/* The alarm: right after an update, the seconds alarm set two seconds on
+ * (minutes and hours "don't care"), AIE on: one interrupt with AF, about
+ * two seconds later. */
+static void alarm_interrupt(uint8_t b_fw)
+{
+	tk_set_vector(TK_PIC_BASE2 + 0, on_irq8);
+	tk_check(wait_update(UPDATE_POLLS), "alarm: an update seen first");
+	unsigned sec = read_time(b_fw).sec, at = (sec + 2) % 60;
+	tk_cmos_write(ALARM_SEC, (b_fw & B_BINARY) ? (uint8_t)at : to_bcd(at));
+	tk_cmos_write(ALARM_MIN, ALARM_DONT_CARE);
+	tk_cmos_write(ALARM_HOUR, ALARM_DONT_CARE);
+	(void)tk_cmos_read(REG_C);
+	irq8_count = 0;
+	irq8_c = 0;
+	tk_cmos_write(REG_B, b_fw | B_AIE);
+	tk_pic_mask(IRQ8_MASK);
+	bool early = tk_wait_count(&irq8_count, 1, 1200000);
+	bool got = early || tk_wait_count(&irq8_count, 1, 2000000);
+	unsigned now = read_time(b_fw).sec;
+	tk_cmos_write(REG_B, b_fw);
+	tk_pic_mask(0xffff);
+	tk_check(!early && got, "alarm interrupt on IRQ 8, not before 1.2 s, by 3.2 s");
+	tk_check(now == at || now == (at + 1) % 60, "alarm: the seconds read the alarm's at it");
+	tk_vary("alarm: seconds %u at it, the alarm's %u", now, at);
+	tk_printf("register C at the alarm interrupt: 0x%02x\n", irq8_c);
+	tk_printf("register C after it was read: 0x%02x\n", tk_cmos_read(REG_C));
+}
+
 static void periodic_rate(uint8_t a_fw, uint8_t b_fw)
 {
 	tk_cmos_write(REG_A, (uint8_t)((a_fw & ~A_RS) | RATE_256HZ));
@@ -167,6 +207,7 @@ int tk_main(const struct tk_entry *e)
 	tk_printf("firmware's registers: a 0x%02x b 0x%02x d 0x%02x\n", a, b, tk_cmos_read(REG_D));
 	time_and_formats(b);
 	update_interrupt(b);
+	alarm_interrupt(b);
 	periodic_rate(a, b);
 	tk_printf("registers at the end: a 0x%02x b 0x%02x d 0x%02x\n", tk_cmos_read(REG_A) & 0x7f,
 		  tk_cmos_read(REG_B), tk_cmos_read(REG_D));
