@@ -28,7 +28,9 @@ struct cpuid_view_env {
 	bool lapic;                          /* the VM has local APICs (xAPIC, x2APIC, TSC-deadline) */
 	bool apic_disabled;                  /* the vCPU's IA32_APIC_BASE.EN is clear: CPUID.1:EDX.APIC
 	                                      * reads 0 (Intel SDM Vol. 3 10.4.3; QEMU's
-	                                      * cpu_clear_apic_feature) */
+	                                      * cpu_clear_apic_feature). It follows EN both ways;
+	                                      * QEMU's TCG cannot set EN again, so its bit stays
+	                                      * clear until a reset */
 	bool tsc_aux;                        /* TSC_AUX is the vCPU's own: RDTSCP, RDPID offered */
 };
 

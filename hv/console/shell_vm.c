@@ -599,9 +599,10 @@ void cmd_stop(int argc, char **argv)
 	sh_print("vm %s: stop requested\n", vm->cfg.name);
 }
 
-/* The board's power button (hv/vdev/vacpi_pm.h): PWRBTN_STS, an SCI if the
- * guest enabled it; the guest decides what follows. The model locks
- * itself; the shell runs with host interrupts off, as an exit handler. */
+/* The board's power button (hv/vdev/vacpi_pm.h): PWRBTN_STS and an SCI if
+ * the guest enabled it, else nothing (QEMU drops the press); the guest
+ * decides what follows. The model locks itself; the shell runs with host
+ * interrupts off, as an exit handler. */
 void cmd_powerbtn(int argc, char **argv)
 {
 	(void)argc;
@@ -609,8 +610,11 @@ void cmd_powerbtn(int argc, char **argv)
 
 	if (!vm)
 		return;
-	vacpi_pm_power_button(&vm->board.pm);
-	sh_print("vm %s: power button pressed\n", vm->cfg.name);
+	if (vacpi_pm_power_button(&vm->board.pm))
+		sh_print("vm %s: power button pressed\n", vm->cfg.name);
+	else
+		sh_print("vm %s: power button pressed; dropped: the guest has not enabled it (PWRBTN_EN)\n",
+			 vm->cfg.name);
 }
 
 /* ---- console ------------------------------------------------------------------- */

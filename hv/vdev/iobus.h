@@ -77,7 +77,10 @@ int iobus_register(struct iobus *bus, uint16_t base, uint16_t len, const struct 
  * to size, when unclaimed). */
 uint32_t iobus_read(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size);
 void iobus_write(struct iobus *bus, struct vcpu *v, uint16_t port, unsigned size, uint32_t val);
-/* Accesses that no range claims go to fb first (NULL: none again). */
+/* Accesses whose first port no range claims go to fb first (NULL: none
+ * again). Setup only, like iobus_register: both rewrite the port map,
+ * which the exit path reads without a lock, so no vCPU of the VM may run
+ * (the board calls them from pc_board_setup, before any does). */
 void iobus_set_fallback(struct iobus *bus, const struct iobus_fallback *fb);
 /* Calls every device's reset op once (a device with several ranges too). */
 void iobus_reset(struct iobus *bus);

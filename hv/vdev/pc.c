@@ -495,8 +495,7 @@ void pc_firmware_state(struct vm *vm)
 		{ 0x21, 0xb8 }, { 0xa1, 0x8e }, { 0x4d0, 0x00 }, { 0x4d1, 0x0c },
 		/* PIT channel 0: mode 2, lobyte/hibyte, count 0 (65536): 18.2 Hz */
 		{ 0x43, 0x34 }, { 0x40, 0x00 }, { 0x40, 0x00 },
-		/* the 8042's last write was a command (status bit 3), as SeaBIOS
-		 * leaves it: enable the keyboard interface */
+		/* the 8042's keyboard interface on, as SeaBIOS leaves it */
 		{ 0x64, 0xae },
 		/* port 0x92 with A20 on: SeaBIOS sets bit 1 on every switch to
 		 * 32-bit mode (romlayout.S transition32) */

@@ -301,13 +301,17 @@ void vacpi_pm_reset(struct vacpi_pm *pm)
 	spin_unlock(&pm->lock);
 }
 
-void vacpi_pm_power_button(struct vacpi_pm *pm)
+bool vacpi_pm_power_button(struct vacpi_pm *pm)
 {
 	spin_lock(&pm->lock);
-	catch_up(pm, vclock_now(&pm->clock));
-	pm->pm1_sts |= VACPI_PM1_PWRBTN;
-	update_sci(pm);
+	bool taken = pm->pm1_en & VACPI_PM1_PWRBTN;
+	if (taken) {
+		catch_up(pm, vclock_now(&pm->clock));
+		pm->pm1_sts |= VACPI_PM1_PWRBTN;
+		update_sci(pm);
+	}
 	spin_unlock(&pm->lock);
+	return taken;
 }
 
 void vacpi_pm_set_gpe(struct vacpi_pm *pm, unsigned bit)

@@ -112,11 +112,13 @@ void vacpi_pm_init(struct vacpi_pm *pm, const struct vclock *clock, const struct
 		   const struct vdev_deadline_hook *hook, void (*poweroff_request)(void *ctx), void *ctx);
 void vacpi_pm_reset(struct vacpi_pm *pm);
 
-/* The power button is pressed: PWRBTN_STS is set (whether or not
- * PWRBTN_EN is: ACPI 4.8.3.1.1; QEMU drops a press while PWRBTN_EN is
- * clear), an SCI follows if PWRBTN_EN is set. The OS decides what to do
- * (an orderly shutdown ending in S5). */
-void vacpi_pm_power_button(struct vacpi_pm *pm);
+/* The power button is pressed: with PWRBTN_EN set, PWRBTN_STS is set and
+ * the SCI follows; with it clear the press is dropped (false), as QEMU's
+ * acpi_pm1_evt_power_down does (ACPI 4.8.3.1.1 would set the status bit
+ * either way: a guest that enables PWRBTN_EN after a press would get an
+ * SCI at once there, nothing on QEMU). The OS decides what follows (an
+ * orderly shutdown ending in S5). */
+bool vacpi_pm_power_button(struct vacpi_pm *pm);
 /* A general-purpose event: GPE0_STS bit (0..15; others ignored) is set. */
 void vacpi_pm_set_gpe(struct vacpi_pm *pm, unsigned bit);
 

@@ -411,8 +411,6 @@ void vlapic_bus_view(const struct vlapic *v, struct vlapic_bus_view *out)
 	out->id = out->mode == VLAPIC_X2APIC ? v->initial_id : LOAD(&v->xapic_id);
 	out->ldr = LOAD(&v->ldr);
 	out->dfr_model = (uint8_t)(LOAD(&v->dfr) >> 28);
-	out->ppr = (uint8_t)vlapic_ppr(v);
-	out->sw_enabled = LOAD(&v->svr) & SVR_ENABLE;
 }
 
 void vlapic_deliver_nmi(struct vlapic *v)

@@ -295,8 +295,6 @@ struct vlapic_bus_view {
 	uint32_t id;          /* x2APIC ID in x2APIC mode, else the 8-bit xAPIC ID */
 	uint32_t ldr;
 	uint8_t dfr_model;    /* DFR[31:28] */
-	uint8_t ppr;
-	bool sw_enabled;      /* SVR[8] */
 };
 void vlapic_bus_view(const struct vlapic *v, struct vlapic_bus_view *out);
 /* The bus's NMI/INIT/SIPI for this vCPU: its ops, from any CPU. */

@@ -90,15 +90,18 @@ static void irq_write(void *dev, struct vcpu *v, uint16_t off, unsigned size, ui
 	struct vtestdev *d = dev;
 	(void)v;
 
-	/* QEMU's test_irq_ops take bytes only: a wider access is refused. The
-	 * lines are set at init only and their receivers lock themselves: no
-	 * lock of ours here. */
+	/* QEMU's test_irq_ops take bytes only: a wider access is refused.
+	 * Under the lock: a line reaches two chips (the 8259 and the I/O
+	 * APIC, each locking itself), and two vCPUs writing one line must not
+	 * interleave between them (QEMU's global lock serialises the same). */
 	if (size != 1 || off >= VTESTDEV_IRQ_LINES)
 		return;
+	spin_lock(&d->lock);
 	if (off < VTESTDEV_ISA_IRQS)
 		irq_line_set(&d->lines[off], (val & 0xff) != 0);
 	else if (d->abort)
 		d->abort(d->abort_ctx, off);
+	spin_unlock(&d->lock);
 }
 
 const struct pio_ops vtestdev_irq_ops = { .name = "pc-testdev-irq", .read = irq_read, .write = irq_write };

@@ -37,10 +37,10 @@
  *
  * Reset: none. QEMU's pc-testdev has no reset handler: the register and
  * the window keep their contents across a machine reset.
- * Locking: one spinlock, taken in every entry point that touches the
- * scratch register or the window; the IRQ lines and the abort hook are
- * called without it (they are set at init only and their receivers lock
- * themselves). Sizes
+ * Locking: one spinlock, taken in every entry point; the IRQ lines and the
+ * abort hook are called with it held (lines only go downstream; one
+ * line's two receivers, the 8259 and the I/O APIC, are then set as one
+ * step). Sizes
  * other than 1, 2, 4 (ports) or 1-8 (window), and offsets outside the
  * ranges, read 0 (ports: all ones past the device) and change nothing. */
 #ifndef HV_VDEV_VTESTDEV_H

@@ -202,6 +202,11 @@ static void test_fallback(void)
 	/* a device registered afterwards, in a page that had none */
 	EXPECT_EQ(iobus_register(&bus, 0xc010, 8, &tag_ops, &b), 0);
 	EXPECT_EQ(bus.pages_used, pages + 1);
+	bars.lo = 0xc000;                                       /* the installed one takes 0xc000.. now */
+	bars.hi = 0xc040;
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc008, 1), 0x08);     /* the new page's other ports: still its */
+	EXPECT_EQ(iobus_read(&bus, NULL, 0xc012, 1), 0x02);     /* the device's */
+	EXPECT_EQ(bars.reads, 3);
 	iobus_set_fallback(&bus, &fb_far);
 	EXPECT_EQ(iobus_read(&bus, NULL, 0xc012, 1), 0x02);     /* the device's */
 	EXPECT_EQ(iobus_read(&bus, NULL, 0xc008, 1), 0x08);     /* its page's other ports: the fallback's */

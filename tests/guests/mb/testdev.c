@@ -45,19 +45,6 @@ static inline void wr16(uint32_t a, uint16_t v) { *(volatile uint16_t *)phys(a) 
 static inline void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)phys(a) = v; }
 static inline uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)phys(a); }
 
-static bool has_word(const char *s, const char *w)
-{
-	size_t n = tk_strlen(w);
-	for (; *s; s++) {
-		size_t i = 0;
-		while (i < n && s[i] == w[i])
-			i++;
-		if (i == n && (s[n] == ' ' || s[n] == 0))
-			return true;
-	}
-	return false;
-}
-
 /* ---- pc-testdev ports ----------------------------------------------------------- */
 
 static void scratch_register(void)
@@ -450,13 +437,10 @@ static void absent(bool touch_mmio)
 
 int tk_main(const struct tk_entry *entry)
 {
-	const uint32_t *mbi = (const uint32_t *)phys(entry->ebx);
-	const char *cmdline = (mbi[0] & 4) ? (const char *)phys(mbi[4]) : "";
-
 	tk_idt_init();
 	tk_printf("testdev: QEMU's pc-testdev and pci-testdev\n");
-	if (has_word(cmdline, "absent")) {
-		absent(has_word(cmdline, "mmio"));
+	if (tk_has_arg(entry, "absent")) {
+		absent(tk_has_arg(entry, "mmio"));
 	} else {
 		scratch_register();
 		flush_port();
