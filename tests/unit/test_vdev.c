@@ -592,7 +592,9 @@ static void test_sysctl_ports(void)
 	vsysctl_reset(&s);
 	EXPECT_EQ(iobus_read(&bus, NULL, 0x92, 1), 0x02);      /* the reset keeps A20 */
 	EXPECT_EQ(iobus_read(&bus, NULL, 0xcf9, 1), 0x00);
-	/* wider than their one port: the bus refuses them, nothing resets */
+	/* registered alone, one port each: the bus refuses an access running
+	 * past the range, nothing resets (on the board 0xCF9 sits inside
+	 * vpci's 0xCF8-0xCFB, which hands it the byte: docs/pc.md) */
 	iobus_write(&bus, NULL, 0x92, 2, 0x0101);
 	iobus_write(&bus, NULL, 0x92, 4, 0xffffffff);
 	iobus_write(&bus, NULL, 0xcf9, 2, 0x0606);
