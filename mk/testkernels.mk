@@ -3,7 +3,7 @@
 # tests/guests/mb/lib/ into build/testkernels/NAME.elf, an ELF32 kernel at
 # 1 MiB that QEMU's -kernel and the hypervisor's type=multiboot both boot.
 # A new test kernel: one C file there and its name in this list.
-TESTKERNELS := mbinfo fwstate legacy pic pit rtc pmtimer fwcfg acpi lapic_ioapic_smp x2apic_tscdl testdev kbc
+TESTKERNELS := mbinfo fwstate legacy pic pit rtc pmtimer fwcfg acpi lapic_ioapic_smp x2apic_tscdl testdev kbc uart
 
 TK_DIR    := tests/guests/mb
 TK_BUILD  := $(BUILD)/testkernels

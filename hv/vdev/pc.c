@@ -149,13 +149,15 @@ static void deadline_moved(void *ctx)
 	vcpu_request(vm->vcpus[0], VCPU_REQ_DEVTIMER);
 }
 
-static uint64_t earliest_deadline(struct pc_board *b)
+static uint64_t earliest_deadline(struct vm *vm)
 {
+	struct pc_board *b = &vm->board;
 	uint64_t d = vpit_next_deadline(&b->pit);
 
 	d = MIN(d, vrtc_next_deadline(&b->rtc));
 	d = MIN(d, vacpi_pm_next_deadline(&b->pm));
 	d = MIN(d, vioapic_next_deadline(&b->ioapic));
+	d = MIN(d, vuart_next_deadline(&vm->uart));
 	return d;
 }
 
@@ -170,13 +172,14 @@ static void devtimer_fired(struct timerq *q, struct timer *t)
 	vrtc_expire(&b->rtc, now);
 	vacpi_pm_expire(&b->pm, now);
 	vioapic_expire(&b->ioapic, now);
+	vuart_expire(&vm->uart, now);
 	pc_devtimer_rearm(vm);
 }
 
 void pc_devtimer_rearm(struct vm *vm)
 {
 	__atomic_and_fetch(&vm->vcpus[0]->requests, ~VCPU_REQ_DEVTIMER, __ATOMIC_SEQ_CST);
-	uint64_t deadline = earliest_deadline(&vm->board);
+	uint64_t deadline = earliest_deadline(vm);
 	if (deadline == VDEV_NO_DEADLINE) {
 		timer_cancel(&vm->board.devtimer);
 		return;
@@ -377,6 +380,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	vsysctl_init(&vm->sysctl, sysctl_exit, sysctl_reset, vm);
 	vuart_init(&vm->uart, NULL, vm);
 	vuart_set_irq(&vm->uart, isa_irq(vm, PC_IRQ_COM1));
+	vuart_set_clock(&vm->uart, &b->clock, &hook);   /* the character timeout */
 	vpic_init(&b->pic, (struct irq_line){ pic_intr, vm, 0 });
 	vpit_init(&b->pit, &b->clock, isa_irq(vm, PC_IRQ_PIT), hook);
 	struct irq_line rtc_irq = isa_irq(vm, PC_IRQ_RTC);

@@ -239,6 +239,12 @@ test_diff_pmtimer() {
 	difftest diff_pmtimer pmtimer 16M 1 ""
 }
 
+# COM1's 16550 (uart.c): registers, THR-empty interrupt, FIFOs, loopback,
+# Linux's 8250 probe, the character timeout.
+test_diff_uart() {
+	difftest diff_uart uart 16M 1 ""
+}
+
 test_diff_fwcfg() {
 	difftest diff_fwcfg fwcfg 128M 1 ""
 }
@@ -394,5 +400,5 @@ INTEGRATION_TESTS+=(
 	test_diff_pic test_diff_kbc test_diff_pit
 	test_diff_rtc test_diff_pmtimer test_diff_fwcfg test_diff_fwcfg_four_cpus_above_4g
 	test_diff_acpi test_diff_acpi_four_cpus test_diff_lapic_ioapic_smp test_diff_lapic_ioapic_smp_four_cpus
-	test_x2apic_tscdl test_diff_testdev test_diff_testdev_absent
+	test_x2apic_tscdl test_diff_testdev test_diff_testdev_absent test_diff_uart
 )
