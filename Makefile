@@ -1,5 +1,6 @@
 # Makefile - the whole build, one non-recursive file. Output goes to build/.
 #   make            build/hv.elf and build/hv.iso
+#   make iso GUESTS="PATH:OPTIONS; ..."   the image with own guests (or GRUB_CFG=FILE)
 #   make run        boot the ISO in QEMU (TCG, SVM) on this terminal; UEFI=1 for OVMF
 #   make test       unit tests (host, ASan+UBSan) and integration tests (QEMU)
 #   make unit       unit tests only
@@ -32,7 +33,7 @@ LDFLAGS := -n -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-seg
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
 
-.PHONY: all iso run test unit deps clean bench guests
+.PHONY: all iso run test unit deps clean bench guests FORCE
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso
 
 $(BUILD)/%.c.o: %.c
@@ -87,13 +88,38 @@ $(BUILD)/hv.elf: $(OBJ) $(BUILD)/ksyms.c.o linker.ld
 	@cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "hv.elf: code moved between link passes"; rm -f $@; exit 1; }
 
 # --- ISO ------------------------------------------------------------------
-# build/hv.iso boots the default guest set of iso/grub.cfg (make run).
+# build/hv.iso boots the default guest set of iso/grub.cfg (make run), or
+# the config given with GRUB_CFG=FILE (any file: its modules come from
+# next to it or from tests/guests/), or own guests given with
+# GUESTS="PATH:OPTIONS; ..." (README, "Your own guests"; the hypervisor's
+# command line is HV_CMDLINE). A module the config names but the image
+# would not have is a build error (scripts/iso-files.sh).
+GUEST_BINS := $(patsubst tests/guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard tests/guests/*.asm))
 GRUB_CFG ?= iso/grub.cfg
-ISO_GUESTS := $(patsubst %,$(BUILD)/guests/%.bin,$(shell sed -n 's|^[[:space:]]*module2 /boot/\([A-Za-z0-9_]*\)\.bin.*|\1|p' $(GRUB_CFG)))
-$(BUILD)/hv.iso: $(BUILD)/hv.elf $(GRUB_CFG) scripts/mkiso.sh $(ISO_GUESTS)
+HV_CMDLINE ?= console=com1 loglevel=info on_idle=halt
+ifneq ($(strip $(GUESTS)),)
+ISO_CFG := $(BUILD)/own-guests.grub.cfg
+ISO_GUESTS := $(GUEST_BINS)
+ISO_FORCE := FORCE
+else
+ISO_CFG := $(GRUB_CFG)
+ISO_GUESTS := $(filter $(GUEST_BINS),$(patsubst %,$(BUILD)/guests/%,$(shell \
+	sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/\([^[:space:]/]*\).*|\1|p' $(GRUB_CFG) 2>/dev/null)))
+ISO_FORCE := $(if $(filter iso/grub.cfg,$(GRUB_CFG)),$(GRUB_CFG),FORCE)
+endif
+# What the image was last built from: a different config rebuilds it (a
+# `make iso GUESTS=...` image is not what a later plain `make run` boots).
+ISO_STAMP := $(BUILD)/hv.iso.config
+ISO_CONFIG := $(subst ','',$(GRUB_CFG) | $(GUESTS) | $(HV_CMDLINE))
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(ISO_STAMP) 2>/dev/null)" = '$(ISO_CONFIG)' ] || \
+	printf '%s\n' '$(ISO_CONFIG)' >$(ISO_STAMP); })
+$(BUILD)/hv.iso: $(BUILD)/hv.elf scripts/mkiso.sh scripts/iso-files.sh scripts/guests-cfg.sh $(ISO_STAMP) $(ISO_GUESTS) $(ISO_FORCE)
 	@echo "  ISO     $@"
-	$(Q)scripts/mkiso.sh $@ $(BUILD)/hv.elf $(GRUB_CFG) $(ISO_GUESTS)
+	$(if $(strip $(GUESTS)),$(Q)scripts/guests-cfg.sh $(ISO_CFG) "$(GUESTS)" "$(HV_CMDLINE)")
+	$(Q)files=$$(scripts/iso-files.sh $(ISO_CFG) $(BUILD)/guests $(if $(strip $(GUESTS)),$$(cat $(ISO_CFG).files))) && \
+		scripts/mkiso.sh $@ $(BUILD)/hv.elf $(ISO_CFG) $$files
 iso: $(BUILD)/hv.iso
+FORCE:
 
 deps:
 	@scripts/install-deps.sh
@@ -103,7 +129,6 @@ run: deps
 	scripts/qemu.sh $(if $(filter 1,$(UEFI)),--uefi) $(BUILD)/hv.iso
 
 # --- test guests: flat binaries, loaded as modules by the integration tests --
-GUEST_BINS := $(patsubst tests/guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard tests/guests/*.asm))
 $(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc
 	@mkdir -p $(@D)
 	@echo "  NASM    $<"

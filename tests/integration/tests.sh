@@ -84,6 +84,33 @@ test_uefi_boot() {
 	expect_no_line 'PANIC|nested trap'
 }
 
+# An own guest added with the documented command (README, "Your own
+# guests"): a file whose name has a '-' boots with its options and prints;
+# a plain `make iso` gives the default image back; a config naming a
+# module the image would not have fails the build, naming the line.
+test_own_guest_image() {
+	local own=$OUT/my-guest.bin cfg=$OUT/missing.grub.cfg mlog=$OUT/own_guest_make.log out
+	cp build/guests/hello_real.bin "$own"
+	if ! make --no-print-directory iso GUESTS="$own:vm=mine type=flat mode=real mem=1M" >"$mlog" 2>&1; then
+		fail "make iso GUESTS=... failed: $(tail -n 3 "$mlog")"
+		return
+	fi
+	cp build/hv.iso "$OUT/own_guest.iso"
+	make --no-print-directory iso >>"$mlog" 2>&1 || fail "make iso (the default again) failed: $(tail -n 3 "$mlog")"
+	grep -q ' ISO ' "$mlog" || fail "no ISO was built"
+	printf 'menuentry x {\n\tmultiboot2 /boot/hv.elf\n\tmodule2 /boot/not-here.bin vm=a type=flat\n}\n' >"$cfg"
+	if out=$(make --no-print-directory iso GRUB_CFG="$cfg" 2>&1); then
+		fail "make iso GRUB_CFG= with a missing module succeeded"
+	fi
+	grep -qF "iso: $cfg:3: module 'not-here.bin' is not in the image" <<<"$out" ||
+		fail "no error naming the missing module's line: $out"
+	make --no-print-directory iso >>"$mlog" 2>&1 || fail "make iso (the default again) failed"
+	qemu_boot own_guest "$OUT/own_guest.iso" 60 --until '\] vm mine stopped: '
+	expect_hello_lines mine
+	expect_no_line 'PANIC|nested trap'
+	expect_no_line 'vm (hello|chatty|lm|probe|echo) started'
+}
+
 test_ram_above_4g() {
 	qemu_boot ram_above_4g build/hv.iso 60 --mem 5G --until '\] vm probe stopped: '
 	expect_end until
@@ -654,7 +681,7 @@ test_shell_under_uefi() {
 }
 
 INTEGRATION_TESTS=(
-	test_bios_boot test_uefi_boot test_ram_above_4g test_uefi_ram_above_4g
+	test_bios_boot test_uefi_boot test_own_guest_image test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
 	test_selftest_writetext test_selftest_writetextdirect test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode
