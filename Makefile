@@ -1,5 +1,5 @@
 # Makefile - the whole build, one non-recursive file. Output goes to build/.
-#   make            build/hv.elf and build/hv.iso
+#   make            build/hv.elf and build/hv.iso (hv-run.iso: the same, no menu wait)
 #   make iso GUESTS="PATH:OPTIONS; ..."   the image with own guests (or GRUB_CFG=FILE)
 #   make run        boot the ISO in QEMU (TCG, SVM) on this terminal; UEFI=1 for OVMF
 #   make test       unit tests (host, ASan+UBSan) and integration tests (QEMU)
@@ -34,7 +34,7 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recov
               -fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
 
 .PHONY: all iso run test unit deps clean bench guests FORCE
-all: $(BUILD)/hv.elf $(BUILD)/hv.iso
+all: $(BUILD)/hv.elf $(BUILD)/hv.iso $(BUILD)/hv-run.iso
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(@D)
@@ -117,7 +117,12 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf scripts/mkiso.sh scripts/iso-files.sh scripts/g
 	@echo "  ISO     $@"
 	$(if $(strip $(GUESTS)),$(Q)scripts/guests-cfg.sh $(ISO_CFG) "$(GUESTS)" "$(HV_CMDLINE)")
 	$(Q)files=$$(scripts/iso-files.sh $(ISO_CFG) $(BUILD)/guests $(if $(strip $(GUESTS)),$$(cat $(ISO_CFG).files))) && \
-		scripts/mkiso.sh $@ $(BUILD)/hv.elf $(ISO_CFG) $$files
+		scripts/mkiso.sh $@ $(BUILD)/hv.elf $(ISO_CFG) $$files && \
+		sed 's/^\([[:space:]]*\)set timeout=.*/\1set timeout=0/' $(ISO_CFG) >$(BUILD)/hv-run.grub.cfg && \
+		scripts/mkiso.sh $(BUILD)/hv-run.iso $(BUILD)/hv.elf $(BUILD)/hv-run.grub.cfg $$files
+# build/hv-run.iso: the same image with the menu's timeout 0, for make run
+# and the tests (made with hv.iso, by the recipe above).
+$(BUILD)/hv-run.iso: $(BUILD)/hv.iso ;
 iso: $(BUILD)/hv.iso
 FORCE:
 
@@ -126,7 +131,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	scripts/qemu.sh $(if $(filter 1,$(UEFI)),--uefi) $(BUILD)/hv.iso
+	scripts/qemu.sh $(if $(filter 1,$(UEFI)),--uefi) $(BUILD)/hv-run.iso
 
 # --- test guests: flat binaries, loaded as modules by the integration tests --
 $(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc

@@ -12,7 +12,7 @@ test_console_unattended_log_is_clean() {
 	# escape sequence, no prompt; the prompt comes with the first key.
 	local out
 	LOG=$OUT/console_unattended.log
-	out=$(python3 tests/integration/shell_tests.py unattended build/hv.iso "$LOG" 2>&1) ||
+	out=$(python3 tests/integration/shell_tests.py unattended build/hv-run.iso "$LOG" 2>&1) ||
 		fail "$(tail -c 3000 <<<"$out")"
 	INFO=$(tail -1 <<<"$out")
 }

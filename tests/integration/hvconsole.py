@@ -24,7 +24,7 @@ hypervisor's console must wait for it (a file chardev never backs up).
 raw holds every byte received, as received (no normalising).
 
     from hvconsole import Console
-    with Console("build/hv.iso", "build/tests/shell.log", timeout=60) as c:
+    with Console("build/hv-run.iso", "build/tests/shell.log", timeout=60) as c:
         c.expect(r"hv: svm-hv .* starting")
         c.expect_exact("hv> ")
         c.sendline("help")

@@ -26,10 +26,10 @@ Scenarios:
             once on cpu0-3; one vCPU's state, pause, stop.
   asid24    24 VMs on cpu0 with QEMU's 16 ASIDs: after they all stop,
             `cpus` shows cpu0's ASID generation roll-overs.
-  default   build/hv.iso as `make run` boots it: the demo guests' results,
+  default   build/hv-run.iso as `make run` boots it: the demo guests' results,
             the shell, the echo guest, poweroff. Prints "banner after S s,
             power-off after S s" for the caller.
-  unattended  build/hv.iso with nobody typing: the raw serial stream holds
+  unattended  build/hv-run.iso with nobody typing: the raw serial stream holds
             only whole console lines (docs/console.md, "Unattended logs"),
             and the prompt appears only after the first key.
   flood     "flood" (cpu1) writes 3000 lines as fast as its UART takes them,

@@ -49,7 +49,7 @@ expect_clean_poweroff() {
 # guests and the echo guest, and types it. The log is then checked here.
 boot_default_iso() {   # NAME [--uefi]
 	local out
-	out=$(python3 tests/integration/shell_tests.py default build/hv.iso "$OUT/$1.log" "${@:2}" 2>&1) ||
+	out=$(python3 tests/integration/shell_tests.py default build/hv-run.iso "$OUT/$1.log" "${@:2}" 2>&1) ||
 		fail "$(tail -c 3000 <<<"$out")"
 	LOG=$OUT/$1.log
 	plain_log <"$LOG" >"$LOG.plain" && mv "$LOG.plain" "$LOG"
@@ -95,7 +95,7 @@ test_own_guest_image() {
 		fail "make iso GUESTS=... failed: $(tail -n 3 "$mlog")"
 		return
 	fi
-	cp build/hv.iso "$OUT/own_guest.iso"
+	cp build/hv-run.iso "$OUT/own_guest.iso"
 	make --no-print-directory iso >>"$mlog" 2>&1 || fail "make iso (the default again) failed: $(tail -n 3 "$mlog")"
 	grep -q ' ISO ' "$mlog" || fail "no ISO was built"
 	printf 'menuentry x {\n\tmultiboot2 /boot/hv.elf\n\tmodule2 /boot/not-here.bin vm=a type=flat\n}\n' >"$cfg"
@@ -111,8 +111,24 @@ test_own_guest_image() {
 	expect_no_line 'vm (hello|chatty|lm|probe|echo) started'
 }
 
+# The menu of build/hv.iso (the image for a stick or CD; make run boots
+# hv-run.iso): visible on the serial line with its entries, then the first
+# one boots by itself when the timeout runs out.
+test_menu_on_serial() {
+	qemu_boot menu_on_serial build/hv.iso 90 --until '\] vm probe stopped: '
+	expect_end until
+	expect_line 'svm-hv: the hypervisor alone, with its shell'
+	expect_line 'svm-hv: the default guests, verbose log'
+	expect_line 'executed automatically in'
+	expect_banner_within 30
+	awk -v t="${BANNER_SECONDS:-0}" 'BEGIN { exit !(t >= 4) }' ||
+		fail "banner after ${BANNER_SECONDS}s: the menu did not wait its 5 s"
+	expect_hello_lines hello
+	expect_no_line 'PANIC|nested trap'
+}
+
 test_ram_above_4g() {
-	qemu_boot ram_above_4g build/hv.iso 60 --mem 5G --until '\] vm probe stopped: '
+	qemu_boot ram_above_4g build/hv-run.iso 60 --mem 5G --until '\] vm probe stopped: '
 	expect_end until
 	expect_memory_summary
 	# QEMU's pc machine puts 3 GiB below the PCI hole and 2 GiB above 4 GiB.
@@ -123,7 +139,7 @@ test_ram_above_4g() {
 }
 
 test_uefi_ram_above_4g() {
-	qemu_boot uefi_ram_above_4g build/hv.iso 120 --uefi --mem 5G --until '\] vm probe stopped: '
+	qemu_boot uefi_ram_above_4g build/hv-run.iso 120 --uefi --mem 5G --until '\] vm probe stopped: '
 	expect_end until
 	expect_line 'mm: memory map from the EFI memory map'
 	expect_line 'above 4 GiB 2048\.0 MiB'
@@ -228,7 +244,7 @@ test_on_panic_halt() {
 
 test_no_long_mode() {
 	# A 32-bit CPU: entry.asm must say why on COM1 instead of triple-faulting.
-	qemu_boot no_long_mode build/hv.iso 60 --cpu qemu32 --until 'cannot run 64-bit code'
+	qemu_boot no_long_mode build/hv-run.iso 60 --cpu qemu32 --until 'cannot run 64-bit code'
 	expect_line '^hv: this CPU cannot run 64-bit code \(no long mode\)'
 	expect_end until
 }
@@ -471,7 +487,7 @@ test_hostile_guest_contained() {
 }
 
 test_smp_bring_up_4_cpus() {
-	qemu_boot smp4 build/hv.iso 90 --smp 4 --until '\] vm probe stopped: '
+	qemu_boot smp4 build/hv-run.iso 90 --smp 4 --until '\] vm probe stopped: '
 	expect_end until
 	expect_line 'hv: MADT: 4 CPUs \(0 disabled\), 1 I/O APICs, local APIC at 0xfee00000$'
 	local i
@@ -573,7 +589,7 @@ test_unpinned_guests_spread_over_cpus() {
 }
 
 test_smp_under_uefi() {
-	qemu_boot smp_uefi build/hv.iso 120 --uefi --smp 2 --until '\] vm probe stopped: '
+	qemu_boot smp_uefi build/hv-run.iso 120 --uefi --smp 2 --until '\] vm probe stopped: '
 	expect_end until
 	expect_line 'smp: cpu1 \(APIC ID 1\) online, SVM enabled$'
 	expect_line 'smp: 2 CPUs online, SVM enabled on 2; '
@@ -681,7 +697,7 @@ test_shell_under_uefi() {
 }
 
 INTEGRATION_TESTS=(
-	test_bios_boot test_uefi_boot test_own_guest_image test_ram_above_4g test_uefi_ram_above_4g
+	test_bios_boot test_uefi_boot test_own_guest_image test_menu_on_serial test_ram_above_4g test_uefi_ram_above_4g
 	test_selftest_pagefault test_selftest_stackoverflow test_selftest_ud test_selftest_panic
 	test_selftest_writetext test_selftest_writetextdirect test_selftest_execdata
 	test_bad_cmdline_reported test_on_idle_reset test_on_panic_halt test_no_long_mode

@@ -125,12 +125,18 @@ static void timer_one_shot(void)
 	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER_ONESHOT);
 	lapic_write(LAPIC_TIMER_INIT, init);
-	uint32_t c0 = lapic_read(LAPIC_TIMER_CUR);
-	tk_delay_us(50000);
-	uint32_t c1 = lapic_read(LAPIC_TIMER_CUR);
-	uint32_t mhz = (c0 - c1) * 16 / 50000;                 /* ticks in 50 ms: bus MHz */
+	/* The fewest ticks of three 25 ms windows: a vCPU held off its host
+	 * CPU at a window's end (4 vCPUs on a 2-core host) only adds ticks. */
+	uint32_t ticks = 0xffffffffu;
+	for (int i = 0; i < 3; i++) {
+		uint32_t c0 = lapic_read(LAPIC_TIMER_CUR);
+		tk_delay_us(25000);
+		uint32_t c1 = lapic_read(LAPIC_TIMER_CUR);
+		ticks = c0 - c1 < ticks ? c0 - c1 : ticks;
+	}
+	uint32_t mhz = ticks * 16 / 25000;                     /* ticks in 25 ms: bus MHz */
 	tk_vary_match("bus (9[0-9][0-9]|10[0-9][0-9]) MHz",
-		      "timer one-shot: %u ticks in 50 ms of PIT time at /16: bus %u MHz", c0 - c1, mhz);
+		      "timer one-shot: %u ticks in 25 ms of PIT time at /16 (the least of 3): bus %u MHz", ticks, mhz);
 	tk_check(tk_wait_count(&timer_count, 1, WAIT_US), "timer one-shot: interrupt at vector 0x%02x",
 		 VEC_TIMER_ONESHOT);
 	tk_wait_count(&timer_count, 2, 30000);
