@@ -9,13 +9,9 @@
 #include "arch/x86/regs.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/exit.h"
+#include "hv/vdev/vdev.h"
 
 #define STRING_IO_BATCH 256
-
-static uint64_t size_mask(unsigned size)
-{
-	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
 
 /* Replaces the low `size` bytes of a register; a 32-bit result zero-extends
  * into the upper half, as every 32-bit register write does in 64-bit mode. */
@@ -23,7 +19,7 @@ static uint64_t merge_reg(uint64_t reg, uint64_t val, unsigned size)
 {
 	if (size == 4)
 		return val & 0xffffffffull;
-	return (reg & ~size_mask(size)) | (val & size_mask(size));
+	return (reg & ~vdev_size_mask(size)) | (val & vdev_size_mask(size));
 }
 
 /* RSI/RDI/RCX after an element, at the instruction's address size: a
@@ -130,7 +126,7 @@ static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint
 				(unsigned long long)s->rip);
 		return EXIT_STOP;
 	}
-	uint64_t amask = size_mask(op.addr_size);
+	uint64_t amask = vdev_size_mask(op.addr_size);
 	uint64_t *index = in ? &v->gprs.rdi : &v->gprs.rsi;
 	const struct vmcb_seg *seg = segment(v, op.seg);
 	/* In 64-bit mode only FS and GS have a base. */
@@ -187,7 +183,7 @@ enum exit_action handle_ioio(struct vcpu *v)
 	if (ioio_is_in(info1))
 		v->gprs.rax = merge_reg(v->gprs.rax, iobus_read(&v->vm->iobus, v, port, size), size);
 	else
-		iobus_write(&v->vm->iobus, v, port, size, (uint32_t)(v->gprs.rax & size_mask(size)));
+		iobus_write(&v->vm->iobus, v, port, size, (uint32_t)(v->gprs.rax & vdev_size_mask(size)));
 	s->rip = v->vmcb->control.exit_info_2;
 	vcpu_insn_done(v);
 	return EXIT_RESUME;

@@ -34,8 +34,8 @@
  *                 holds it in IRR, as QEMU's apic_set_irq does)
  *   lowest prio.  vlapic_accept on one target: the first in the array
  *                 (the lowest APIC ID), whatever the priorities, as QEMU
- *                 7.2's apic_bus_deliver ("XXX: search for focus
- *                 processor, arbitration"), the oracle a guest's report is
+ *                 7.2's apic_bus_deliver (it does no focus-processor
+ *                 search and no arbitration), the oracle a guest's report is
  *                 compared with; a software-disabled first target holds
  *                 it in IRR, as for fixed. The SDM's arbitration by
  *                 priority (10.6.2.4) is implementation-specific, and no

@@ -30,8 +30,8 @@
  *   once, in modes 1 and 5 too (the datasheet waits for a trigger), and
  *   the first byte of two changes nothing;
  * - the gate only matters at its rising edge, which restarts modes 1, 2, 3
- *   and 5 from their count; a low gate stops nothing (QEMU's "XXX:
- *   disable/enable counting");
+ *   and 5 from their count; a low gate stops nothing (QEMU's
+ *   pit_set_channel_gate leaves gating of the count out);
  * - a control word sets the mode, access and BCD bit and resets the byte
  *   state machines, nothing else: the counter goes on from its old load
  *   with its old count, judged by the new mode, and OUT follows from that;
@@ -43,8 +43,8 @@
  *   only at the reloads d = kN, k >= 1; mode 3 high for the first
  *   (N+1)/2 clocks of each period; modes 4 and 5 high only at d = N.
  * Status (read-back): OUT (7), RW1-0, M2-M0 and BCD as written; NULL COUNT
- * (6) always 0, since a count takes effect when written (QEMU's "XXX: add
- * BCD and null count").
+ * (6) always 0, since a count takes effect when written (QEMU models
+ * neither BCD counting nor NULL COUNT).
  *
  * Reads and writes (QEMU's pit_ioport_read/write): a control word sets the
  * read and write byte states to its access; in LSB-then-MSB access each

@@ -17,7 +17,7 @@ static uint64_t mode3_half(uint32_t count)
 
 /* pit_get_count: modes 0, 1, 4, 5 count down through 0 and wrap in 16
  * bits; mode 3 steps by 2 modulo the count, so an odd count shows odd and
- * even values ("XXX: may be incorrect for odd counts"); everything else
+ * even values (QEMU's own comment doubts it for odd counts); everything else
  * (2, 6, 7) counts count .. 1. A count of 65536 reads as 0. */
 uint16_t vpit_wave_count(unsigned mode, uint32_t count, uint64_t d)
 {

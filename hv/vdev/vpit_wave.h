@@ -20,8 +20,8 @@
  * in that pattern whatever the mode: mode 2's line is therefore high but
  * for one clock a period, rising at d = kN + 1 (k >= 1), where its OUT is
  * high only at d = kN. The line is set at every load and follows the
- * expiries; a control word leaves the timer as it is (QEMU's "XXX: update
- * irq timer ?"), so the expiry it had pending is judged by the new mode. */
+ * expiries; a control word leaves the timer as it is (QEMU's control-word
+ * write does not re-arm it), so the expiry it had pending is judged by the new mode. */
 #ifndef HV_VDEV_VPIT_WAVE_H
 #define HV_VDEV_VPIT_WAVE_H
 

@@ -363,8 +363,8 @@ static void test_next_deadline_values(void)
 
 /* Reprogramming: the edges due before it are delivered first, then the
  * load's level; a control word alone changes nothing at once, but the
- * timer's pending expiry is judged by the new mode (QEMU's "XXX: update
- * irq timer ?"). */
+ * timer's pending expiry is judged by the new mode (QEMU's control-word
+ * write does not re-arm it). */
 static void test_irq_reprogramming(void)
 {
 	struct pit_rig r;

@@ -287,7 +287,7 @@ static void access_modes(void)
 }
 
 /* BCD: the 8254 counts decimal digits (0x1000 is 1000 clocks); QEMU
- * 7.2's i8254 takes the count as binary ("XXX: add BCD"): 4096 clocks,
+ * 7.2's i8254 takes the count as binary (it has no BCD counting): 4096 clocks,
  * whose reads show hex digits A-F. */
 static void bcd(void)
 {

@@ -36,7 +36,7 @@ size_t tk_strlen(const char *s)
 }
 
 /* Whether the argument string has the word w. */
-bool tk_has_word(const char *args, const char *w)
+static bool has_word(const char *args, const char *w)
 {
 	size_t n = tk_strlen(w);
 
@@ -72,7 +72,7 @@ bool tk_has_arg(const struct tk_entry *e, const char *w)
 	/* Multiboot 0.6.96, 3.3: flags at 0, cmdline at 16 */
 	uint32_t flags = rd32(e->ebx), cmdline = rd32(e->ebx + 16);
 
-	return (flags & MB_INFO_CMDLINE) && tk_has_word(tk_args_of((const char *)phys(cmdline)), w);
+	return (flags & MB_INFO_CMDLINE) && has_word(tk_args_of((const char *)phys(cmdline)), w);
 }
 
 void *memcpy(void *d, const void *s, size_t n)

@@ -99,8 +99,6 @@ __attribute__((noreturn)) void tk_exit(uint8_t code);
 /* ---- helpers ----------------------------------------------------------------- */
 uint64_t tk_udiv64(uint64_t n, uint32_t d, uint32_t *rem);
 size_t tk_strlen(const char *s);
-/* Whether the space-separated words of args include w. */
-bool tk_has_word(const char *args, const char *w);
 /* A Multiboot command line's arguments: what follows its first word (the
  * kernel's name). */
 const char *tk_args_of(const char *s);
