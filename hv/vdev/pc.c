@@ -161,19 +161,40 @@ static uint64_t earliest_deadline(struct vm *vm)
 	return d;
 }
 
-static void devtimer_fired(struct timerq *q, struct timer *t)
+/* Every model run up to now; each takes its own lock and never goes back
+ * in time, so two CPUs may do this at once. */
+static void expire_all(struct vm *vm, uint64_t now)
 {
-	struct vm *vm = t->owner;
 	struct pc_board *b = &vm->board;
-	uint64_t now = pc_clock_now(vm);
 
-	(void)q;
 	vpit_expire(&b->pit, now);
 	vrtc_expire(&b->rtc, now);
 	vacpi_pm_expire(&b->pm, now);
 	vioapic_expire(&b->ioapic, now);
 	vuart_expire(&vm->uart, now);
+}
+
+static void devtimer_fired(struct timerq *q, struct timer *t)
+{
+	struct vm *vm = t->owner;
+
+	(void)q;
+	expire_all(vm, pc_clock_now(vm));
 	pc_devtimer_rearm(vm);
+}
+
+/* Before a PIC read: the requests of every deadline already passed. On
+ * QEMU the PIT's timer fires on a thread of its own; here the devtimer's
+ * host interrupt can come late on a busy host, after the guest's clock
+ * (the TSC) has passed the deadline, and a guest that waits out a one-shot
+ * count by the TSC and then reads IRR must find the request there. */
+static void catch_up_before_pic_read(void *ctx)
+{
+	struct vm *vm = ctx;
+	uint64_t now = pc_clock_now(vm);
+
+	if (earliest_deadline(vm) <= now)
+		expire_all(vm, now);   /* vCPU 0 re-arms the devtimer (deadline_moved) */
 }
 
 void pc_devtimer_rearm(struct vm *vm)
@@ -382,6 +403,7 @@ int pc_board_setup(struct vm *vm, char *err, size_t errlen)
 	vuart_set_irq(&vm->uart, isa_irq(vm, PC_IRQ_COM1));
 	vuart_set_clock(&vm->uart, &b->clock, &hook);   /* the character timeout */
 	vpic_init(&b->pic, (struct irq_line){ pic_intr, vm, 0 });
+	vpic_set_read_hook(&b->pic, (struct vpic_read_hook){ catch_up_before_pic_read, vm });
 	vpit_init(&b->pit, &b->clock, isa_irq(vm, PC_IRQ_PIT), hook);
 	struct irq_line rtc_irq = isa_irq(vm, PC_IRQ_RTC);
 	vrtc_init(&b->rtc, &b->clock, &rtc_irq, &hook);

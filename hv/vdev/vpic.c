@@ -176,9 +176,15 @@ void vpic_init(struct vpic *p, struct irq_line intr)
 	p->lock = (struct spinlock){ 0 };
 	p->intr = intr;
 	p->intr_level = false;
+	p->read_hook = (struct vpic_read_hook){ 0 };
 	for (unsigned i = 0; i < 2; i++)
 		p->chip[i].input = 0;
 	reset_locked(p);
+}
+
+void vpic_set_read_hook(struct vpic *p, struct vpic_read_hook hook)
+{
+	p->read_hook = hook;
 }
 
 void vpic_reset(struct vpic *p)
@@ -385,6 +391,8 @@ static uint32_t range_read(struct vpic *p, enum port_range r, uint16_t off, unsi
 
 	if (size > 4)
 		size = 4;
+	if (p->read_hook.before_read)
+		p->read_hook.before_read(p->read_hook.ctx);
 	spin_lock(&p->lock);
 	for (unsigned i = 0; i < size; i++) {
 		unsigned port = (unsigned)off + i;

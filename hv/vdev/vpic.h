@@ -108,11 +108,20 @@ struct vpic_chip {
 	bool read_isr, poll, special_mask;   /* OCW3 */
 };
 
+/* Run before each port read (either chip, the ELCR), outside the lock:
+ * the board brings the timers that drive the IR lines up to now. vpic_init
+ * leaves none; a reset keeps it. */
+struct vpic_read_hook {
+	void (*before_read)(void *ctx);
+	void *ctx;
+};
+
 struct vpic {
 	struct spinlock lock;
 	struct vpic_chip chip[2];    /* VPIC_MASTER, VPIC_SLAVE */
 	struct irq_line intr;        /* the master's INT: vCPU 0's LAPIC LINT0 */
 	bool intr_level;             /* the level last driven on intr */
+	struct vpic_read_hook read_hook;
 };
 
 extern const struct pio_ops vpic_master_ops;   /* 2 ports: 0x20-0x21 */
@@ -122,6 +131,8 @@ extern const struct pio_ops vpic_elcr_ops;     /* 2 ports: 0x4d0-0x4d1 */
 /* Power-on state, inputs low, intr low. Drives nothing: the receiver of
  * intr may not be wired yet, and its power-on level is low as well. */
 void vpic_init(struct vpic *p, struct irq_line intr);
+/* Every port read first runs `hook` (see above). */
+void vpic_set_read_hook(struct vpic *p, struct vpic_read_hook hook);
 /* Power-on state of both chips and the ELCR (see above); drives intr with
  * the resulting level (low). Also the ops' reset. */
 void vpic_reset(struct vpic *p);
