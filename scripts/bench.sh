@@ -22,7 +22,8 @@ mkdir -p "$OUT"
 BENCH_BIN=build/bench/bench.bin
 MODULE="vm=bench type=flat mode=protected load=0x100000 entry=0x100040 mem=128M"
 IPI_MODULE="$MODULE cpus=2 cpu=0,1"
-CPU=EPYC-Rome,+svm,+npt
+source scripts/qemu-cpu.sh
+CPU=$QEMU_CPU
 TIMEOUT=300
 
 # ISOs with the bench guest as the only module: as shipped, and with the

@@ -1,17 +1,13 @@
 #!/usr/bin/env bash
-# scripts/qemu.sh [--uefi] [--mem SIZE] [--smp N] [--cpu MODEL] ISO [QEMU ARGS...]
-# Boots ISO in QEMU with software emulation of AMD SVM (TCG: there is no KVM
+# scripts/qemu.sh [--uefi] [--mem SIZE] [--smp N] [--cpu MODEL] IMAGE [QEMU ARGS...]
+# Boots IMAGE (an ISO as a CD, a .img file as a hard disk) in QEMU with software emulation of AMD SVM (TCG: there is no KVM
 # here), serial console on this terminal. QEMU's escape key is Ctrl-]
 # (Ctrl-] x quits, Ctrl-] c is its monitor), so that Ctrl-A, the hypervisor's
 # console key, reaches the hypervisor.
 set -euo pipefail
-# EPYC-Rome with SVM and nested paging, less the features QEMU's TCG does
-# not emulate: QEMU would drop them anyway, with a warning each ("TCG
-# doesn't support requested feature"); named here, the boot is quiet and
-# the guest's CPUID is the same.
-TCG_LACKS=-rdseed,-sha-ni,-rdpid,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext,-perfctr-core,-clzero
-TCG_LACKS+=,-xsaveerptr,-wbnoinvd,-ibpb,-amd-stibp,-nrip-save,-xsavec,-xsaves
-uefi=0 mem=1G smp=2 cpu=EPYC-Rome,+svm,+npt,$TCG_LACKS
+# The CPU: scripts/qemu-cpu.sh, the same for make run, make test and make bench.
+source "$(dirname "$0")/qemu-cpu.sh"
+uefi=0 mem=1G smp=2 cpu=$QEMU_CPU
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--uefi) uefi=1; shift ;;
@@ -21,8 +17,10 @@ while [[ $# -gt 0 ]]; do
 	*) break ;;
 	esac
 done
-iso=$1
+image=$1
 shift
+medium=(-cdrom "$image")
+[[ $image == *.img ]] && medium=(-drive "file=$image,format=raw,if=ide,media=disk")
 firmware=()
 if [[ $uefi -eq 1 ]]; then
 	firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
@@ -30,4 +28,4 @@ fi
 echo "qemu.sh: Ctrl-] x quits QEMU; Ctrl-A is the hypervisor's console key (Ctrl-A ? lists them)" >&2
 exec qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-M pc -display none -no-reboot -serial mon:stdio -echr 0x1d \
-	"${firmware[@]}" -cdrom "$iso" "$@"
+	"${firmware[@]}" "${medium[@]}" "$@"

@@ -18,7 +18,8 @@
 # The reference machine, written once: QEMU's pc without HPET and default
 # devices, COM1 to a file, the debug-exit port, an EPYC-Rome less what TCG
 # lacks (so it prints no warnings).
-DIFF_CPU=EPYC-Rome,-rdseed,-sha-ni,-rdpid,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext,-perfctr-core,-clzero,-xsaveerptr,-wbnoinvd,-ibpb,-amd-stibp,-nrip-save,-xsavec,-xsaves
+source scripts/qemu-cpu.sh
+DIFF_CPU=EPYC-Rome,$TCG_LACKS
 DIFF_TIMEOUT=60
 # Extra words for one test, set around its difftest call (empty for the
 # rest): DIFF_QEMU_ARGS goes on QEMU's command line (e.g. "-device

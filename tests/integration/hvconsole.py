@@ -67,8 +67,14 @@ class UnexpectedOutput(ExpectError):
     """expect_not saw its pattern."""
 
 
+def default_cpu():
+    """The CPU model of every boot (scripts/qemu-cpu.sh, the one definition)."""
+    return subprocess.run(["bash", "scripts/qemu-cpu.sh"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 class Console:
-    def __init__(self, iso, log_path, smp=2, mem="1G", cpu="EPYC-Rome,+svm,+npt",
+    def __init__(self, iso, log_path, smp=2, mem="1G", cpu=None,
                  uefi=False, extra_args=(), timeout=60, on_data=None,
                  serial_args=("-serial", "chardev:con"), read_rate=None):
         # serial_args attaches the chardev "con" (the socket) to a UART:
@@ -76,6 +82,8 @@ class Console:
         # "isa-serial,chardev=con,iobase=0x2e0,irq=5") for another one.
         if not os.path.isfile(iso):
             raise FileNotFoundError(f"no ISO at {iso}")
+        if cpu is None:
+            cpu = default_cpu()
         self.deadline = time.monotonic() + timeout
         self.on_data = on_data  # optional callable(bytes), called per chunk received
         self.read_rate = read_rate

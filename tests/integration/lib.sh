@@ -1,9 +1,10 @@
 # tests/integration/lib.sh - Booting the hypervisor in QEMU for a test and
 # reading what it printed. Sourced by tests/integration/tests.sh.
 #
-# qemu_boot NAME ISO TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
+# qemu_boot NAME IMAGE TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
 #           [--until-count N] [--hold SECONDS] [--reboot] [--smp N] [--icount]
-#   Boots ISO with the serial console in $OUT/NAME.log. Returns when QEMU ends
+#   Boots IMAGE (an ISO as a CD; a .img file as a raw hard disk, opened
+#   read-only, so the file never changes) with the serial console in $OUT/NAME.log. Returns when QEMU ends
 #   by itself, when N lines (default 1) match REGEX (QEMU is then stopped), or
 #   at TIMEOUT seconds. With --hold, QEMU must still be running SECONDS after
 #   the match (for "halts and stays halted"). QEMU runs with -no-reboot (a
@@ -15,6 +16,7 @@
 #   (empty if it never appeared).
 
 BANNER_RE='hv: svm-hv .* starting'
+source scripts/qemu-cpu.sh
 
 # Power-off detection reads QEMU's qemu_system_shutdown_request trace event;
 # a QEMU built without the "log" trace backend cannot tell, so say so once.
@@ -34,7 +36,7 @@ plain_log() { sed -e 's/^.*\r\x1b\[K//' -e 's/\r//g'; }
 qemu_boot() {
 	local name=$1 iso=$2 limit=$3
 	shift 3
-	local firmware=() mem=1G cpu=EPYC-Rome,+svm,+npt until="" until_count=1 hold=0 reboot=(-no-reboot) smp=2 icount=()
+	local firmware=() mem=1G cpu=$QEMU_CPU until="" until_count=1 hold=0 reboot=(-no-reboot) smp=2 icount=()
 	while [[ $# -gt 0 ]]; do
 		case $1 in
 		--uefi) firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd); shift ;;
@@ -49,6 +51,8 @@ qemu_boot() {
 		*) echo "qemu_boot: unknown option $1" >&2; return 2 ;;
 		esac
 	done
+	local medium=(-cdrom "$iso")
+	[[ $iso == *.img ]] && medium=(-drive "file=$iso,format=raw,if=ide,media=disk,readonly=on")
 	LOG=$OUT/$name.log
 	local trace=$OUT/$name.trace
 	rm -f "$LOG" "$trace"
@@ -57,7 +61,7 @@ qemu_boot() {
 	# other way QEMU can end (a reset under -no-reboot, a crash).
 	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -M pc \
 		-display none -nic none "${reboot[@]}" -monitor none -serial "file:$LOG" \
-		"${firmware[@]}" "${icount[@]}" -cdrom "$iso" \
+		"${firmware[@]}" "${icount[@]}" "${medium[@]}" \
 		-trace qemu_system_shutdown_request -D "$trace" \
 		</dev/null >"$OUT/$name.qemu.out" 2>&1 &
 	local pid=$! start end

@@ -46,7 +46,7 @@ import sys
 import time
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from hvconsole import Console, ExpectError  # noqa: E402
+from hvconsole import Console, ExpectError, default_cpu  # noqa: E402
 
 PROMPT = "hv> "
 VM_LINE = re.compile(r"^[A-Za-z0-9_-]+\| ")
@@ -661,7 +661,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     uefi = "--uefi" in argv[4:]
-    cpu = "EPYC-Rome,-svm" if argv[1] == "nosvm" else "EPYC-Rome,+svm,+npt"
+    cpu = default_cpu().replace("+svm,+npt", "-svm") if argv[1] == "nosvm" else default_cpu()
     serial = ("-serial", "chardev:con")
     if argv[1] == "polling":   # GRUB keeps COM1 (to nowhere); the hypervisor uses 0x2e0
         serial = ("-serial", "null", "-device", "isa-serial,chardev=con,iobase=0x2e0,irq=5")

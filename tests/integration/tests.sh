@@ -320,7 +320,7 @@ test_bad_module_lines_reported() {
 
 test_cpu_without_svm() {
 	make_iso no_svm "on_idle=poweroff" "$HELLO"
-	qemu_boot no_svm "$ISO" 60 --cpu EPYC-Rome,-svm
+	qemu_boot no_svm "$ISO" 60 --cpu "EPYC-Rome,-svm,$TCG_LACKS"
 	expect_line '^\[ *[0-9.]+\] hv: cannot run guests: this CPU does not support AMD-V \(CPUID 8000_0001h ECX\[2\] SVM is clear\)$'
 	expect_no_line '\] vm hello started'
 	expect_clean_poweroff
@@ -328,7 +328,7 @@ test_cpu_without_svm() {
 
 test_cpu_without_npt() {
 	make_iso no_npt "on_idle=poweroff" "$HELLO"
-	qemu_boot no_npt "$ISO" 60 --cpu EPYC-Rome,+svm,-npt
+	qemu_boot no_npt "$ISO" 60 --cpu "EPYC-Rome,+svm,-npt,$TCG_LACKS"
 	expect_line 'hv: cannot run guests: this CPU has AMD-V but no nested paging'
 	expect_clean_poweroff
 }

@@ -69,7 +69,7 @@ test_xstate_cpu_without_xsave() {
 	# No XSAVE: the FXSAVE path switches x87/SSE, and CPUID shows no XSAVE,
 	# OSXSAVE, AVX or leaf 0Dh.
 	make_iso xstate_noxsave "on_idle=poweroff" "xstate vm=x1 $XSTATE_MOD" "xstate vm=x2 $XSTATE_MOD"
-	qemu_boot xstate_noxsave "$ISO" 120 --smp 2 --cpu EPYC-Rome,+svm,+npt,-xsave
+	qemu_boot xstate_noxsave "$ISO" 120 --smp 2 --cpu "$QEMU_CPU,-xsave"
 	local vm what
 	for vm in x1 x2; do
 		expect_line "^$vm\\| xstate: no XSAVE in CPUID: checking the FXSAVE state only\$"
