@@ -1,34 +1,9 @@
 /* boot/efi/image.c - Checking hv.elf: ELF64 program headers and the Multiboot2 header (image.h). */
 #include "boot/efi/image.h"
 #include "boot/multiboot2.h"
+#include "lib/elf.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-/* System V ABI (gABI), "ELF Header" and "Program Header", the 64-bit forms. */
-struct elf64_ehdr {
-	uint8_t e_ident[16];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-} __packed;
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "elf64_ehdr");
-_Static_assert(offsetof(struct elf64_ehdr, e_phoff) == 32, "elf64_ehdr.e_phoff");
-_Static_assert(offsetof(struct elf64_ehdr, e_phnum) == 56, "elf64_ehdr.e_phnum");
-
-struct elf64_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-} __packed;
-_Static_assert(sizeof(struct elf64_phdr) == 56, "elf64_phdr");
-_Static_assert(offsetof(struct elf64_phdr, p_paddr) == 24, "elf64_phdr.p_paddr");
-
-#define ELFCLASS64   2
-#define ELFDATA2LSB  1
-#define ET_EXEC      2
-#define EM_X86_64    62
-#define PT_LOAD      1
 
 /* Multiboot2 spec 3.1.2 "Header magic fields", 3.1.3 "General tag structure". */
 struct mb2_header {
@@ -243,10 +218,10 @@ int hv_image_check(const void *file, size_t len, struct hv_image *out, char *err
 		return -1;
 	}
 	memcpy(&eh, f, sizeof(eh));
-	if (eh.e_ident[4] != ELFCLASS64 || eh.e_ident[5] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
 	    eh.e_type != ET_EXEC) {
 		hv_set_err(err, errlen, "not an x86-64 ELF executable (class %u, data %u, machine %u, type %u)",
-			   eh.e_ident[4], eh.e_ident[5], eh.e_machine, eh.e_type);
+			   eh.e_ident[EI_CLASS], eh.e_ident[EI_DATA], eh.e_machine, eh.e_type);
 		return -1;
 	}
 	if (find_header(f, len, out, err, errlen) != 0 || check_header_tags(f, out, err, errlen) != 0)
