@@ -1,0 +1,168 @@
+/* boot/efi/main.c - hvboot.efi: starting the hypervisor from UEFI without
+ * GRUB (docs/boot.md, "hvboot.efi").
+ *
+ * In order: \svm-hv.cfg from our own volume (config.c), hv.elf checked
+ * (image.c) and its segments put at their physical addresses, each module
+ * below 4 GiB on page boundaries (gunzipped when it is a gzip file and
+ * not --nounzip), the Multiboot2 information block (mbinfo.c, tables.c),
+ * then ExitBootServices and the 32-bit entry (handoff.c). Anything that
+ * goes wrong before ExitBootServices is said on the console as
+ * "hvboot: FILE:LINE: why" and waits for a key (console.c). */
+#include "boot/efi/hvboot.h"
+#include "boot/efi/config.h"
+#include "boot/efi/image.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+/* GNU-EFI's libefi defines ST and BS; InitializeLib() would set them, but
+ * it lives with libefi's own memcpy/memset, which lib/string.c gives. */
+#define CFG_MAX (64 * KiB)
+
+/* Room for the fixed tags (command lines, 32 modules, RSDPs, ...). */
+#define MBI_FIXED (96 * KiB)
+
+static struct hvcfg cfg;   /* 43 KiB: not on the firmware's stack */
+static char why[320];
+
+static EFI_STATUS read_config(void)
+{
+	struct hv_file f;
+	char err[sizeof(why)];
+	EFI_STATUS st = files_load(HVBOOT_CFG, false, false, &f, why, sizeof(why));
+
+	if (EFI_ERROR(st))
+		return con_fail(st, "%s: %s", HVBOOT_CFG, why);
+	if (f.size > CFG_MAX) {
+		files_free(&f);
+		return con_fail(EFI_BAD_BUFFER_SIZE, "%s: %llu bytes, larger than a config file can be (%llu)",
+				HVBOOT_CFG, (unsigned long long)f.size, (unsigned long long)CFG_MAX);
+	}
+	int rc = hvcfg_parse((const char *)(UINTN)f.addr, f.size, HVBOOT_CFG, &cfg, err, sizeof(err));
+	files_free(&f);
+	if (rc != 0)
+		return con_fail(EFI_LOAD_ERROR, "%s", err);
+	return EFI_SUCCESS;
+}
+
+/* hv.elf: read, checked, its segments copied to their physical addresses
+ * (pages taken there with AllocateAddress, UEFI spec 7.2), the rest of
+ * each segment's memory size zeroed. */
+static EFI_STATUS load_hypervisor(struct hv_image *img)
+{
+	const struct hvcfg_file *k = &cfg.kernel;
+	struct hv_file f;
+	char err[200];
+	EFI_STATUS st = files_load(k->path, false, true, &f, why, sizeof(why));
+
+	if (EFI_ERROR(st))
+		return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, why);
+	const uint8_t *file = (const uint8_t *)(UINTN)f.addr;
+	if (hv_image_check(file, f.size, img, err, sizeof(err)) != 0) {
+		files_free(&f);
+		return con_fail(EFI_LOAD_ERROR, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, err);
+	}
+	EFI_PHYSICAL_ADDRESS at = img->lo;
+	UINTN pages = (img->hi - img->lo) / EFI_PAGE_SIZE;
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, EfiLoaderData, pages, &at);
+	if (EFI_ERROR(st)) {
+		files_free(&f);
+		return con_fail(st, "%s:%u: %s: its load range 0x%llx-0x%llx is not free memory (AllocatePages: %s)",
+				HVBOOT_CFG, k->line, k->path, (unsigned long long)img->lo,
+				(unsigned long long)img->hi, efi_status_text(st));
+	}
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct hv_segment *s = &img->seg[i];
+		uint8_t *dst = (uint8_t *)(UINTN)s->paddr;
+		memcpy(dst, file + s->offset, s->filesz);
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	}
+	con_printf("hvboot: %s: 0x%llx-0x%llx, entry 0x%x\n", k->path, (unsigned long long)img->lo,
+		   (unsigned long long)img->hi, img->entry);
+	files_free(&f);
+	return EFI_SUCCESS;
+}
+
+/* Each module below 4 GiB, page-aligned (hv.elf's header asks for
+ * module alignment, Multiboot2 spec 3.1.11), as a tag. */
+static EFI_STATUS load_modules(struct mbi *m)
+{
+	for (unsigned i = 0; i < cfg.module_count; i++) {
+		const struct hvcfg_file *mod = &cfg.modules[i];
+		struct hv_file f;
+		EFI_STATUS st = files_load(mod->path, true, !mod->nounzip, &f, why, sizeof(why));
+		if (EFI_ERROR(st))
+			return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, mod->line, mod->path, why);
+		mbi_add_module(m, (uint32_t)f.addr, (uint32_t)(f.addr + f.size), mod->cmdline);
+		if (f.packed_size)
+			con_printf("hvboot: %s: 0x%llx-0x%llx, gunzipped from %llu bytes\n", mod->path,
+				   (unsigned long long)f.addr, (unsigned long long)(f.addr + f.size),
+				   (unsigned long long)f.packed_size);
+		else
+			con_printf("hvboot: %s: 0x%llx-0x%llx\n", mod->path, (unsigned long long)f.addr,
+				   (unsigned long long)(f.addr + f.size));
+	}
+	return EFI_SUCCESS;
+}
+
+/* The information block's pages, below 4 GiB: the fixed tags, then room
+ * for the EFI memory map twice over (it grows with every allocation
+ * until the last GetMemoryMap) and tag 6 made from it. */
+static EFI_STATUS alloc_info(struct mbi *m)
+{
+	UINTN size = 0, key, desc_size = 0;
+	UINT32 version;
+	EFI_PHYSICAL_ADDRESS at = 0xffffffffull;
+
+	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &version);
+	uint64_t bytes = MBI_FIXED + (2 * (uint64_t)size + 64 * (uint64_t)desc_size) * 64 / 40;
+	UINTN pages = EFI_SIZE_TO_PAGES(bytes);
+	EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData, pages, &at);
+	if (EFI_ERROR(st))
+		return con_fail(st, "%llu bytes for the boot information do not fit below 4 GiB (AllocatePages: %s)",
+				(unsigned long long)bytes, efi_status_text(st));
+	mbi_init(m, (void *)(UINTN)at, (uint32_t)(pages * EFI_PAGE_SIZE));
+	return EFI_SUCCESS;
+}
+
+/* Called by GNU-EFI's crt0 after it relocated us (UEFI spec 4.1
+ * EFI_IMAGE_ENTRY_POINT). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in);
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
+{
+	struct hv_image img;
+	struct mbi m;
+	EFI_PHYSICAL_ADDRESS tramp;
+	EFI_STATUS st;
+
+	ST = st_in;
+	BS = st_in->BootServices;
+	/* UEFI spec 3.4.1: the boot manager arms a 5-minute watchdog before
+	 * starting us. Off, so an error message waits for its key. */
+	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	con_printf("\nhvboot: " HVBOOT_NAME ", starting the svm-hv hypervisor from %s\n", HVBOOT_CFG);
+
+	st = files_open_volume(image, why, sizeof(why));
+	if (EFI_ERROR(st))
+		return con_fail(st, "%s", why);
+	if (EFI_ERROR((st = read_config())))
+		return st;
+	if (EFI_ERROR((st = load_hypervisor(&img))))
+		return st;
+	if (EFI_ERROR((st = alloc_info(&m))))
+		return st;
+	mbi_add_string(&m, 1, cfg.kernel.cmdline);       /* tag 1: command line */
+	mbi_add_string(&m, 2, HVBOOT_NAME);              /* tag 2: boot loader name */
+	if (EFI_ERROR((st = load_modules(&m))))
+		return st;
+	tables_add(&m, image, st_in);
+	if (m.full)
+		return con_fail(EFI_BUFFER_TOO_SMALL, "the boot information does not fit its %u bytes", m.cap);
+	st = handoff_prepare(&tramp);
+	if (EFI_ERROR(st))
+		return con_fail(st, "no page below 4 GiB for the trampoline (AllocatePages: %s)",
+				efi_status_text(st));
+	con_printf("hvboot: %u modules; exiting boot services, entering the hypervisor at 0x%x\n",
+		   cfg.module_count, img.entry);
+	st = handoff(image, &m, tramp, img.entry, why, sizeof(why));
+	return con_fail(st, "%s", why);
+}
