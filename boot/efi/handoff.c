@@ -8,25 +8,47 @@
 extern const uint8_t hvboot_tramp_start[] __attribute__((visibility("hidden")));
 extern const uint8_t hvboot_tramp_end[] __attribute__((visibility("hidden")));
 
-EFI_STATUS handoff_prepare(EFI_PHYSICAL_ADDRESS *tramp)
+EFI_STATUS handoff_prepare(EFI_PHYSICAL_ADDRESS *tramp, struct tramp_params **params)
 {
 	size_t len = (size_t)(hvboot_tramp_end - hvboot_tramp_start);
+	size_t params_at = ALIGN_UP(len, 16);
 	EFI_STATUS st;
 
+	_Static_assert(sizeof(struct tramp_params) <= 2048, "the parameters fit the page with the code");
+	if (params_at + sizeof(struct tramp_params) > EFI_PAGE_SIZE)
+		return EFI_BUFFER_TOO_SMALL;
 	/* Loader code: pages the firmware leaves executable. Below 4 GiB: the
 	 * trampoline's second half runs in 32-bit mode. */
 	*tramp = 0xffffffffull;
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderCode,
-			       EFI_SIZE_TO_PAGES(len), tramp);
-	if (!EFI_ERROR(st))
-		memcpy((void *)(UINTN)*tramp, hvboot_tramp_start, len);
-	return st;
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderCode, 1, tramp);
+	if (EFI_ERROR(st))
+		return st;
+	memcpy((void *)(UINTN)*tramp, hvboot_tramp_start, len);
+	*params = (struct tramp_params *)(UINTN)(*tramp + params_at);
+	return EFI_SUCCESS;
 }
 
-EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp, uint32_t entry,
+static void fill_params(struct tramp_params *p, const struct mbi *m, const struct hv_image *img,
+			uint64_t file_pa)
+{
+	p->info = (uint32_t)(UINTN)m->buf;
+	p->entry = img->entry;
+	p->nseg = img->nseg;
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct hv_segment *s = &img->seg[i];
+		p->seg[i] = (struct tramp_seg){ .dst = (uint32_t)s->paddr,
+						.src = (uint32_t)(file_pa + s->offset),
+						.filesz = (uint32_t)s->filesz, .memsz = (uint32_t)s->memsz };
+	}
+}
+
+EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp,
+		   struct tramp_params *params, const struct hv_image *img, uint64_t file_pa,
 		   char *why, size_t whylen)
 {
 	EFI_STATUS st = EFI_SUCCESS;
+
+	fill_params(params, m, img, file_pa);
 
 	/* UEFI spec 7.4 ExitBootServices: the key must be that of the last
 	 * GetMemoryMap; if the map changed since (an event's allocation), the
@@ -59,8 +81,7 @@ EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp, 
 		mbi_rewind(m, mark);
 	}
 
-	/* No firmware from here on. The block and the entry are below 4 GiB. */
-	__asm__ volatile("cli\n\tjmp *%0"
-			 : : "r"(tramp), "D"((uint64_t)(UINTN)m->buf), "S"((uint64_t)entry) : "memory");
+	/* No firmware from here on; everything the trampoline reads is below 4 GiB. */
+	__asm__ volatile("cli\n\tjmp *%0" : : "r"(tramp), "D"((uint64_t)(UINTN)params) : "memory");
 	__builtin_unreachable();
 }

@@ -2,7 +2,8 @@
  * GRUB (docs/boot.md, "hvboot.efi").
  *
  * In order: \svm-hv.cfg from our own volume (config.c), hv.elf checked
- * (image.c) and its segments put at their physical addresses, each module
+ * (image.c) and its load range taken (place.c; the segments are copied
+ * there by the trampoline, after ExitBootServices), each module
  * below 4 GiB on page boundaries (gunzipped when it is a gzip file and
  * not --nounzip), the Multiboot2 information block (mbinfo.c, tables.c),
  * then ExitBootServices and the 32-bit entry (handoff.c). Anything that
@@ -44,41 +45,41 @@ static EFI_STATUS read_config(void)
 	return EFI_SUCCESS;
 }
 
-/* hv.elf: read, checked, its segments copied to their physical addresses
- * (pages taken there with AllocateAddress, UEFI spec 7.2), the rest of
- * each segment's memory size zeroed. */
-static EFI_STATUS load_hypervisor(struct hv_image *img)
+static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+/* hv.elf: read below 4 GiB and checked; its load range made ours
+ * (place.c). The trampoline copies the segments from the file once
+ * boot services are gone. A file that was read into that very range is
+ * read again, elsewhere, once the range is taken. */
+static EFI_STATUS load_hypervisor(struct hv_image *img, struct hv_file *f)
 {
 	const struct hvcfg_file *k = &cfg.kernel;
-	struct hv_file f;
 	char err[200];
-	EFI_STATUS st = files_load(k->path, false, true, &f, why, sizeof(why));
 
-	if (EFI_ERROR(st))
-		return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, why);
-	const uint8_t *file = (const uint8_t *)(UINTN)f.addr;
-	if (hv_image_check(file, f.size, img, err, sizeof(err)) != 0) {
-		files_free(&f);
-		return con_fail(EFI_LOAD_ERROR, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, err);
-	}
-	EFI_PHYSICAL_ADDRESS at = img->lo;
-	UINTN pages = (img->hi - img->lo) / EFI_PAGE_SIZE;
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, EfiLoaderData, pages, &at);
-	if (EFI_ERROR(st)) {
-		files_free(&f);
-		return con_fail(st, "%s:%u: %s: its load range 0x%llx-0x%llx is not free memory (AllocatePages: %s)",
-				HVBOOT_CFG, k->line, k->path, (unsigned long long)img->lo,
-				(unsigned long long)img->hi, efi_status_text(st));
-	}
-	for (unsigned i = 0; i < img->nseg; i++) {
-		const struct hv_segment *s = &img->seg[i];
-		uint8_t *dst = (uint8_t *)(UINTN)s->paddr;
-		memcpy(dst, file + s->offset, s->filesz);
-		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	for (int pass = 0; pass < 2; pass++) {
+		EFI_STATUS st = files_load(k->path, true, true, f, why, sizeof(why));
+		if (EFI_ERROR(st))
+			return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, why);
+		if (hv_image_check((const void *)(UINTN)f->addr, f->size, img, err, sizeof(err)) != 0) {
+			files_free(f);
+			return con_fail(EFI_LOAD_ERROR, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, err);
+		}
+		if (pass == 1)
+			break;
+		bool in_range = overlaps(f->addr, f->addr + f->pages * EFI_PAGE_SIZE, img->lo, img->hi);
+		if (in_range)
+			files_free(f);
+		st = place_reserve(img->lo, img->hi, why, sizeof(why));
+		if (EFI_ERROR(st))
+			return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, k->line, k->path, why);
+		if (!in_range)
+			break;
 	}
 	con_printf("hvboot: %s: 0x%llx-0x%llx, entry 0x%x\n", k->path, (unsigned long long)img->lo,
 		   (unsigned long long)img->hi, img->entry);
-	files_free(&f);
 	return EFI_SUCCESS;
 }
 
@@ -130,7 +131,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 {
 	struct hv_image img;
+	struct hv_file hv_elf;
 	struct mbi m;
+	struct tramp_params *params;
 	EFI_PHYSICAL_ADDRESS tramp;
 	EFI_STATUS st;
 
@@ -146,7 +149,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 		return con_fail(st, "%s", why);
 	if (EFI_ERROR((st = read_config())))
 		return st;
-	if (EFI_ERROR((st = load_hypervisor(&img))))
+	if (EFI_ERROR((st = load_hypervisor(&img, &hv_elf))))
 		return st;
 	if (EFI_ERROR((st = alloc_info(&m))))
 		return st;
@@ -157,12 +160,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 	tables_add(&m, image, st_in);
 	if (m.full)
 		return con_fail(EFI_BUFFER_TOO_SMALL, "the boot information does not fit its %u bytes", m.cap);
-	st = handoff_prepare(&tramp);
+	st = handoff_prepare(&tramp, &params);
 	if (EFI_ERROR(st))
 		return con_fail(st, "no page below 4 GiB for the trampoline (AllocatePages: %s)",
 				efi_status_text(st));
-	con_printf("hvboot: %u modules; exiting boot services, entering the hypervisor at 0x%x\n",
-		   cfg.module_count, img.entry);
-	st = handoff(image, &m, tramp, img.entry, why, sizeof(why));
+	con_printf("hvboot: %u module%s; exiting boot services, entering the hypervisor at 0x%x\n",
+		   cfg.module_count, cfg.module_count == 1 ? "" : "s", img.entry);
+	st = handoff(image, &m, tramp, params, &img, hv_elf.addr, why, sizeof(why));
 	return con_fail(st, "%s", why);
 }

@@ -3,17 +3,20 @@
 ;
 ; Position-independent: boot/efi/handoff.c copies hvboot_tramp_start ..
 ; hvboot_tramp_end to a page below 4 GiB that the firmware's page tables
-; map one to one (UEFI spec 2.3.4: identity mapping in boot services), and
-; jumps there after ExitBootServices with
-;   RDI = the Multiboot2 information block (physical, below 4 GiB)
-;   RSI = the 32-bit entry point (physical, below 4 GiB)
+; map one to one (UEFI spec 2.3.4: identity mapping in boot services), puts
+; struct tramp_params (boot/efi/hvboot.h) after it, and jumps there after
+; ExitBootServices with RDI = the parameters (physical, below 4 GiB).
 ; It loads its own GDT, far-returns into a 32-bit code segment
 ; (compatibility mode), turns paging off, which leaves long mode (AMD APM
 ; Vol. 2, 14.7 "Leaving Long Mode": CR0.PG cleared from compatibility
-; mode, then EFER.LME), and jumps to the entry in the state Multiboot2
-; spec 3.3 "I386 machine state" asks for: EAX = 0x36d76289, EBX = the
-; block, CS a 32-bit code segment and DS/ES/FS/GS/SS data segments with
-; base 0 and limit 4 GiB, CR0.PG clear, CR0.PE set, interrupts off.
+; mode, then EFER.LME). Only then, with the firmware's page tables no
+; longer used (they may lie where hv.elf goes), it copies hv.elf's
+; segments from the file to their places and zeroes the rest of each, and
+; jumps to the entry in the state Multiboot2 spec 3.3 "I386 machine
+; state" asks for: EAX = 0x36d76289, EBX = the block, CS a 32-bit code
+; segment and DS/ES/FS/GS/SS data segments with base 0 and limit 4 GiB,
+; CR0.PG clear, CR0.PE set, interrupts off. Nothing after the far return
+; uses the stack, which may lie in the range being written too.
 
 MB2_BOOTLOADER_MAGIC equ 0x36d76289
 MSR_EFER             equ 0xc0000080
@@ -23,6 +26,17 @@ CR4_PAE              equ 1 << 5
 CR4_PCIDE            equ 1 << 17
 CODE32_SEL           equ 0x08
 DATA32_SEL           equ 0x10
+
+; struct tramp_params and struct tramp_seg (offsets asserted in hvboot.h)
+TP_INFO              equ 0
+TP_ENTRY             equ 4
+TP_NSEG              equ 8
+TP_SEG               equ 16
+TS_DST               equ 0
+TS_SRC               equ 4
+TS_FILESZ            equ 8
+TS_MEMSZ             equ 12
+TS_SIZE              equ 16
 
 section .text
 bits 64
@@ -67,9 +81,29 @@ compat32:
 	mov eax, cr4
 	and eax, ~CR4_PAE
 	mov cr4, eax
+	; The segments: [src, src + filesz) -> dst, then zeroes up to memsz.
+	mov ebp, edi
+	mov edx, [ebp + TP_NSEG]
+	lea ebx, [ebp + TP_SEG]
+	cld
+.segment:
+	test edx, edx
+	jz .enter
+	mov edi, [ebx + TS_DST]
+	mov esi, [ebx + TS_SRC]
+	mov ecx, [ebx + TS_FILESZ]
+	rep movsb
+	mov ecx, [ebx + TS_MEMSZ]
+	sub ecx, [ebx + TS_FILESZ]
+	xor eax, eax
+	rep stosb
+	add ebx, TS_SIZE
+	dec edx
+	jmp .segment
+.enter:
 	mov eax, MB2_BOOTLOADER_MAGIC
-	mov ebx, edi
-	jmp esi
+	mov ebx, [ebp + TP_INFO]
+	jmp [ebp + TP_ENTRY]
 
 align 8
 tramp_gdt:
