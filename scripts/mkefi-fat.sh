@@ -30,7 +30,18 @@ mformat -i "$tmp" -h 64 -s 32 -T $((mib * 2048)) -v SVMHV ::
 mmd -i "$tmp" ::/EFI ::/EFI/BOOT ::/boot
 mcopy -i "$tmp" "$efi" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$tmp" "$cfg" ::/svm-hv.cfg
+# A file named twice (a guest that runs as several VMs) goes in once; two
+# different files with one name cannot both be \boot\NAME.
+declare -A from=()
 for f in "$@"; do
-	mcopy -i "$tmp" "$f" "::/boot/${f##*/}"
+	name=${f##*/}
+	if [[ -n ${from[$name]:-} ]]; then
+		[[ ${from[$name]} -ef $f ]] && continue
+		echo "mkefi-fat: $f and ${from[$name]} would both be \\boot\\$name" >&2
+		rm -f "$tmp"
+		exit 1
+	fi
+	from[$name]=$f
+	mcopy -i "$tmp" "$f" "::/boot/$name"
 done
 mv "$tmp" "$out"

@@ -5,7 +5,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-/* Multiboot2 spec 3.1.2 "Header magic fields", 3.1.3 "General tag structure". */
+/* Multiboot2 spec "Header magic fields" and "General tag structure". */
 struct mb2_header {
 	uint32_t magic, architecture, header_length, checksum;
 } __packed;
@@ -19,7 +19,7 @@ _Static_assert(sizeof(struct mb2_header_tag) == 8, "mb2_header_tag");
 
 #define MB2_HTAG_OPTIONAL 1u
 
-/* Multiboot2 spec 3.1.4-3.1.13: the header tag types. */
+/* Multiboot2 spec "OS image format": the header tag types. */
 enum {
 	MB2_HTAG_END = 0, MB2_HTAG_INFO_REQUEST = 1, MB2_HTAG_ADDRESS = 2, MB2_HTAG_ENTRY = 3,
 	MB2_HTAG_CONSOLE = 4, MB2_HTAG_FRAMEBUFFER = 5, MB2_HTAG_MODULE_ALIGN = 6,

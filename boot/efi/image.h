@@ -1,6 +1,6 @@
 /* boot/efi/image.h - Checking hv.elf before hvboot.efi loads it: the ELF64
  * program headers (System V ABI, "Program Header") and the Multiboot2
- * header (Multiboot2 spec 3.1 "OS image format").
+ * header (Multiboot2 spec "OS image format").
  *
  * What is checked is what GRUB's multiboot2 command checks for an ELF
  * kernel: the header in the first 32 KiB, 8-byte aligned, with magic,
@@ -14,7 +14,7 @@
 
 #include "lib/types.h"
 
-/* Multiboot2 spec 3.1.1: the header lies in the first 32 KiB of the image. */
+/* Multiboot2 spec "OS image format": the header lies in the first 32 KiB of the image. */
 #define MB2_HEADER_SEARCH  32768u
 #define HV_IMAGE_MAX_SEGS  16
 

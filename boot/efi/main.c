@@ -84,7 +84,7 @@ static EFI_STATUS load_hypervisor(struct hv_image *img, struct hv_file *f)
 }
 
 /* Each module below 4 GiB, page-aligned (hv.elf's header asks for
- * module alignment, Multiboot2 spec 3.1.11), as a tag. */
+ * module alignment, Multiboot2 spec "Module alignment tag"), as a tag. */
 static EFI_STATUS load_modules(struct mbi *m)
 {
 	for (unsigned i = 0; i < cfg.module_count; i++) {
@@ -139,7 +139,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 
 	ST = st_in;
 	BS = st_in->BootServices;
-	/* UEFI spec 3.4.1: the boot manager arms a 5-minute watchdog before
+	/* UEFI spec, SetWatchdogTimer(): the boot manager arms a 5-minute watchdog before
 	 * starting us. Off, so an error message waits for its key. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	con_printf("\nhvboot: " HVBOOT_NAME ", starting the svm-hv hypervisor from %s\n", HVBOOT_CFG);

@@ -3,11 +3,11 @@
 #include "boot/multiboot2.h"
 #include "lib/string.h"
 
-/* Multiboot2 spec 3.6.8: persistent memory, a type our parser's header
+/* Multiboot2 spec "Memory map": persistent memory, a type our parser's header
  * does not name (the hypervisor treats it as not usable). */
 #define MB2_MMAP_PERSISTENT 7u
 
-/* Spec 3.6.12: the direct RGB colour fields after the common part. */
+/* Spec "Framebuffer info": the direct RGB colour fields after the common part. */
 struct mb2_fb_rgb {
 	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 } __packed;
@@ -29,7 +29,7 @@ void mbi_init(struct mbi *m, void *buf, uint32_t cap)
 }
 
 /* A zeroed tag of size bytes (header included), 8-byte aligned (spec
- * 3.6.1: tags are padded so that each starts at an 8-byte boundary). */
+ * "Basic tags structure": tags are padded so that each starts at an 8-byte boundary). */
 static void *add_tag(struct mbi *m, uint32_t type, uint32_t size)
 {
 	uint32_t padded = (uint32_t)ALIGN_UP(size, MB2_TAG_ALIGN);
@@ -166,7 +166,7 @@ uint32_t mbi_finish(struct mbi *m, uint32_t map_size, uint32_t desc_size, uint32
 
 	if (!mbi_efi_mmap_room(m, &room, &mark) || map_size > room || desc_size < sizeof(struct efi_memory_descriptor))
 		goto full;
-	/* Tag 17 (spec 3.6.14): the descriptors are already in place. */
+	/* Tag 17 (spec "EFI memory map"): the descriptors are already in place. */
 	struct mb2_tag_efi_mmap *e = (struct mb2_tag_efi_mmap *)(m->buf + m->len);
 	e->hdr.type = MB2_TAG_EFI_MMAP;
 	e->hdr.size = (uint32_t)sizeof(*e) + map_size;
@@ -176,7 +176,7 @@ uint32_t mbi_finish(struct mbi *m, uint32_t map_size, uint32_t desc_size, uint32
 	uint32_t count = map_size / desc_size;
 	m->len += (uint32_t)ALIGN_UP(e->hdr.size, MB2_TAG_ALIGN);
 
-	/* Tag 6 (spec 3.6.8): the same ranges with Multiboot2 types. */
+	/* Tag 6 (spec "Memory map"): the same ranges with Multiboot2 types. */
 	struct mb2_tag_mmap *t = add_tag(m, MB2_TAG_MMAP,
 					 (uint32_t)sizeof(*t) + count * (uint32_t)sizeof(struct mb2_mmap_entry));
 	if (!t)
@@ -192,7 +192,7 @@ uint32_t mbi_finish(struct mbi *m, uint32_t map_size, uint32_t desc_size, uint32
 		memcpy(t->entries + (size_t)i * sizeof(me), &me, sizeof(me));
 	}
 
-	/* Tag 4 (spec 3.6.3): KiB from 0 (at most 640) and from 1 MiB (to the
+	/* Tag 4 (spec "Basic memory information"): KiB from 0 (at most 640) and from 1 MiB (to the
 	 * first hole, at most what 32 bits of KiB say). */
 	struct mb2_tag_basic_meminfo *b = add_tag(m, MB2_TAG_BASIC_MEMINFO, sizeof(*b));
 	if (!b)

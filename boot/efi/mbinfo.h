@@ -1,5 +1,5 @@
 /* boot/efi/mbinfo.h - Building the Multiboot2 boot information block that
- * hvboot.efi hands to the hypervisor (Multiboot2 spec 3.6 "Boot
+ * hvboot.efi hands to the hypervisor (Multiboot2 spec "Boot
  * information format"; layouts in boot/multiboot2.h, the parser's own).
  *
  * The block is written into one buffer the caller allocated below 4 GiB;
@@ -21,7 +21,7 @@ struct mbi {
 	bool full;          /* a tag did not fit: the block is not to be used */
 };
 
-/* A linear RGB framebuffer (from GOP), Multiboot2 spec 3.6.12 type 1. */
+/* A linear RGB framebuffer (from GOP), Multiboot2 spec "Framebuffer info" type 1. */
 struct mbi_fb {
 	uint64_t addr;
 	uint32_t pitch, width, height;    /* pitch in bytes */

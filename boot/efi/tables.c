@@ -1,8 +1,9 @@
 /* boot/efi/tables.c - What the firmware knows that the hypervisor needs:
- * the system table and image handle (Multiboot2 spec 3.6.15, 3.6.19), the
- * ACPI RSDPs from the configuration table (3.6.16, 3.6.17; UEFI spec 4.6
+ * the system table and image handle (Multiboot2 spec "EFI 64-bit system
+ * table pointer", "EFI 64-bit image handle pointer"), the ACPI RSDPs from
+ * the configuration table ("ACPI old/new RSDP"; UEFI spec 4.6
  * EFI_CONFIGURATION_TABLE, ACPI_TABLE_GUID and EFI_ACPI_20_TABLE_GUID) and
- * the framebuffer of the Graphics Output Protocol (3.6.12; UEFI spec 12.9). */
+ * the framebuffer of the Graphics Output Protocol ("Framebuffer info"; UEFI spec 12.9). */
 #include "boot/efi/hvboot.h"
 #include "lib/string.h"
 

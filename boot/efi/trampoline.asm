@@ -12,7 +12,7 @@
 ; mode, then EFER.LME). Only then, with the firmware's page tables no
 ; longer used (they may lie where hv.elf goes), it copies hv.elf's
 ; segments from the file to their places and zeroes the rest of each, and
-; jumps to the entry in the state Multiboot2 spec 3.3 "I386 machine
+; jumps to the entry in the state Multiboot2 spec "I386 machine
 ; state" asks for: EAX = 0x36d76289, EBX = the block, CS a 32-bit code
 ; segment and DS/ES/FS/GS/SS data segments with base 0 and limit 4 GiB,
 ; CR0.PG clear, CR0.PE set, interrupts off. Nothing after the far return
