@@ -4,7 +4,8 @@
 # helpers they share with the hypervisor and the unit tests, position-
 # independent, linked with GNU-EFI's crt0 and linker script into a shared
 # object, which objcopy turns into a PE32+ EFI application (subsystem 10).
-# boot/efi/ is not in the Makefile's DIRS: nothing of it goes into hv.elf.
+# boot/efi/ is not in the Makefile's DIRS: nothing of it goes into hv.elf;
+# nor does lib/inflate.c, which only hvboot.efi calls.
 #
 # The Makefile's default goal stays `all` (this file adds to it).
 efi_saved_goal := $(.DEFAULT_GOAL)
@@ -14,6 +15,8 @@ EFI_LIB   ?= /usr/lib
 EFI_CRT0  := $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_LDS   := $(EFI_LIB)/elf_x86_64_efi.lds
 EFI_BUILD := $(BUILD)/efi
+
+OBJ := $(filter-out $(BUILD)/lib/inflate.c.o,$(OBJ))
 
 HVBOOT_C   := $(wildcard boot/efi/*.c) lib/printf.c lib/string.c lib/inflate.c
 HVBOOT_OBJ := $(patsubst %,$(EFI_BUILD)/%.o,$(HVBOOT_C)) $(EFI_BUILD)/boot/efi/trampoline.asm.o
