@@ -21,7 +21,7 @@ $(BUILD)/boot/efi64/%.c.o: boot/efi64/%.c mk/efi64.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(KCC) $(EFI64_CFLAGS) -c $< -o $@
-	$(Q)undef=$$(nm -u $@ | awk '{ print $$2 }' | grep -vxE '$(EFI64_SYMS)'); \
+	$(Q)undef=$$(nm -u $@ | awk '{ print $$2 }' | grep -vxE '$(EFI64_SYMS)' | tr '\n' ' '); \
 		[ -z "$$undef" ] || { echo "$<: calls outside boot/efi64/ (not mapped there): $$undef" >&2; rm -f $@; exit 1; }
 
 # What boot/efi64/*.c may use from each other.
