@@ -1,6 +1,7 @@
 # Makefile - the whole build, one non-recursive file. Output goes to build/.
 #   make            build/hv.elf and build/hv.iso (hv-run.iso: the same, no menu wait)
 #   make iso GUESTS="PATH:OPTIONS; ..."   the image with own guests (or GRUB_CFG=FILE)
+#   make usb        build/hv-usb.img, the BIOS+UEFI USB stick (mk/usb.mk)
 #   make run        boot the ISO in QEMU (TCG, SVM) on this terminal; UEFI=1 for OVMF
 #   make test       unit tests (host, ASan+UBSan) and integration tests (QEMU)
 #   make unit       unit tests only
@@ -174,7 +175,7 @@ $(BUILD)/host/%: tests/unit/%.c tests/unit/test.h $$(call unit_src,$$*)
 
 unit-build: $(UNIT_BINS)
 	@:
-test-build: all guests $(BUILD)/bench/bench.bin $(UNIT_BINS)
+test-build: all usb guests $(BUILD)/bench/bench.bin $(UNIT_BINS)
 	@:
 
 unit: deps

@@ -47,9 +47,14 @@ expect_clean_poweroff() {
 # The default ISO (make run) ends when the operator types poweroff at the
 # shell: shell_tests.py's "default" scenario boots it, checks the demo
 # guests and the echo guest, and types it. The log is then checked here.
+# boot_default_image does the same with another image of the default
+# guests (the USB stick).
 boot_default_iso() {   # NAME [--uefi]
+	boot_default_image "$1" build/hv-run.iso "${@:2}"
+}
+boot_default_image() {   # NAME IMAGE [--uefi]
 	local out
-	out=$(python3 tests/integration/shell_tests.py default build/hv-run.iso "$OUT/$1.log" "${@:2}" 2>&1) ||
+	out=$(python3 tests/integration/shell_tests.py default "$2" "$OUT/$1.log" "${@:3}" 2>&1) ||
 		fail "$(tail -c 3000 <<<"$out")"
 	LOG=$OUT/$1.log
 	plain_log <"$LOG" >"$LOG.plain" && mv "$LOG.plain" "$LOG"
@@ -742,3 +747,4 @@ source tests/integration/timer_tests.sh
 source tests/integration/console_tests.sh
 source tests/integration/xsave_tests.sh
 source tests/integration/difftest.sh
+source tests/integration/usb_tests.sh
