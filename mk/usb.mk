@@ -25,12 +25,21 @@ usb_saved_goal := $(.DEFAULT_GOAL)
 USB_IMG        := $(BUILD)/hv-usb.img
 USB_MENU       := iso/usb-grub.cfg
 USB_EFI_LOADER ?=
+# USB_ESP_MIB: the ESP's size in MiB (scripts/mkusb.sh; empty: its default).
+USB_ESP_MIB    ?=
 
-$(USB_IMG): $(BUILD)/hv.iso $(BUILD)/hv.elf $(USB_MENU) $(USB_EFI_LOADER) \
+# What the image was last built from, besides its files (as hv.iso.config
+# for the ISO): another EFI loader or ESP size makes it again.
+USB_STAMP  := $(BUILD)/hv-usb.img.config
+USB_CONFIG := $(subst ','',$(USB_EFI_LOADER) | $(USB_ESP_MIB))
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(USB_STAMP) 2>/dev/null)" = '$(USB_CONFIG)' ] || \
+	printf '%s\n' '$(USB_CONFIG)' >$(USB_STAMP); })
+
+$(USB_IMG): $(BUILD)/hv.iso $(BUILD)/hv.elf $(USB_MENU) $(USB_EFI_LOADER) $(USB_STAMP) \
 		scripts/mkusb.sh scripts/iso-files.sh mk/usb.mk
 	@echo "  USB     $@"
 	$(Q)files=$$(scripts/iso-files.sh $(ISO_CFG) $(BUILD)/guests $(if $(strip $(GUESTS)),$$(cat $(ISO_CFG).files))) && \
-		scripts/mkusb.sh $@ $(BUILD)/hv.elf $(ISO_CFG) $(USB_MENU) \
+		USB_ESP_MIB='$(USB_ESP_MIB)' scripts/mkusb.sh $@ $(BUILD)/hv.elf $(ISO_CFG) $(USB_MENU) \
 			$(if $(strip $(USB_EFI_LOADER)),--efi-loader $(USB_EFI_LOADER)) $$files
 
 # A gathering target: its empty recipe keeps make quiet when all is built.

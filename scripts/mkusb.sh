@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # scripts/mkusb.sh OUT.img HV.ELF GRUB.CFG MENU.CFG [--efi-loader EFI] [FILE...]
 # Build the USB stick image (make usb): a GPT disk that boots on BIOS and
-# UEFI machines, made from plain files, with no root and no loop device.
+# UEFI machines, and whose guests a user changes in one text file on its
+# FAT partition. Made from plain files, with no root and no loop device
+# (grub-install and mount need a block device, so their part is done here).
 #
 #   MBR      protective MBR, its first 440 bytes GRUB's i386-pc boot.img
 #   part 1   BIOS boot partition (1 MiB at LBA 2048): GRUB's i386-pc core.img
 #   part 2   the ESP (FAT32, label SVMHV, from LBA 4096):
 #              /svm-hv.cfg                 the guests: the one file a user edits
-#              /EFI/BOOT/BOOTX64.EFI       what UEFI firmware boots: EFI, else GRUB
+#              /EFI/BOOT/BOOTX64.EFI       what UEFI firmware boots: EFI if given, else GRUB
 #              /EFI/svm-hv/grubx64.efi     GRUB for UEFI
 #              /boot/hv.elf, /boot/FILE    the hypervisor and each FILE (guests)
 #              /boot/grub/grub.cfg         MENU.CFG, the menu of both GRUBs
@@ -54,7 +56,7 @@ ESP_LABEL=SVMHV
 # --- what the build needs, each missing piece named with its package -------
 PATH=$PATH:/usr/sbin:/sbin   # sfdisk and mkfs.fat, also for a user whose PATH lacks them
 missing=()
-for tool in grub-mkimage:grub-common sfdisk:fdisk mkfs.fat:dosfstools mcopy:mtools mmd:mtools mtype:mtools; do
+for tool in grub-mkimage:grub-common sfdisk:fdisk mkfs.fat:dosfstools mcopy:mtools mtype:mtools; do
 	command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool%%:*} (package ${tool#*:})")
 done
 [[ -f $BIOS_DIR/boot.img && -f $BIOS_DIR/kernel.img && -f $BIOS_DIR/multiboot2.mod ]] ||
@@ -91,12 +93,16 @@ if grep -q '\$' <<<"$lines"; then
 	echo "usb: $cfg: the first menu entry uses a \$ variable; svm-hv.cfg is read as it is (hvboot.efi does not expand variables)" >&2
 	exit 1
 fi
+loaders="GRUB, on BIOS and UEFI machines"
+[[ -z $efi_loader ]] || loaders="GRUB on BIOS machines, $(basename "$efi_loader") on UEFI ones"
 {
-	cat <<'EOF'
+	cat <<EOF
 # svm-hv.cfg - the guests this stick boots (svm-hv: README, "Writing a USB
 # stick"). A text file at the root of the stick's FAT partition (label
 # SVMHV): edit it on any computer, no rebuild. The stick's boot loaders
-# (GRUB, on BIOS and UEFI machines) boot what it says.
+# ($loaders) boot what it says.
+EOF
+	cat <<'EOF'
 #
 # First one `multiboot2` line: the hypervisor and its command line (README,
 # "Hypervisor command line"). Then one `module2` line per guest: its file
@@ -131,6 +137,10 @@ fi
 # --- the ESP: a FAT32 file system in a file, filled with mtools -------------
 need_kib=$(du -sk "$stage" | cut -f1)
 esp_mib=${USB_ESP_MIB:-62}
+if [[ ! $esp_mib =~ ^[0-9]+$ ]]; then
+	echo "usb: USB_ESP_MIB='$esp_mib' is not a size in MiB (a whole number, e.g. 62)" >&2
+	exit 1
+fi
 min_mib=$((need_kib * 5 / 4 / 1024 + 16))   # room for FAT's overhead and a few more guests
 ((esp_mib >= min_mib)) || esp_mib=$min_mib
 esp_sectors=$((esp_mib * 2048))
