@@ -52,6 +52,7 @@ test_usb_bios() {
 	boot_default_image usb_bios "$USB_IMG"
 	expect_banner_within 60
 	expect_line 'hv: boot loader: GRUB'
+	expect_no_line 'hv: boot: EFI amd64 entry'   # GRUB i386-pc: the 32-bit entry
 	expect_line 'mm: memory map from the Multiboot2 memory map'
 	expect_default_guests_and_poweroff
 	expect_usb_menu
@@ -67,6 +68,7 @@ test_usb_uefi() {
 	expect_default_guests_and_poweroff
 	if usb_grub_is_bootx64 "$USB_IMG"; then
 		expect_line 'hv: boot loader: GRUB'
+		expect_line 'hv: boot: EFI amd64 entry, boot services exited by the hypervisor'
 		expect_usb_menu
 	fi
 }
