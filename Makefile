@@ -1,6 +1,7 @@
 # Makefile - the whole build, one non-recursive file. Output goes to build/.
 #   make            build/hv.elf and build/hv.iso (hv-run.iso: the same, no menu wait)
 #   make iso GUESTS="PATH:OPTIONS; ..."   the image with own guests (or GRUB_CFG=FILE)
+#   make usb        build/hv-usb.img, the BIOS+UEFI USB stick (mk/usb.mk)
 #   make run        boot the ISO in QEMU (TCG, SVM) on this terminal; UEFI=1 for OVMF
 #   make test       unit tests (host, ASan+UBSan) and integration tests (QEMU)
 #   make unit       unit tests only
@@ -33,8 +34,12 @@ LDFLAGS := -n -nostdlib -z noexecstack -z max-page-size=0x1000 --no-warn-rwx-seg
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
 
-.PHONY: all iso run test unit deps clean bench guests FORCE
+.PHONY: all iso run test unit deps clean bench guests FORCE bench-build unit-build test-build
+# Phony targets that only gather others end in an empty recipe (@:), so a
+# sub-make asked for them says nothing when all is built: no "Nothing to be
+# done" or "is up to date" lines in make run's or make test's output.
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso $(BUILD)/hv-run.iso
+	@:
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(@D)
@@ -140,6 +145,7 @@ $(BUILD)/guests/%.bin: tests/guests/%.asm tests/guests/guest.inc
 	$(Q)$(NASM) -f bin -w+all -Itests/guests/ -o $@ $<
 $(BUILD)/guests/listener.bin: tests/guests/ticker.asm
 guests: $(GUEST_BINS)
+	@:
 
 # --- benchmark (not part of make test; docs/performance.md) ----------------
 $(BUILD)/bench/bench.bin: tests/bench/bench.asm
@@ -147,8 +153,11 @@ $(BUILD)/bench/bench.bin: tests/bench/bench.asm
 	@echo "  NASM    $<"
 	$(Q)$(NASM) -f bin -w+all -o $@ $<
 
+bench-build: $(BUILD)/hv.elf $(BUILD)/bench/bench.bin
+	@:
+
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/hv.elf $(BUILD)/bench/bench.bin
+	@$(MAKE) --no-print-directory bench-build
 	scripts/bench.sh $(BENCH_ARGS)
 
 # --- tests ----------------------------------------------------------------
@@ -164,12 +173,17 @@ $(BUILD)/host/%: tests/unit/%.c tests/unit/test.h $$(call unit_src,$$*)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(call unit_src,$*)
 
+unit-build: $(UNIT_BINS)
+	@:
+test-build: all usb guests $(BUILD)/bench/bench.bin $(UNIT_BINS)
+	@:
+
 unit: deps
-	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	@$(MAKE) --no-print-directory unit-build
 	tests/run-tests.sh --unit-only $(UNIT_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all guests $(BUILD)/bench/bench.bin $(UNIT_BINS)
+	@$(MAKE) --no-print-directory test-build
 	tests/run-tests.sh $(UNIT_BINS)
 
 clean:

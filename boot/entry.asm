@@ -1,8 +1,10 @@
 ; boot/entry.asm - Multiboot2 header and the 32-bit entry that reaches long mode.
 ;
-; GRUB (BIOS or x86_64-efi) jumps to mb2_entry in 32-bit protected mode with
+; GRUB i386-pc and hvboot.efi jump to mb2_entry in 32-bit protected mode with
 ; paging off, EAX = 0x36d76289 and EBX = physical address of the boot
-; information (Multiboot2 spec 3.3 "I386 machine state"). We check the CPU can
+; information (Multiboot2 spec 3.3 "I386 machine state"); GRUB x86_64-efi
+; enters mb2_efi64_entry (boot/efi64/entry64.asm), which exits boot services
+; and comes here in that same state. We check the CPU can
 ; run us, build early page tables, turn on long mode with NX and write-protect,
 ; and call hv_main(magic, info_pa) in the higher half. The early tables map the
 ; first 4 GiB three times, all with 2 MiB pages:
@@ -28,6 +30,8 @@ CR0_WP              equ 1 << 16
 CR0_PG              equ 1 << 31
 CR4_PAE             equ 1 << 5
 CR4_PGE             equ 1 << 7
+
+extern mb2_efi64_entry
 
 section .multiboot2 progbits alloc noexec nowrite align=8
 mb2_header:
@@ -56,6 +60,19 @@ mb2_header:
 	align 8
 	dw 6, 0
 	dd 8
+	; EFI boot services (type 7) and EFI amd64 entry address (type 9), both
+	; optional (Multiboot2 spec 3.1.12, 3.1.8): GRUB x86_64-efi then keeps
+	; boot services running and jumps to mb2_efi64_entry in 64-bit mode
+	; (spec 3.5), which exits them itself with the final memory map
+	; (boot/efi64/). GRUB i386-pc, and a loader that knows neither tag,
+	; ignore both and enter mb2_entry below, as before.
+	align 8
+	dw 7, 1
+	dd 8
+	align 8
+	dw 9, 1
+	dd 12
+	dd mb2_efi64_entry              ; physical: .boot.text is linked there
 	; End tag.
 	align 8
 	dw 0, 0
@@ -199,10 +216,18 @@ early_gdt:
 	dq 0
 	dq 0x00af9a000000ffff               ; 0x08: 64-bit code, DPL 0
 	dq 0x00cf92000000ffff               ; 0x10: data, DPL 0
+	dq 0x00cf9a000000ffff               ; 0x18: 32-bit code, DPL 0 (the EFI amd64 entry's way down)
 early_gdt_end:
 early_gdt_ptr:
 	dw early_gdt_end - early_gdt - 1
 	dd early_gdt
+; The same table for lgdt in 64-bit mode, which reads a 64-bit base
+; (boot/efi64/entry64.asm).
+global early_gdt_ptr64
+align 8
+early_gdt_ptr64:
+	dw early_gdt_end - early_gdt - 1
+	dq early_gdt
 
 global mb2_saved_magic, mb2_saved_info, mb2_saved_tsc
 align 8

@@ -188,12 +188,17 @@ void mm_init(const struct mb2_info *info, hpa_t mbi_pa)
 			MEMMAP_CAPACITY);
 	log_map();
 
-	carve(0, LOW_MEMORY_END, MEM_LOW_1M, "the low 1 MiB");
+	/* Carving takes only usable RAM, so what is carved first keeps its
+	 * owner: the boot information and modules before the low 1 MiB, as
+	 * GRUB may put them there (it does under UEFI with boot services
+	 * kept, boot/efi64/) and the low 1 MiB's free pages are handed out
+	 * (the AP trampoline, arch/x86/smp.c) before the guests are loaded. */
 	carve((uint64_t)(uintptr_t)__image_start_phys, (uint64_t)(uintptr_t)__image_end_phys,
 	      MEM_HYPERVISOR, "the hypervisor image");
 	carve(mbi_pa, mbi_pa + info->total_size, MEM_BOOTINFO, "the Multiboot2 information");
 	for (uint32_t i = 0; i < info->module_count; i++)
 		carve(info->modules[i].start, info->modules[i].end, MEM_BOOTINFO, "a module");
+	carve(0, LOW_MEMORY_END, MEM_LOW_1M, "the low 1 MiB");
 
 	memmap_stats(&host_memmap, &st);
 	if (st.usable == 0)

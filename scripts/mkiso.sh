@@ -14,9 +14,17 @@ cp "$cfg" "$stage/boot/grub/grub.cfg"
 for f in "$@"; do cp "$f" "$stage/boot/"; done
 mkdir -p "$(dirname "$out")"
 # grub-mkrescue prints progress on stderr; keep it quiet unless it fails.
-if ! grub-mkrescue -o "$out.tmp" "$stage" >"$log" 2>&1; then
-	cat "$log" >&2
+# xorriso 1.5.4 has been seen to crash at its exit (SIGSEGV after "Writing
+# ... completed successfully"): a crash by a signal is tried once more,
+# any other failure is reported at once.
+for attempt in 1 2; do
+	if grub-mkrescue -o "$out.tmp" "$stage" >"$log" 2>&1; then
+		mv "$out.tmp" "$out"
+		exit 0
+	fi
 	rm -f "$out.tmp"
-	exit 1
-fi
-mv "$out.tmp" "$out"
+	grep -q 'UNIX-SIGNAL' "$log" && [[ $attempt == 1 ]] || break
+	echo "mkiso: xorriso crashed ($(grep -m1 'UNIX-SIGNAL' "$log")); building $out again" >&2
+done
+cat "$log" >&2
+exit 1

@@ -11,6 +11,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/traps.h"
+#include "boot/efi64/efi64.h"
 #include "boot/multiboot2.h"
 #include "drivers/acpi_madt.h"
 #include "drivers/i8259.h"
@@ -43,6 +44,9 @@ void hv_main(uint32_t magic, uint32_t mbi_pa);
 
 static struct mb2_info boot_info;
 static struct hv_options options;
+/* GRUB came in through the EFI amd64 entry (boot/efi64/): copied from
+ * .boot.data at the start, while the identity map still reaches it. */
+static bool efi64_entry;
 
 /* Command-line problems are kept until the console is where the user asked
  * for it and the clock runs, then printed. */
@@ -106,6 +110,9 @@ static void log_boot_info(uint32_t mbi_pa)
 		boot_info.bootloader_name ? boot_info.bootloader_name : "(unnamed)", mbi_pa,
 		boot_info.total_size, boot_info.module_count,
 		boot_info.efi_mmap ? ", EFI memory map" : "");
+	if (efi64_entry)
+		pr_info("boot: EFI amd64 entry, boot services exited by the hypervisor (%u memory descriptors)",
+			boot_info.efi_mmap_count);
 	pr_info("command line: \"%s\"", boot_info.cmdline ? boot_info.cmdline : "");
 	for (uint32_t i = 0; i < boot_info.module_count; i++)
 		pr_info("module %u: 0x%x-0x%x \"%s\"", i, boot_info.modules[i].start,
@@ -215,7 +222,8 @@ static const struct sched_console_hooks console_hooks = {
 
 void hv_main(uint32_t magic, uint32_t mbi_pa)
 {
-	tsc_mark_boot(mb2_saved_tsc);
+	efi64_entry = efi64_entry_taken;
+	tsc_mark_boot(efi64_entry ? efi64_entry_tsc : mb2_saved_tsc);
 	gdt_init_boot_cpu();
 	idt_init();
 	i8259_mask_all();

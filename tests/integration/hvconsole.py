@@ -67,6 +67,15 @@ class UnexpectedOutput(ExpectError):
     """expect_not saw its pattern."""
 
 
+def medium(image):
+    """QEMU's arguments for IMAGE, as tests/integration/lib.sh attaches it: an ISO
+    as a CD, a .img file as a raw IDE hard disk whose writes go to a temporary
+    overlay (snapshot=on), so the file never changes."""
+    if str(image).endswith(".img"):
+        return ["-drive", f"file={image},format=raw,if=ide,media=disk,snapshot=on"]
+    return ["-cdrom", str(image)]
+
+
 def default_cpu():
     """The CPU model of every boot (scripts/qemu-cpu.sh, the one definition)."""
     return subprocess.run(["bash", "scripts/qemu-cpu.sh"], check=True, capture_output=True,
@@ -81,7 +90,7 @@ class Console:
         # COM1 by default, or e.g. ("-serial", "null", "-device",
         # "isa-serial,chardev=con,iobase=0x2e0,irq=5") for another one.
         if not os.path.isfile(iso):
-            raise FileNotFoundError(f"no ISO at {iso}")
+            raise FileNotFoundError(f"no image at {iso}")
         if cpu is None:
             cpu = default_cpu()
         self.deadline = time.monotonic() + timeout
@@ -104,7 +113,7 @@ class Console:
                "-m", str(mem), "-M", "pc", "-display", "none", "-nic", "none",
                "-no-reboot", "-monitor", "none",
                "-chardev", f"socket,id=con,path={sock_path},server=on,wait=on",
-               *serial_args, *extra_args, "-cdrom", str(iso),
+               *serial_args, *extra_args, *medium(iso),
                "-trace", "qemu_system_shutdown_request", "-D", self._trace]
         if uefi:
             cmd[1:1] = ["-bios", "/usr/share/OVMF/OVMF_CODE.fd"]

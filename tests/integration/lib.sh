@@ -3,9 +3,9 @@
 #
 # qemu_boot NAME IMAGE TIMEOUT [--uefi] [--mem SIZE] [--cpu MODEL] [--until REGEX]
 #           [--until-count N] [--hold SECONDS] [--reboot] [--smp N] [--icount]
-#   Boots IMAGE (an ISO as a CD; a .img file as a raw hard disk with
-#   snapshot=on, so the file never changes: QEMU 7.2's IDE disk refuses
-#   readonly=on) with the serial console in $OUT/NAME.log. Returns when QEMU ends
+#   Boots IMAGE (an ISO as a CD; a .img file as a raw IDE hard disk whose
+#   writes go to a temporary overlay, snapshot=on, so the file never changes:
+#   QEMU refuses a read-only IDE disk) with the serial console in $OUT/NAME.log. Returns when QEMU ends
 #   by itself, when N lines (default 1) match REGEX (QEMU is then stopped), or
 #   at TIMEOUT seconds. With --hold, QEMU must still be running SECONDS after
 #   the match (for "halts and stays halted"). QEMU runs with -no-reboot (a

@@ -26,9 +26,14 @@ Scenarios:
             once on cpu0-3; one vCPU's state, pause, stop.
   asid24    24 VMs on cpu0 with QEMU's 16 ASIDs: after they all stop,
             `cpus` shows cpu0's ASID generation roll-overs.
-  default   build/hv-run.iso as `make run` boots it: the demo guests' results,
+  default   build/hv-run.iso as `make run` boots it (or build/hv-usb.img, the
+            stick, which boots the same guests): the demo guests' results,
             the shell, the echo guest, poweroff. Prints "banner after S s,
             power-off after S s" for the caller.
+  usbverbose  build/hv-usb.img's third GRUB entry, chosen with the keys:
+            the lines of /svm-hv.cfg with loglevel=debug added, every
+            module still there, debug lines in the log.
+  usbalone  its second entry: the hypervisor alone, the shell, poweroff.
   unattended  build/hv-run.iso with nobody typing: the raw serial stream holds
             only whole console lines (docs/console.md, "Unattended logs"),
             and the prompt appears only after the first key.
@@ -434,6 +439,43 @@ def scenario_default(c):
     print(f"banner after {banner:.1f}s, power-off {time.time() - off:.1f}s after the command")
 
 
+def choose_grub_entry(c, n):
+    """At the stick's GRUB menu: Ctrl-N n times (down, on any terminal), then
+    Enter, while the menu still counts down."""
+    c.expect(r"executed automatically in", 90)
+    for _ in range(n):
+        c.send("\x0e")
+        time.sleep(0.3)
+    c.send("\r")
+
+
+def scenario_usbverbose(c):
+    choose_grub_entry(c, 2)
+    c.expect(r'hv: command line: "console=com1 loglevel=info on_idle=halt loglevel=debug"', 60)
+    for n, opts in enumerate(("vm=hello type=flat mode=real mem=1M",
+                              "vm=chatty type=flat mode=protected mem=8M",
+                              "vm=lm type=flat mode=long mem=8M",
+                              "vm=probe type=flat mode=long mem=2M",
+                              "vm=echo type=flat mode=long mem=2M")):
+        c.expect(r'hv: module %d: 0x[0-9a-f]+-0x[0-9a-f]+ "%s"' % (n, re.escape(opts)), 10)
+    seen(c, r"vm hello stopped: exit code 42", 60)
+    seen(c, r"vm probe stopped: exit code 0", 60)
+    seen(c, r"\] cpu\d: scheduler quantum (on|off)", 10)   # pr_debug: shown at loglevel=debug only
+
+
+def scenario_usbalone(c):
+    choose_grub_entry(c, 1)
+    c.expect(r'hv: command line: "console=com1 loglevel=info on_idle=halt"', 60)
+    c.expect(r"hv: no guest modules given", 30)
+    c.expect(r"hv: nothing left to run \(on_idle=halt\)", 30)
+    check(not re.search(r"vm \S+ started", c.text), "a VM started", c.text[-1500:])
+    wait_quiet(c)
+    first_key(c)
+    c.sendline("poweroff")
+    end = c.wait_exit(30)
+    check(end == "poweroff", f"QEMU ended by {end}, expected poweroff")
+
+
 def scenario_garbage(c):
     import random
     rnd = random.Random(6)
@@ -653,7 +695,7 @@ def scenario_flood(c):
           f"(alone: about 1907 + printing)")
 
 
-SCENARIOS = {"powerbtn": scenario_powerbtn, "mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
+SCENARIOS = {"powerbtn": scenario_powerbtn, "mbsipi": scenario_mbsipi, "vcpus4": scenario_vcpus4, "unattended": scenario_unattended, "flood": scenario_flood, "asid24": scenario_asid24, "default": scenario_default, "usbverbose": scenario_usbverbose, "usbalone": scenario_usbalone, "nosvm": scenario_nosvm, "polling": scenario_polling, "garbage": scenario_garbage, "commands": scenario_commands, "focus": scenario_focus, "uefi": scenario_uefi}
 
 
 def main(argv):

@@ -57,9 +57,14 @@ expect_clean_poweroff() {
 # The default ISO (make run) ends when the operator types poweroff at the
 # shell: shell_tests.py's "default" scenario boots it, checks the demo
 # guests and the echo guest, and types it. The log is then checked here.
+# boot_default_image does the same with another image of the default
+# guests (the USB stick).
 boot_default_iso() {   # NAME [--uefi]
+	boot_default_image "$1" build/hv-run.iso "${@:2}"
+}
+boot_default_image() {   # NAME IMAGE [--uefi]
 	local out
-	out=$(python3 tests/integration/shell_tests.py default build/hv-run.iso "$OUT/$1.log" "${@:2}" 2>&1) ||
+	out=$(python3 tests/integration/shell_tests.py default "$2" "$OUT/$1.log" "${@:3}" 2>&1) ||
 		fail "$(tail -c 3000 <<<"$out")"
 	LOG=$OUT/$1.log
 	plain_log <"$LOG" >"$LOG.plain" && mv "$LOG.plain" "$LOG"
@@ -67,10 +72,21 @@ boot_default_iso() {   # NAME [--uefi]
 	BANNER_SECONDS=$(sed -n 's/^banner after \([0-9.]*\)s.*/\1/p' <<<"$INFO")
 }
 
+# The default guests' console lines (NAME| text, vm NAME started, vm NAME
+# stopped: REASON), without timestamps, sorted (the guests run side by
+# side): what every way into the hypervisor must print alike.
+default_guest_lines() {   # LOG
+	sed -nE -e 's/^\[ *[0-9]+\.[0-9]+\] (vm [A-Za-z0-9_-]+ (started|stopped: .*))$/\1/p' \
+		-e '/^[A-Za-z0-9_-]+\| /p' "$1" | LC_ALL=C sort
+}
+DEFAULT_LINES_BIOS=$OUT/default_guest_lines.bios
+
 test_bios_boot() {
 	boot_default_iso bios_boot
 	expect_banner_within 15
 	expect_line 'hv: boot loader: GRUB'
+	# GRUB i386-pc ignores the EFI tags of the header: the 32-bit entry.
+	expect_no_line 'hv: boot: EFI amd64 entry'
 	expect_line 'mm: memory map from the Multiboot2 memory map'
 	expect_memory_summary
 	expect_line 'mm: RAM 10[0-9][0-9]\.[0-9] MiB'
@@ -80,18 +96,29 @@ test_bios_boot() {
 	expect_line '\] vm chatty stopped: exit code 0$'
 	expect_line 'power: powering off \(ACPI S5'
 	expect_no_line 'PANIC|nested trap'
+	default_guest_lines "$LOG" >"$DEFAULT_LINES_BIOS"
 }
 
+# GRUB x86_64-efi enters through the EFI amd64 entry (boot/efi64/), which
+# exits boot services itself: its line, the map it took, and the guests'
+# lines exactly as under BIOS (compared when test_bios_boot ran on this
+# build).
 test_uefi_boot() {
 	boot_default_iso uefi_boot --uefi
 	expect_banner_within 40
 	expect_line 'hv: boot loader: GRUB'
+	expect_line 'hv: boot: EFI amd64 entry, boot services exited by the hypervisor \([1-9][0-9]* memory descriptors\)$'
 	expect_line 'mm: memory map from the EFI memory map'
 	expect_memory_summary
 	expect_hello_lines hello
 	expect_line '\] vm chatty stopped: exit code 0$'
 	expect_line 'power: powering off \(ACPI S5'
 	expect_no_line 'PANIC|nested trap'
+	if [[ $DEFAULT_LINES_BIOS -nt $HV_ELF ]]; then
+		local diffs
+		diffs=$(diff "$DEFAULT_LINES_BIOS" <(default_guest_lines "$LOG")) ||
+			fail "the guests' lines differ from the BIOS boot's (< BIOS, > UEFI): $(head -c 1500 <<<"$diffs")"
+	fi
 }
 
 # An own guest added with the documented command (README, "Your own
@@ -152,6 +179,7 @@ test_uefi_ram_above_4g() {
 	qemu_boot uefi_ram_above_4g build/hv-run.iso 120 --uefi --mem 5G --until '\] vm probe stopped: '
 	expect_end until
 	expect_line 'mm: memory map from the EFI memory map'
+	expect_line 'hv: boot: EFI amd64 entry, boot services exited by the hypervisor'
 	expect_line 'above 4 GiB 2048\.0 MiB'
 	expect_line 'mm: direct map checked at the highest free frame 0x17ffff000'
 	expect_no_line 'PANIC|nested trap'
@@ -745,4 +773,5 @@ source tests/integration/timer_tests.sh
 source tests/integration/console_tests.sh
 source tests/integration/xsave_tests.sh
 source tests/integration/difftest.sh
+source tests/integration/usb_tests.sh
 source tests/integration/hvboot_tests.sh
