@@ -3,7 +3,9 @@
 # image of scripts/mkefi-fat.sh, hvboot.efi as \EFI\BOOT\BOOTX64.EFI,
 # booted as a hard disk. The guests and their expected lines are those of
 # the GRUB tests in tests.sh (HOSTILE_SET, SMP_PINNED_SET, HELLO), so one
-# image gives the same boot three ways. Sourced by tests.sh.
+# image gives the same boot three ways; hvboot_usb_stick boots the USB
+# stick of scripts/mkusb.sh with hvboot.efi as its UEFI loader. Sourced by
+# tests.sh.
 
 # make_efi_img NAME "COMMAND LINE" [MODULE...]: the FAT image, its
 # \svm-hv.cfg made of the lines make_iso would put in its menu entry.
@@ -101,5 +103,26 @@ test_hvboot_missing_module() {
 	expect_no_line "$BANNER_RE"
 }
 
+# The USB stick (scripts/mkusb.sh) with hvboot.efi as its
+# \EFI\BOOT\BOOTX64.EFI, as its --efi-loader names it: on UEFI the stick's
+# own /svm-hv.cfg, the file GRUB reads on BIOS, boots the default guests
+# with no GRUB in the way.
+test_hvboot_usb_stick() {
+	local img=$OUT/hvboot_usb.img files cmdline
+	rm -f "$img"
+	# the words of iso/grub.cfg's first multiboot2 line, single-spaced as GRUB joins them
+	cmdline=$(awk '/^[[:space:]]*multiboot2[[:space:]]/ { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' iso/grub.cfg)
+	files=$(scripts/iso-files.sh iso/grub.cfg build/guests) &&
+		scripts/mkusb.sh "$img" "$HV_ELF" iso/grub.cfg iso/usb-grub.cfg --efi-loader build/hvboot.efi $files ||
+		{ fail "building $img failed"; return; }
+	qemu_boot hvboot_usb "$img" 180 --uefi --until '\] vm probe stopped: '
+	expect_end until
+	expect_hvboot_start "$cmdline"
+	expect_no_line 'svm-hv: the guests of /svm-hv.cfg'   # no GRUB menu
+	expect_hello_lines hello
+	expect_line '\] vm chatty stopped: exit code 0$'
+	expect_line '\] vm probe stopped: exit code 0$'
+}
+
 INTEGRATION_TESTS+=(test_hvboot_hostile test_hvboot_smp test_hvboot_gzip_module test_hvboot_bad_config_line
-	test_hvboot_missing_module)
+	test_hvboot_missing_module test_hvboot_usb_stick)
