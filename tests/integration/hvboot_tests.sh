@@ -32,6 +32,7 @@ expect_hvboot_start() {   # COMMAND LINE
 	expect_line "hv: command line: \"$1\"$"
 	expect_line 'mm: memory map from the EFI memory map'
 	expect_line 'acpi: RSDP from boot loader copy'
+	expect_no_line 'hv: boot: EFI amd64 entry'   # the 32-bit entry, boot services already exited
 	expect_memory_summary
 	expect_no_line 'PANIC|nested trap'
 }
