@@ -18,6 +18,11 @@ EFI_BUILD := $(BUILD)/efi
 
 OBJ := $(filter-out $(BUILD)/lib/inflate.c.o,$(OBJ))
 
+# The USB stick's \EFI\BOOT\BOOTX64.EFI (mk/usb.mk): UEFI machines boot the
+# stick's /svm-hv.cfg through hvboot.efi; its GRUB for UEFI stays at
+# \EFI\svm-hv\grubx64.efi.
+USB_EFI_LOADER := $(BUILD)/hvboot.efi
+
 HVBOOT_C   := $(wildcard boot/efi/*.c) lib/printf.c lib/string.c lib/inflate.c
 HVBOOT_OBJ := $(patsubst %,$(EFI_BUILD)/%.o,$(HVBOOT_C)) $(EFI_BUILD)/boot/efi/trampoline.asm.o
 

@@ -104,26 +104,5 @@ test_hvboot_missing_module() {
 	expect_no_line "$BANNER_RE"
 }
 
-# The USB stick (scripts/mkusb.sh) with hvboot.efi as its
-# \EFI\BOOT\BOOTX64.EFI, as its --efi-loader names it: on UEFI the stick's
-# own /svm-hv.cfg, the file GRUB reads on BIOS, boots the default guests
-# with no GRUB in the way.
-test_hvboot_usb_stick() {
-	local img=$OUT/hvboot_usb.img files cmdline
-	rm -f "$img"
-	# the words of iso/grub.cfg's first multiboot2 line, single-spaced as GRUB joins them
-	cmdline=$(awk '/^[[:space:]]*multiboot2[[:space:]]/ { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' iso/grub.cfg)
-	files=$(scripts/iso-files.sh iso/grub.cfg build/guests) &&
-		scripts/mkusb.sh "$img" "$HV_ELF" iso/grub.cfg iso/usb-grub.cfg --efi-loader build/hvboot.efi $files ||
-		{ fail "building $img failed"; return; }
-	qemu_boot hvboot_usb "$img" 180 --uefi --until '\] vm probe stopped: '
-	expect_end until
-	expect_hvboot_start "$cmdline"
-	expect_no_line 'svm-hv: the guests of /svm-hv.cfg'   # no GRUB menu
-	expect_hello_lines hello
-	expect_line '\] vm chatty stopped: exit code 0$'
-	expect_line '\] vm probe stopped: exit code 0$'
-}
-
 INTEGRATION_TESTS+=(test_hvboot_hostile test_hvboot_smp test_hvboot_gzip_module test_hvboot_bad_config_line
-	test_hvboot_missing_module test_hvboot_usb_stick)
+	test_hvboot_missing_module)

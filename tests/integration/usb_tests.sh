@@ -70,7 +70,32 @@ test_usb_uefi() {
 		expect_line 'hv: boot loader: GRUB'
 		expect_line 'hv: boot: EFI amd64 entry, boot services exited by the hypervisor'
 		expect_usb_menu
+	else
+		# hvboot.efi: the words of iso/grub.cfg's first multiboot2 line
+		# (the stick's /svm-hv.cfg), single-spaced as GRUB joins them
+		expect_hvboot_start "$(awk '/^[[:space:]]*multiboot2[[:space:]]/ {
+			$1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' iso/grub.cfg)"
+		expect_no_line 'svm-hv: the guests of /svm-hv.cfg'   # no GRUB menu
 	fi
+}
+
+# The stick's other UEFI loader: built with GRUB as BOOTX64.EFI (no
+# USB_EFI_LOADER), GRUB for UEFI shows the stick's menu and enters the
+# hypervisor through the EFI amd64 entry.
+test_usb_uefi_grub() {
+	local img=$OUT/usb_uefi_grub.img files
+	rm -f "$img"
+	files=$(scripts/iso-files.sh iso/grub.cfg build/guests) &&
+		scripts/mkusb.sh "$img" "$HV_ELF" iso/grub.cfg iso/usb-grub.cfg $files ||
+		{ fail "building $img failed"; return; }
+	usb_grub_is_bootx64 "$img" || fail "$img: BOOTX64.EFI is not GRUB"
+	boot_default_image usb_uefi_grub "$img" --uefi
+	expect_banner_within 120
+	expect_line 'hv: boot loader: GRUB'
+	expect_line 'hv: boot: EFI amd64 entry, boot services exited by the hypervisor'
+	expect_line 'mm: memory map from the EFI memory map'
+	expect_default_guests_and_poweroff
+	expect_usb_menu
 }
 
 # The menu's other two entries, chosen with the keys over serial (BIOS):
@@ -116,4 +141,4 @@ test_usb_edit_config() {
 	[[ $(stat -c %Y "$USB_IMG") == "$made" ]] || fail "$USB_IMG was written during the test"
 }
 
-INTEGRATION_TESTS+=(test_usb_bios test_usb_uefi test_usb_menu_entries test_usb_edit_config)
+INTEGRATION_TESTS+=(test_usb_bios test_usb_uefi test_usb_uefi_grub test_usb_menu_entries test_usb_edit_config)
