@@ -56,6 +56,7 @@ test_usb_bios() {
 	expect_line 'mm: memory map from the Multiboot2 memory map'
 	expect_default_guests_and_poweroff
 	expect_usb_menu
+	expect_guest_lines_as_bios "GRUB BIOS from the stick"
 }
 
 # Through \EFI\BOOT\BOOTX64.EFI, as firmware boots a stick: GRUB, or the
@@ -76,6 +77,7 @@ test_usb_uefi() {
 		expect_hvboot_start "$(awk '/^[[:space:]]*multiboot2[[:space:]]/ {
 			$1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' iso/grub.cfg)"
 		expect_no_line 'svm-hv: the guests of /svm-hv.cfg'   # no GRUB menu
+		expect_guest_lines_as_bios "hvboot.efi from the stick"
 	fi
 }
 
@@ -96,6 +98,7 @@ test_usb_uefi_grub() {
 	expect_line 'mm: memory map from the EFI memory map'
 	expect_default_guests_and_poweroff
 	expect_usb_menu
+	expect_guest_lines_as_bios "GRUB UEFI from the stick"
 }
 
 # The menu's other two entries, chosen with the keys over serial (BIOS):
