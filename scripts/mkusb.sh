@@ -143,6 +143,10 @@ if [[ ! $esp_mib =~ ^[0-9]+$ ]]; then
 fi
 min_mib=$((need_kib * 5 / 4 / 1024 + 16))   # room for FAT's overhead and a few more guests
 ((esp_mib >= min_mib)) || esp_mib=$min_mib
+# FAT32 needs at least 65525 clusters (Microsoft's FAT specification decides
+# the type by the count alone); with mkfs.fat's 512-byte clusters for
+# small volumes that is about 33 MiB.
+((esp_mib >= 34)) || esp_mib=34
 esp_sectors=$((esp_mib * 2048))
 mkfs.fat -C -F 32 -h "$ESP_LBA" -n "$ESP_LABEL" "$tmp/esp.img" $((esp_mib * 1024)) >/dev/null
 mcopy -s -Q -i "$tmp/esp.img" "$stage"/* ::/

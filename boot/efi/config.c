@@ -197,6 +197,13 @@ int hvcfg_parse(const char *text, size_t len, const char *name, struct hvcfg *ou
 
 	memset(out, 0, sizeof(*out));
 	hv_set_err(err, errlen, "%s", "");
+	/* Some editors start a UTF-8 file with a byte-order mark, which GRUB
+	 * reads as part of the first command's name: say what it is. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		hv_set_err(err, errlen, "%s:1: the file starts with a UTF-8 byte-order mark: save it as plain text without one",
+			   name);
+		return -1;
+	}
 	while (p < end) {
 		const char *nl = find_char(p, end, '\n');
 		l.p = p;

@@ -1,6 +1,7 @@
 /* boot/efi/handoff.c - The last steps before the hypervisor runs: the
  * final memory map into the information block, ExitBootServices (UEFI
  * spec 7.4), and the jump through the trampoline (trampoline.asm). */
+#include "arch/x86/io.h"
 #include "boot/efi/hvboot.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -42,6 +43,25 @@ static void fill_params(struct tramp_params *p, const struct mbi *m, const struc
 	}
 }
 
+/* After the first ExitBootServices call, even a failed one, only the
+ * memory-map services may be used (UEFI spec 7.4): no ConOut, no waiting
+ * for a key, no return to the boot manager. The reason goes to COM1
+ * (polled, 0x3f8 as the firmware left it) and the CPU stops. */
+static __attribute__((noreturn)) void fail_after_exit(const char *why)
+{
+	static const char prefix[] = "hvboot: after ExitBootServices: ";
+	const char *parts[] = { prefix, why, "; halted\r\n" };
+
+	for (unsigned i = 0; i < 3; i++)
+		for (const char *c = parts[i]; *c; c++) {
+			for (unsigned spin = 0; spin < 100000 && !(inb(0x3f8 + 5) & 0x20); spin++)
+				;
+			outb(0x3f8, (uint8_t)*c);
+		}
+	for (;;)
+		__asm__ volatile("cli\n\thlt");
+}
+
 EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp,
 		   struct tramp_params *params, const struct hv_image *img, uint64_t file_pa,
 		   char *why, size_t whylen)
@@ -65,11 +85,15 @@ EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp,
 		if (EFI_ERROR(st)) {
 			hv_set_err(why, whylen, "GetMemoryMap into %u bytes: %s (%llu needed)", room,
 				   efi_status_text(st), (unsigned long long)size);
+			if (attempt == 1)
+				fail_after_exit(why);
 			return st;
 		}
 		if (mbi_finish(m, (uint32_t)size, (uint32_t)desc_size, desc_version) == 0) {
 			hv_set_err(why, whylen, "the memory map (%llu bytes) does not fit the information block",
 				   (unsigned long long)size);
+			if (attempt == 1)
+				fail_after_exit(why);
 			return EFI_BUFFER_TOO_SMALL;
 		}
 		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
@@ -77,7 +101,7 @@ EFI_STATUS handoff(EFI_HANDLE image, struct mbi *m, EFI_PHYSICAL_ADDRESS tramp,
 			break;
 		hv_set_err(why, whylen, "ExitBootServices: %s", efi_status_text(st));
 		if (st != EFI_INVALID_PARAMETER || attempt == 1)
-			return st;
+			fail_after_exit(why);
 		mbi_rewind(m, mark);
 	}
 

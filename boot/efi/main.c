@@ -85,6 +85,8 @@ static EFI_STATUS load_hypervisor(struct hv_image *img, struct hv_file *f)
 
 /* Each module below 4 GiB, page-aligned (hv.elf's header asks for
  * module alignment, Multiboot2 spec "Module alignment tag"), as a tag. */
+static struct hv_file loaded_modules[HVCFG_MAX_MODULES];
+
 static EFI_STATUS load_modules(struct mbi *m)
 {
 	for (unsigned i = 0; i < cfg.module_count; i++) {
@@ -93,6 +95,7 @@ static EFI_STATUS load_modules(struct mbi *m)
 		EFI_STATUS st = files_load(mod->path, true, !mod->nounzip, &f, why, sizeof(why));
 		if (EFI_ERROR(st))
 			return con_fail(st, "%s:%u: %s: %s", HVBOOT_CFG, mod->line, mod->path, why);
+		loaded_modules[i] = f;
 		mbi_add_module(m, (uint32_t)f.addr, (uint32_t)(f.addr + f.size), mod->cmdline);
 		if (f.packed_size)
 			con_printf("hvboot: %s: 0x%llx-0x%llx, gunzipped from %llu bytes\n", mod->path,
@@ -164,6 +167,23 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 	if (EFI_ERROR(st))
 		return con_fail(st, "no page below 4 GiB for the trampoline (AllocatePages: %s)",
 				efi_status_text(st));
+	/* place_reserve() took the free pages of hv.elf's range once; pages
+	 * the firmware held then and freed later could have been handed out
+	 * since. The trampoline copies hv.elf over the whole range with
+	 * paging off, so nothing it still reads may lie there. */
+	const char *in_range = overlaps(hv_elf.addr, hv_elf.addr + hv_elf.pages * EFI_PAGE_SIZE, img.lo, img.hi)
+				       ? "hv.elf's file buffer"
+			       : overlaps((UINTN)m.buf, (UINTN)m.buf + m.cap, img.lo, img.hi) ? "the boot information"
+			       : overlaps(tramp, tramp + EFI_PAGE_SIZE, img.lo, img.hi)       ? "the trampoline"
+											       : NULL;
+	for (unsigned i = 0; !in_range && i < cfg.module_count; i++)
+		if (overlaps(loaded_modules[i].addr, loaded_modules[i].addr + loaded_modules[i].pages * EFI_PAGE_SIZE,
+			     img.lo, img.hi))
+			in_range = cfg.modules[i].path;
+	if (in_range)
+		return con_fail(EFI_OUT_OF_RESOURCES,
+				"%s: the firmware placed it in hv.elf's load range 0x%llx-0x%llx, which the hypervisor's segments overwrite",
+				in_range, (unsigned long long)img.lo, (unsigned long long)img.hi);
 	con_printf("hvboot: %u module%s; exiting boot services, entering the hypervisor at 0x%x\n",
 		   cfg.module_count, cfg.module_count == 1 ? "" : "s", img.entry);
 	st = handoff(image, &m, tramp, params, &img, hv_elf.addr, why, sizeof(why));

@@ -151,6 +151,13 @@ static void test_nul_and_limits(void)
 	expect_error(big, "\\svm-hv.cfg:1: path longer than 255 bytes");
 }
 
+/* A byte-order mark is named as what it is, not as part of a command. */
+static void test_byte_order_mark(void)
+{
+	expect_error("\xef\xbb\xbfmultiboot2 /boot/hv.elf\n",
+		     "\\svm-hv.cfg:1: the file starts with a UTF-8 byte-order mark: save it as plain text without one");
+}
+
 static void test_no_err_buffer(void)
 {
 	EXPECT_EQ(hvcfg_parse("bad\n", 4, "x", &cfg, NULL, 0), -1);
@@ -166,6 +173,7 @@ int main(void)
 	RUN(test_errors_name_file_and_line);
 	RUN(test_grub_special_characters);
 	RUN(test_nul_and_limits);
+	RUN(test_byte_order_mark);
 	RUN(test_no_err_buffer);
 	TEST_MAIN_END();
 }
