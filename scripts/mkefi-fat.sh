@@ -24,6 +24,7 @@ mib=$(((bytes * 5 / 4 + 4 * 1024 * 1024) / (1024 * 1024) + 1))
 mkdir -p "$(dirname "$out")"
 tmp=$out.tmp
 rm -f "$tmp"
+trap 'rm -f "$tmp"' EXIT   # a failed build leaves no half-made image
 truncate -s "${mib}M" "$tmp"
 # 64 heads x 32 sectors: a geometry mformat accepts for any size in MiB.
 mformat -i "$tmp" -h 64 -s 32 -T $((mib * 2048)) -v SVMHV ::

@@ -117,7 +117,19 @@ EOF
 
 # --- the files -------------------------------------------------------------
 cp "$elf" "$stage/boot/hv.elf"
-for f in "$@"; do cp "$f" "$stage/boot/"; done
+# A file named twice (a guest that runs as several VMs) goes in once; two
+# different files with one name cannot both be /boot/NAME.
+declare -A from=([hv.elf]=$elf)
+for f in "$@"; do
+	name=${f##*/}
+	if [[ -n ${from[$name]:-} ]]; then
+		[[ ${from[$name]} -ef $f ]] && continue
+		echo "usb: $f and ${from[$name]} would both be /boot/$name" >&2
+		exit 1
+	fi
+	from[$name]=$f
+	cp "$f" "$stage/boot/"
+done
 cp "$menu" "$stage/boot/grub/grub.cfg"
 for d in "$BIOS_DIR" "$EFI_DIR"; do
 	p=$stage/boot/grub/$(basename "$d")
