@@ -1,7 +1,7 @@
 /* boot/efi/handoff.c - The last steps before the hypervisor runs: the
  * final memory map into the information block, ExitBootServices (UEFI
  * spec 7.4), and the jump through the trampoline (trampoline.asm). */
-#include "arch/x86/io.h"
+#include "boot/early_com1.h"
 #include "boot/efi/hvboot.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -46,18 +46,12 @@ static void fill_params(struct tramp_params *p, const struct mbi *m, const struc
 /* After the first ExitBootServices call, even a failed one, only the
  * memory-map services may be used (UEFI spec 7.4): no ConOut, no waiting
  * for a key, no return to the boot manager. The reason goes to COM1
- * (polled, 0x3f8 as the firmware left it) and the CPU stops. */
+ * (boot/early_com1.h) and the CPU stops. */
 static __attribute__((noreturn)) void fail_after_exit(const char *why)
 {
-	static const char prefix[] = "hvboot: after ExitBootServices: ";
-	const char *parts[] = { prefix, why, "; halted\r\n" };
-
-	for (unsigned i = 0; i < 3; i++)
-		for (const char *c = parts[i]; *c; c++) {
-			for (unsigned spin = 0; spin < 100000 && !(inb(0x3f8 + 5) & 0x20); spin++)
-				;
-			outb(0x3f8, (uint8_t)*c);
-		}
+	early_com1_write("hvboot: after ExitBootServices: ");
+	early_com1_write(why);
+	early_com1_write("; halted\r\n");
 	for (;;)
 		__asm__ volatile("cli\n\thlt");
 }

@@ -12,12 +12,11 @@
  * the call returns EFI_INVALID_PARAMETER and the loader gets the map again
  * and retries; after the first call only memory-map services may be used,
  * so from then on failures are told on COM1 alone. */
-#include "arch/x86/io.h"
+#include "boot/early_com1.h"
 #include "boot/efi64/efi64.h"
 #include "boot/efi64/mbi_copy.h"
 #include "boot/efi64/uefi.h"
 #include "boot/multiboot2.h"
-#include "drivers/uart.h"
 
 /* The new info block, inside the image (.boot.bss), so the hypervisor's
  * memory ownership protects it like the rest of the image. GRUB's tags
@@ -72,18 +71,6 @@ static void msg_dec(uint64_t v)
 	msg_add(digits + n);
 }
 
-/* COM1 as boot/entry.asm's early_fail writes it: GRUB has set the UART up
- * when its serial console is on, and the wait is bounded so a machine
- * without COM1 only loses the bytes. */
-static void com1_write(const char *s)
-{
-	for (; *s; s++) {
-		for (uint32_t n = 0; n < 100000 && !(inb(COM1_PORT + 5) & 0x20); n++)
-			;
-		outb(COM1_PORT, (uint8_t)*s);
-	}
-}
-
 /* Prints the message (with "\r\n") on COM1 and, while boot services may
  * still be used, on the firmware console (UTF-16, 12.4.3 OutputString),
  * then halts: a failed entry never resets the machine silently. */
@@ -92,7 +79,7 @@ static __noreturn void fail(struct efi_simple_text_output *con_out)
 	msg[msg_len++] = '\r';
 	msg[msg_len++] = '\n';
 	msg[msg_len] = '\0';
-	com1_write(msg);
+	early_com1_write(msg);
 	if (con_out && con_out->output_string) {
 		for (uint32_t i = 0; i <= msg_len; i++)
 			msg16[i] = (uint8_t)msg[i];
